@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import type { Config } from '../../config/loadConfig.js';
+import { runCommand, type CommandAction, type GlobalOptions } from '../run.js';
+import { registerStatus } from './status.js';
+
+/**
+ * How a command file hooks its action up: `action(cmd, (opts) => [configFlags, deps => ...])`.
+ * The wrapper runs it through runCommand (config, database, errors, signals) and records the exit code.
+ */
+export type ActionBinder = <O extends Record<string, unknown>>(
+  command: Command,
+  build: (options: O, args: string[]) => { flags?: Partial<Config>; run: CommandAction },
+) => Command;
+
+export function registerCommands(program: Command, onExitCode: (code: number) => void): void {
+  const bind: ActionBinder = (command, build) =>
+    command.action(async (...params: unknown[]) => {
+      const cmd = params[params.length - 1] as Command;
+      const args = params.slice(0, -2).flat() as string[];
+      const { flags, run } = build(cmd.opts(), args);
+      onExitCode(await runCommand(cmd.optsWithGlobals() as GlobalOptions, flags ?? {}, run));
+    });
+  registerStatus(program, bind);
+}

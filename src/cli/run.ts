@@ -1,0 +1,65 @@
+import { loadConfig, type Config } from '../config/loadConfig.js';
+import { openDatabase, type Database } from '../db/open.js';
+import { CitewatchError, EXIT_INTERRUPTED } from '../errors.js';
+import { createOutput, type Output } from './output.js';
+
+/** Options every command accepts (declared once on the program in main.ts). */
+export type GlobalOptions = { home?: string; config?: string; json?: boolean; debug?: boolean };
+
+/** What a command's action receives: everything it may use, built once per run. */
+export type CommandDeps = {
+  config: Config;
+  output: Output;
+  /** Aborted on the first Ctrl-C / SIGTERM: long work stops taking new items and finishes cleanly. */
+  signal: AbortSignal;
+  /** Opens (and migrates) the database on first use; closed when the command ends. */
+  database(): Promise<Database>;
+};
+
+export type CommandAction = (deps: CommandDeps) => Promise<number | void>;
+
+/**
+ * Runs one command: loads config once, hands dependencies in, closes the database whatever happens,
+ * and maps errors to an exit code and one sentence on stderr (a stack trace only with --debug).
+ */
+export async function runCommand(globals: GlobalOptions, flags: Partial<Config>, action: CommandAction): Promise<number> {
+  const output = createOutput(Boolean(globals.json));
+  const controller = new AbortController();
+  let opened: Promise<Database> | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    output.err(`citewatch: ${signal} received, finishing work in flight (again to force)`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const config = loadConfig({ configFile: globals.config, flags: { ...flags, home: globals.home ?? flags.home } });
+    const code = await action({
+      config,
+      output,
+      signal: controller.signal,
+      database: () => (opened ??= openDatabase(config)),
+    });
+    return controller.signal.aborted ? EXIT_INTERRUPTED : (code ?? 0);
+  } catch (err) {
+    return reportError(err, output, Boolean(globals.debug));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (opened) await opened.then((d) => d.close()).catch(() => {});
+  }
+}
+
+export function reportError(err: unknown, output: Output, debug: boolean): number {
+  if (err instanceof CitewatchError) {
+    output.err(`citewatch: ${err.message}`);
+    if (debug && err.cause instanceof Error) output.err(err.cause.stack ?? String(err.cause));
+    if (debug) output.err(err.stack ?? '');
+    return err.policy.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  output.err(`citewatch: unexpected error: ${message}${debug ? '' : ' (run with --debug for details)'}`);
+  if (debug && err instanceof Error) output.err(err.stack ?? '');
+  return 1;
+}

@@ -1,0 +1,3 @@
+export * from './timeline.js';
+export * from './archive.js';
+export * from './review.js';

@@ -1,0 +1,86 @@
+import { bigint, index, integer, jsonb, pgTable, real, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { captures, snapshots } from './archive.js';
+import { events, sources } from './timeline.js';
+import { timestamptz } from './types.js';
+
+/** What differs between two snapshots' extracted text. Derived data: one row per from/to pair. */
+export const changes = pgTable(
+  'changes',
+  {
+    id: serial('id').primaryKey(),
+    fromSnapshotId: bigint('from_snapshot_id', { mode: 'number' }).notNull().references(() => snapshots.id),
+    toSnapshotId: bigint('to_snapshot_id', { mode: 'number' }).notNull().references(() => snapshots.id),
+    /** 'noise' or 'material'. */
+    classification: text('classification').notNull(),
+    /** What kinds of edit were seen: number, name, headline, paragraph-removed, correction, ... */
+    kinds: jsonb('kinds').$type<string[]>().notNull().default([]),
+    significance: real('significance').notNull(),
+    added: jsonb('added').$type<string[]>().notNull().default([]),
+    removed: jsonb('removed').$type<string[]>().notNull().default([]),
+    summary: text('summary'),
+    diffVersion: integer('diff_version').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('changes_pair_idx').on(t.fromSnapshotId, t.toSnapshotId)],
+);
+
+/** The history of each source's derived state: one row each time it moves. */
+export const sourceStates = pgTable(
+  'source_states',
+  {
+    id: serial('id').primaryKey(),
+    sourceId: integer('source_id').notNull().references(() => sources.id),
+    state: text('state').notNull(),
+    reason: text('reason'),
+    captureId: bigint('capture_id', { mode: 'number' }).references(() => captures.id),
+    changeId: integer('change_id').references(() => changes.id),
+    at: timestamptz('at').notNull().defaultNow(),
+  },
+  (t) => [index('source_states_source_idx').on(t.sourceId, t.at)],
+);
+
+/** An event whose sources changed or vanished, waiting for an editor. At most one open per event. */
+export const flags = pgTable(
+  'flags',
+  {
+    id: serial('id').primaryKey(),
+    eventId: text('event_id').notNull().references(() => events.id),
+    /** open, resolved or dismissed. */
+    status: text('status').notNull().default('open'),
+    openedAt: timestamptz('opened_at').notNull().defaultNow(),
+    closedAt: timestamptz('closed_at'),
+  },
+  (t) => [
+    uniqueIndex('flags_one_open_per_event_idx').on(t.eventId).where(sql`${t.status} = 'open'`),
+    index('flags_event_idx').on(t.eventId),
+  ],
+);
+
+/** Each source behind a flag, in the state that raised it. */
+export const flagSources = pgTable(
+  'flag_sources',
+  {
+    id: serial('id').primaryKey(),
+    flagId: integer('flag_id').notNull().references(() => flags.id),
+    sourceId: integer('source_id').notNull().references(() => sources.id),
+    state: text('state').notNull(),
+    reason: text('reason'),
+    changeId: integer('change_id').references(() => changes.id),
+    /** Whether the changed passages touch what the event claims, and which terms. */
+    touchesClaim: jsonb('touches_claim').$type<{ touches: boolean; terms: string[] }>(),
+    addedAt: timestamptz('added_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('flag_sources_flag_source_state_idx').on(t.flagId, t.sourceId, t.state, t.changeId)],
+);
+
+/** An editor's decision on a flag: who, when, what and why. */
+export const reviews = pgTable('reviews', {
+  id: serial('id').primaryKey(),
+  flagId: integer('flag_id').notNull().references(() => flags.id),
+  /** resolve, dismiss or reopen. */
+  action: text('action').notNull(),
+  reviewer: text('reviewer').notNull(),
+  note: text('note'),
+  at: timestamptz('at').notNull().defaultNow(),
+});
