@@ -138,6 +138,7 @@ CREATE TABLE "flag_sources" (
 	"reason" text,
 	"change_id" integer,
 	"touches_claim" jsonb,
+	"since_capture_id" bigint,
 	"added_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -165,6 +166,7 @@ CREATE TABLE "source_states" (
 	"reason" text,
 	"capture_id" bigint,
 	"change_id" integer,
+	"since_capture_id" bigint,
 	"at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -179,11 +181,13 @@ ALTER TABLE "changes" ADD CONSTRAINT "changes_to_snapshot_id_snapshots_id_fk" FO
 ALTER TABLE "flag_sources" ADD CONSTRAINT "flag_sources_flag_id_flags_id_fk" FOREIGN KEY ("flag_id") REFERENCES "public"."flags"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "flag_sources" ADD CONSTRAINT "flag_sources_source_id_sources_id_fk" FOREIGN KEY ("source_id") REFERENCES "public"."sources"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "flag_sources" ADD CONSTRAINT "flag_sources_change_id_changes_id_fk" FOREIGN KEY ("change_id") REFERENCES "public"."changes"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "flag_sources" ADD CONSTRAINT "flag_sources_since_capture_id_captures_id_fk" FOREIGN KEY ("since_capture_id") REFERENCES "public"."captures"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "flags" ADD CONSTRAINT "flags_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reviews" ADD CONSTRAINT "reviews_flag_id_flags_id_fk" FOREIGN KEY ("flag_id") REFERENCES "public"."flags"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "source_states" ADD CONSTRAINT "source_states_source_id_sources_id_fk" FOREIGN KEY ("source_id") REFERENCES "public"."sources"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "source_states" ADD CONSTRAINT "source_states_capture_id_captures_id_fk" FOREIGN KEY ("capture_id") REFERENCES "public"."captures"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "source_states" ADD CONSTRAINT "source_states_change_id_changes_id_fk" FOREIGN KEY ("change_id") REFERENCES "public"."changes"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "source_states" ADD CONSTRAINT "source_states_since_capture_id_captures_id_fk" FOREIGN KEY ("since_capture_id") REFERENCES "public"."captures"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "citations_event_source_idx" ON "citations" USING btree ("event_id","source_id");--> statement-breakpoint
 CREATE INDEX "citations_source_idx" ON "citations" USING btree ("source_id");--> statement-breakpoint
 CREATE INDEX "citations_attached_idx" ON "citations" USING btree ("event_id") WHERE "citations"."detached_at" is null;--> statement-breakpoint

@@ -35,6 +35,8 @@ export const sourceStates = pgTable(
     reason: text('reason'),
     captureId: bigint('capture_id', { mode: 'number' }).references(() => captures.id),
     changeId: integer('change_id').references(() => changes.id),
+    /** The capture the current state holds since (start of a vanish streak): identifies the episode. */
+    sinceCaptureId: bigint('since_capture_id', { mode: 'number' }).references(() => captures.id),
     at: timestamptz('at').notNull().defaultNow(),
   },
   (t) => [index('source_states_source_idx').on(t.sourceId, t.at)],
@@ -69,6 +71,8 @@ export const flagSources = pgTable(
     changeId: integer('change_id').references(() => changes.id),
     /** Whether the changed passages touch what the event claims, and which terms. */
     touchesClaim: jsonb('touches_claim').$type<{ touches: boolean; terms: string[] }>(),
+    /** Episode of the state that raised it, so re-checks of the same vanish never raise it again. */
+    sinceCaptureId: bigint('since_capture_id', { mode: 'number' }).references(() => captures.id),
     addedAt: timestamptz('added_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('flag_sources_flag_source_state_idx').on(t.flagId, t.sourceId, t.state, t.changeId)],
