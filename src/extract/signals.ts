@@ -1,0 +1,41 @@
+import type { Signals } from './types.js';
+
+/** What a page looks like from its words and markup; pure, so every rule is a row in a test table. */
+export type SignalInput = {
+  title: string;
+  documentTitle: string;
+  text: string;
+  wordCount: number;
+  scriptChars: number;
+  appRoot: boolean;
+  markup: string;
+};
+
+/** Said in the body of an error page; a title or headline may say less ("404", "Not Found"). */
+const ERROR_TEXT =
+  /\b(page|article|story|content|document|file|url|resource)s? (you requested )?(was |could |is )?(not|cannot|can't|couldn't) (be )?found\b|\berror 404\b|\b404 (error|not found)\b|no longer (available|exists|online)|(doesn't|does not|didn't|did not|no longer) exist|can(no|')t (be )?(find|found|locate)|couldn't find|page (you|you're) (are )?(looking|requested|searching)|has been (removed|deleted|taken down)|\bgone\b.{0,20}\b410\b|\b410 gone\b|page unavailable/i;
+const ERROR_HEAD = /\b404\b|\bnot found\b|page unavailable|server error|\b(410|500|503)\b.{0,20}(gone|error|unavailable)/i;
+const PARKED =
+  /\b(this )?domain( name)? (is |may be )?(for sale|parked|available)|buy this domain|domain (has )?expired|parked (free|domain|by)|hugedomains|sedo(parking)?|afternic|dan\.com|bodis|parkingcrew|related searches|inquire about this domain|make an offer on this domain/i;
+const CHALLENGE =
+  /just a moment\.\.\.|checking (if the site connection is secure|your browser)|attention required|verify (you are|you're) (a )?human|are you a robot|enable javascript and cookies to continue|ddos protection by|please complete the security check|access denied|unusual traffic from your computer/i;
+const PAYWALL =
+  /subscribe (now )?to (continue|keep) reading|to continue reading,? (please )?(subscribe|log ?in|sign in)|(this (article|story|content) is|available) (only )?(for|to) subscribers|subscribers only|already a subscriber|subscribe to (read|unlock)|create a free account to (continue|read)|you('ve| have) reached your (free )?(article|story) limit|unlock this (article|story)/i;
+
+export function computeSignals(p: SignalInput): Signals {
+  const head = `${p.title}\n${p.documentTitle}`;
+  const opening = p.text.slice(0, 600);
+  const short = p.wordCount < 250;
+  // "404" in a long headline is more likely a highway than an error page.
+  const shortHeads = [p.title, p.documentTitle].filter((t) => t.split(/\s+/).length <= 8).join('\n');
+  const errorPage = ERROR_HEAD.test(shortHeads) || ERROR_TEXT.test(head) || (short && ERROR_TEXT.test(opening));
+  const parked = (PARKED.test(head) || PARKED.test(p.text.slice(0, 2000))) && p.wordCount < 400;
+  const botChallenge =
+    (CHALLENGE.test(head) || (short && CHALLENGE.test(opening)) || /cf-challenge|cf_chl_|challenge-platform/.test(p.markup)) &&
+    p.wordCount < 200;
+  const paywall =
+    PAYWALL.test(p.text) && (p.wordCount < 600 || /paywall|isaccessibleforfree/.test(p.markup)) ||
+    (/"isaccessibleforfree"\s*:\s*"?false/.test(p.markup) && p.wordCount < 400);
+  const scriptShell = p.wordCount < 120 && p.scriptChars > 5_000 && p.scriptChars > 20 * p.text.length && (p.appRoot || p.scriptChars > 50_000);
+  return { errorPage, parked, botChallenge, paywall, scriptShell, wordCount: p.wordCount };
+}
