@@ -1,0 +1,94 @@
+import { redirectKind } from './redirectKind.js';
+
+/** What extraction noticed about a page (src/extract signals). */
+export type PageSignals = {
+  errorPage: boolean;
+  parked: boolean;
+  botChallenge: boolean;
+  paywall: boolean;
+  scriptShell: boolean;
+  wordCount: number;
+};
+
+/** One capture, as the classifier needs it: plain data, already joined with its snapshot and probe. */
+export type CaptureFacts = {
+  id: number;
+  at: Date;
+  /** fetched, not-modified, http-error, network-error, robots-disallowed, too-large, refused-address, not-rendered. */
+  outcome: string;
+  errorKind?: string | null;
+  httpStatus?: number | null;
+  finalUrl?: string | null;
+  redirects?: { url: string; status: number }[];
+  snapshotId?: number | null;
+  /** Signals of the capture's snapshot (the rendered one when there is one); null without a body. */
+  signals?: PageSignals | null;
+  /** Whether the page resembles the host's answer for a path that cannot exist (looksLikeProbe). */
+  matchesProbe?: boolean;
+};
+
+/**
+ * What one capture says about a source, on its own:
+ * - content: the page was read (its change, if any, is judged against the last verified content);
+ * - vanish: evidence the page is gone, to be confirmed by consecutive checks;
+ * - unreachable: a network or server failure, saying nothing about the page;
+ * - blocked: the page may exist but cannot be read.
+ */
+export type Observation =
+  | { kind: 'content' }
+  | { kind: 'vanish'; reason: string }
+  | { kind: 'unreachable'; reason: string; countsTowardVanish: boolean }
+  | { kind: 'blocked'; reason: string };
+
+const NETWORK_KINDS = new Set(['dns', 'refused', 'reset', 'timeout', 'tls']);
+
+export function observeCapture(requestedUrl: string, c: CaptureFacts): Observation {
+  const status = c.httpStatus ?? null;
+  switch (c.outcome) {
+    case 'not-modified':
+      return { kind: 'content' };
+    case 'network-error': {
+      const kind = c.errorKind && NETWORK_KINDS.has(c.errorKind) ? c.errorKind : 'network';
+      return { kind: 'unreachable', reason: kind, countsTowardVanish: true };
+    }
+    case 'robots-disallowed':
+      return { kind: 'blocked', reason: 'robots' };
+    case 'too-large':
+    case 'refused-address':
+    case 'not-rendered':
+      return { kind: 'blocked', reason: c.outcome };
+    case 'http-error':
+      return observeStatus(status);
+    case 'fetched':
+      if (status !== null && status >= 400) return observeStatus(status);
+      return observePage(requestedUrl, c);
+    default:
+      return { kind: 'blocked', reason: c.outcome };
+  }
+}
+
+function observeStatus(status: number | null): Observation {
+  if (status === 404 || status === 410) return { kind: 'vanish', reason: `http-${status}` };
+  if (status === 401 || status === 403) return { kind: 'blocked', reason: `http-${status}` };
+  // Rate limiting proves the server is alive: unreachable for now, never evidence of vanishing.
+  if (status === 429) return { kind: 'unreachable', reason: 'http-429', countsTowardVanish: false };
+  if (status !== null && status >= 500) return { kind: 'unreachable', reason: 'http-5xx', countsTowardVanish: true };
+  if (status !== null && status >= 400) return { kind: 'blocked', reason: `http-${status}` };
+  return { kind: 'unreachable', reason: status === null ? 'http-error' : `http-${status}`, countsTowardVanish: false };
+}
+
+function observePage(requestedUrl: string, c: CaptureFacts): Observation {
+  const s = c.signals;
+  if (s?.parked) return { kind: 'vanish', reason: 'parked-domain' };
+  const moved = redirectKind(requestedUrl, c.finalUrl ?? lastHop(c));
+  if (moved) return { kind: 'vanish', reason: moved };
+  if (c.matchesProbe || s?.errorPage) return { kind: 'vanish', reason: 'soft-404' };
+  if (s?.botChallenge) return { kind: 'blocked', reason: 'bot-challenge' };
+  if (s?.paywall) return { kind: 'blocked', reason: 'paywall' };
+  if (s?.scriptShell) return { kind: 'blocked', reason: 'not-rendered' };
+  return { kind: 'content' };
+}
+
+function lastHop(c: CaptureFacts): string | null {
+  return c.redirects && c.redirects.length > 0 ? c.redirects[c.redirects.length - 1].url : null;
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { looksLikeProbe, type HostProbe } from '../src/states/looksLikeProbe.js';
+import { redirectKind, sameSite } from '../src/states/redirectKind.js';
+
+const NOT_FOUND = 'Sorry, we could not find the page /qx7kz9w2rt4b you asked for. Try our search or go back to the home page. Popular stories today on Example News';
+const ARTICLE = 'The minister resigned on Tuesday after an inquiry found that 4 million dollars had been moved through shell companies registered in Cyprus, according to documents seen by reporters.';
+
+describe('looksLikeProbe', () => {
+  const probe: HostProbe = { status: 200, requestedUrl: 'https://ex.com/qx7kz9w2rt4b', finalUrl: 'https://ex.com/qx7kz9w2rt4b', text: NOT_FOUND };
+  const cases: [string, Parameters<typeof looksLikeProbe>[0], HostProbe | null, boolean][] = [
+    ['same not-found template quoting another path', { finalUrl: 'https://ex.com/2020/a-story', text: NOT_FOUND.replace('/qx7kz9w2rt4b', '/2020/a-story') }, probe, true],
+    ['template with a different random token', { finalUrl: 'https://ex.com/x', text: NOT_FOUND.replace('qx7kz9w2rt4b', 'abc123def456') }, probe, true],
+    ['template, digits differ', { finalUrl: 'https://ex.com/x', text: NOT_FOUND + ' 2026' }, { ...probe, text: NOT_FOUND + ' 2025' }, true],
+    ['a real article', { finalUrl: 'https://ex.com/2020/a-story', text: ARTICLE }, probe, false],
+    ['article with the site chrome around it', { finalUrl: 'https://ex.com/a', text: ARTICLE + ' ' + ARTICLE + ' Popular stories today on Example News' }, probe, false],
+    ['no probe', { finalUrl: 'https://ex.com/a', text: NOT_FOUND }, null, false],
+    ['empty texts say nothing', { finalUrl: 'https://ex.com/a', text: '' }, { ...probe, text: '' }, false],
+    ['both redirected to the same place', { finalUrl: 'https://ex.com/', text: ARTICLE }, { ...probe, finalUrl: 'https://ex.com/', text: 'home' }, true],
+    ['probe not redirected, page at its own URL', { finalUrl: 'https://ex.com/qx7kz9w2rt4b', text: ARTICLE }, { ...probe, text: 'x' }, false],
+    ['near-identical fingerprints without text', { finalUrl: null, text: null, fingerprint: 0b1011n }, { status: 200, fingerprint: 0b1000n }, true],
+    ['distant fingerprints', { finalUrl: null, text: null, fingerprint: 0xffffn }, { status: 200, fingerprint: 0n }, false],
+    ['fingerprints as strings (jsonb)', { finalUrl: null, text: null, fingerprint: '12345' }, { status: 200, fingerprint: '12345' }, true],
+  ];
+  it.each(cases)('%s', (_name, page, p, expected) => {
+    expect(looksLikeProbe(page, p)).toBe(expected);
+  });
+});
+
+describe('redirectKind', () => {
+  const deep = 'https://www.example.com/2021/05/03/minister-resigns-after-inquiry';
+  const cases: [string, string, string | null, string | null][] = [
+    ['no redirect', deep, deep, null],
+    ['http to https, trailing slash', deep, deep.replace('https', 'http') + '/', null],
+    ['www dropped', deep, deep.replace('www.', ''), null],
+    ['to the root', deep, 'https://www.example.com/', 'redirect-to-root'],
+    ['to index.html', deep, 'https://www.example.com/index.html', 'redirect-to-root'],
+    ['to a section front', deep, 'https://www.example.com/politics', 'redirect-to-section'],
+    ['to a canonical slug one level up', deep, 'https://www.example.com/minister-resigns-after-inquiry', null],
+    ['to another article of the same site', deep, 'https://www.example.com/news/2021/minister-resigns', null],
+    ['to another site', deep, 'https://casino.example.org/welcome', 'redirect-to-unrelated'],
+    ['to another site keeping the slug (domain move)', deep, 'https://example.net/minister-resigns-after-inquiry', null],
+    ['to another site root', deep, 'https://example.net/', 'redirect-to-root'],
+    ['a home page cited as such', 'https://example.com/', 'https://www.example.com/en/', null],
+    ['a one-level article to the root', 'https://example.com/minister-resigns', 'https://example.com/', 'redirect-to-root'],
+    ['one-level article to a section is not judged', 'https://example.com/minister-resigns', 'https://example.com/news', null],
+    ['IP hosts differ', 'http://127.1.0.7:8080/a/b', 'http://127.1.0.8:8080/landing', 'redirect-to-unrelated'],
+    ['no final URL', deep, null, null],
+  ];
+  it.each(cases)('%s', (_name, from, to, expected) => {
+    expect(redirectKind(from, to)).toBe(expected);
+  });
+
+  it('tells sites apart by registrable domain', () => {
+    expect(sameSite('news.bbc.co.uk', 'www.bbc.co.uk')).toBe(true);
+    expect(sameSite('bbc.co.uk', 'cnn.co.uk')).toBe(false);
+    expect(sameSite('a.example.com', 'example.com')).toBe(true);
+    expect(sameSite('127.0.0.1', '127.0.0.2')).toBe(false);
+  });
+});
