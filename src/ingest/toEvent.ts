@@ -47,7 +47,8 @@ export function toEvent(record: Record_, body: string, file: string, lineOf: Lin
     actors: textList(record.actors),
     citations,
   };
-  return { event: { ...content, file, contentHash: hashOf(content) }, rejections };
+  const citationsGiven = Array.isArray(record.sources) ? record.sources.length : 0;
+  return { event: { ...content, file, citationsGiven, contentHash: hashOf(content) }, rejections };
 }
 
 function toCitations(sources: unknown, id: string, file: string, lineOf: LineOf, reject: (r: Omit<Rejection, 'file' | 'eventId'>) => void): ParsedCitation[] {

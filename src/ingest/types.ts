@@ -29,7 +29,9 @@ export type ParsedEvent = {
   citations: ParsedCitation[];
   /** The file it was read from (absolute when the edge read it from disk). */
   file: string;
-  /** Hash of everything above except `file`: the same event in two files hashes the same. */
+  /** How many citations the file lists for the event, unusable and repeated ones included. */
+  citationsGiven: number;
+  /** Hash of everything above except `file` and `citationsGiven`: the same event in two files hashes the same. */
   contentHash: string;
 };
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Config } from '../../config/loadConfig.js';
 import { runCommand, type CommandAction, type GlobalOptions } from '../run.js';
 import { registerStatus } from './status.js';
+import { registerIngest } from './ingest.js';
 
 /**
  * How a command file hooks its action up: `action(cmd, (opts) => [configFlags, deps => ...])`.
@@ -21,4 +22,5 @@ export function registerCommands(program: Command, onExitCode: (code: number) =>
       onExitCode(await runCommand(cmd.optsWithGlobals() as GlobalOptions, flags ?? {}, run));
     });
   registerStatus(program, bind);
+  registerIngest(program, bind);
 }
