@@ -3,6 +3,8 @@ import type { Config } from '../../config/loadConfig.js';
 import { runCommand, type CommandAction, type GlobalOptions } from '../run.js';
 import { registerStatus } from './status.js';
 import { registerIngest } from './ingest.js';
+import { registerEvents } from './events.js';
+import { registerSources } from './sources.js';
 
 /**
  * How a command file hooks its action up: `action(cmd, (opts) => [configFlags, deps => ...])`.
@@ -23,4 +25,6 @@ export function registerCommands(program: Command, onExitCode: (code: number) =>
     });
   registerStatus(program, bind);
   registerIngest(program, bind);
+  registerEvents(program, bind);
+  registerSources(program, bind);
 }
