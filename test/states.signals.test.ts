@@ -6,7 +6,7 @@ const NOT_FOUND = 'Sorry, we could not find the page /qx7kz9w2rt4b you asked for
 const ARTICLE = 'The minister resigned on Tuesday after an inquiry found that 4 million dollars had been moved through shell companies registered in Cyprus, according to documents seen by reporters.';
 
 describe('looksLikeProbe', () => {
-  const probe: HostProbe = { status: 200, requestedUrl: 'https://ex.com/qx7kz9w2rt4b', finalUrl: 'https://ex.com/qx7kz9w2rt4b', text: NOT_FOUND };
+  const probe: HostProbe = { status: 200, finalUrl: 'https://ex.com/qx7kz9w2rt4b', text: NOT_FOUND };
   const cases: [string, Parameters<typeof looksLikeProbe>[0], HostProbe | null, boolean][] = [
     ['same not-found template quoting another path', { finalUrl: 'https://ex.com/2020/a-story', text: NOT_FOUND.replace('/qx7kz9w2rt4b', '/2020/a-story') }, probe, true],
     ['template with a different random token', { finalUrl: 'https://ex.com/x', text: NOT_FOUND.replace('qx7kz9w2rt4b', 'abc123def456') }, probe, true],
@@ -15,8 +15,8 @@ describe('looksLikeProbe', () => {
     ['article with the site chrome around it', { finalUrl: 'https://ex.com/a', text: ARTICLE + ' ' + ARTICLE + ' Popular stories today on Example News' }, probe, false],
     ['no probe', { finalUrl: 'https://ex.com/a', text: NOT_FOUND }, null, false],
     ['empty texts say nothing', { finalUrl: 'https://ex.com/a', text: '' }, { ...probe, text: '' }, false],
-    ['both redirected to the same place', { finalUrl: 'https://ex.com/', text: ARTICLE }, { ...probe, finalUrl: 'https://ex.com/', text: 'home' }, true],
-    ['probe not redirected, page at its own URL', { finalUrl: 'https://ex.com/qx7kz9w2rt4b', text: ARTICLE }, { ...probe, text: 'x' }, false],
+    ['both redirected to the same place', { requestedUrl: 'https://ex.com/a/b', finalUrl: 'https://ex.com/', text: ARTICLE }, { ...probe, finalUrl: 'https://ex.com/', text: 'home' }, true],
+    ['page not redirected, at the probe\'s final URL', { requestedUrl: 'https://ex.com/', finalUrl: 'https://ex.com/', text: ARTICLE }, { ...probe, finalUrl: 'https://ex.com/', text: 'x' }, false],
     ['near-identical fingerprints without text', { finalUrl: null, text: null, fingerprint: 0b1011n }, { status: 200, fingerprint: 0b1000n }, true],
     ['distant fingerprints', { finalUrl: null, text: null, fingerprint: 0xffffn }, { status: 200, fingerprint: 0n }, false],
     ['fingerprints as strings (jsonb)', { finalUrl: null, text: null, fingerprint: '12345' }, { status: 200, fingerprint: '12345' }, true],

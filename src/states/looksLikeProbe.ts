@@ -1,3 +1,5 @@
+import { hammingDistance } from '../diff/fingerprint.js';
+
 /**
  * Soft-404 detection after Bar-Yossef et al. ("Sic transit gloria telae"): a page that looks like what
  * its host answers for a random path that cannot exist is itself a "not found" page, whatever its status.
@@ -6,15 +8,18 @@
 /** What the host answered for a random non-existent sibling path (hosts.probe). */
 export type HostProbe = {
   status: number | null;
-  /** Where the probe request ended after redirects, when it was redirected. */
+  /** Where the probe request ended after redirects. */
   finalUrl?: string | null;
-  /** The probe's own requested URL, to tell whether it was redirected. */
-  requestedUrl?: string | null;
   text?: string | null;
   fingerprint?: bigint | string | number | null;
 };
 
-export type ProbePage = { finalUrl: string | null; text: string | null; fingerprint?: bigint | string | number | null };
+export type ProbePage = {
+  requestedUrl?: string | null;
+  finalUrl: string | null;
+  text: string | null;
+  fingerprint?: bigint | string | number | null;
+};
 
 /** Shingle overlap above which two pages are the same template with different words in it. */
 export const PROBE_SIMILARITY = 0.75;
@@ -28,7 +33,8 @@ const PROBE_TEXT_CHARS = 2000;
 export function looksLikeProbe(page: ProbePage, probe: HostProbe | null | undefined): boolean {
   if (!probe) return false;
   // Both redirected to the same place (the home page, /404.html, a search page): the host's "not found".
-  if (page.finalUrl && probe.finalUrl && probe.requestedUrl && sameUrl(probe.finalUrl, page.finalUrl) && !sameUrl(probe.finalUrl, probe.requestedUrl)) {
+  const redirected = page.requestedUrl && page.finalUrl && !sameUrl(page.requestedUrl, page.finalUrl);
+  if (redirected && probe.finalUrl && sameUrl(probe.finalUrl, page.finalUrl!)) {
     return true;
   }
   const a = shingles(page.text ?? '');
@@ -36,7 +42,7 @@ export function looksLikeProbe(page: ProbePage, probe: HostProbe | null | undefi
   if (a.size > 0 && b.size > 0) return jaccard(a, b) >= PROBE_SIMILARITY;
   const fa = toBigInt(page.fingerprint);
   const fb = toBigInt(probe.fingerprint);
-  return fa !== null && fb !== null && hamming(fa, fb) <= PROBE_MAX_HAMMING;
+  return fa !== null && fb !== null && hammingDistance(fa, fb) <= PROBE_MAX_HAMMING;
 }
 
 /**
@@ -74,16 +80,6 @@ function toBigInt(v: bigint | string | number | null | undefined): bigint | null
   } catch {
     return null;
   }
-}
-
-function hamming(a: bigint, b: bigint): number {
-  let x = a ^ b;
-  let n = 0;
-  while (x) {
-    n += Number(x & 1n);
-    x >>= 1n;
-  }
-  return n;
 }
 
 function sameUrl(a: string, b: string): boolean {

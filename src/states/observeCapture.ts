@@ -1,4 +1,4 @@
-import { redirectKind } from './redirectKind.js';
+import { pathDepth, redirectKind } from './redirectKind.js';
 
 /** What extraction noticed about a page (src/extract signals). */
 export type PageSignals = {
@@ -82,7 +82,8 @@ function observePage(requestedUrl: string, c: CaptureFacts): Observation {
   if (s?.parked) return { kind: 'vanish', reason: 'parked-domain' };
   const moved = redirectKind(requestedUrl, c.finalUrl ?? lastHop(c));
   if (moved) return { kind: 'vanish', reason: moved };
-  if (c.matchesProbe || s?.errorPage) return { kind: 'vanish', reason: 'soft-404' };
+  // A cited home page resembles whatever the host serves for junk paths when that is its home page.
+  if ((c.matchesProbe && pathDepth(requestedUrl) > 0) || s?.errorPage) return { kind: 'vanish', reason: 'soft-404' };
   if (s?.botChallenge) return { kind: 'blocked', reason: 'bot-challenge' };
   if (s?.paywall) return { kind: 'blocked', reason: 'paywall' };
   if (s?.scriptShell) return { kind: 'blocked', reason: 'not-rendered' };

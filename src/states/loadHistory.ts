@@ -1,0 +1,75 @@
+import { gunzipSync } from 'node:zlib';
+import { desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/open.js';
+import { captures, hosts, snapshots, sources } from '../db/schema/index.js';
+import { NotFoundError } from '../errors.js';
+import { extractContent, type Signals } from '../extract/index.js';
+import { looksLikeProbe, type HostProbe } from './looksLikeProbe.js';
+import { observeCapture, type CaptureFacts } from './observeCapture.js';
+
+/** How many recent captures the classifier sees: enough for any confirming streak. */
+export const HISTORY_WINDOW = 20;
+
+/** A capture with the snapshot whose text is compared (the rendered one when there is one). */
+export type LoadedCapture = CaptureFacts & { textSnapshotId: number | null; textHash: string | null };
+
+export type SourceHistory = {
+  source: typeof sources.$inferSelect;
+  captures: LoadedCapture[];
+  /** The latest earlier capture whose content was read: what the newest is compared against. */
+  verified: LoadedCapture | null;
+};
+
+/**
+ * Reads what classifying a source needs: recent captures joined with their snapshots and the host's
+ * soft-404 probe. Signals are not stored, so bodies are re-extracted, only for the captures a
+ * confirming streak or the comparison baseline can reach, once per snapshot.
+ */
+export async function loadHistory(db: Db, sourceId: number, signalDepth: number): Promise<SourceHistory> {
+  const [source] = await db.select().from(sources).where(eq(sources.id, sourceId));
+  if (!source) throw new NotFoundError(`source ${sourceId} does not exist`);
+  const rows = (await db.select().from(captures).where(eq(captures.sourceId, sourceId)).orderBy(desc(captures.startedAt), desc(captures.id)).limit(HISTORY_WINDOW)).reverse();
+  const ids = [...new Set(rows.map((r) => r.renderedSnapshotId ?? r.snapshotId).filter((id): id is number => id !== null))];
+  const snaps = ids.length ? await db.select().from(snapshots).where(inArray(snapshots.id, ids)) : [];
+  const byId = new Map(snaps.map((s) => [s.id, s]));
+  const [host] = await db.select({ probe: hosts.probe }).from(hosts).where(eq(hosts.host, source.host));
+  const probe = (host?.probe ?? null) as HostProbe | null;
+
+  const signalCache = new Map<number, Promise<Signals>>();
+  const signalsOf = (id: number, url: string) => {
+    const snap = byId.get(id)!;
+    if (!signalCache.has(id)) {
+      signalCache.set(id, extractContent({ body: gunzipSync(snap.body), contentType: snap.contentType, url }).then((e) => e.signals));
+    }
+    return signalCache.get(id)!;
+  };
+  const facts = async (r: (typeof rows)[number], withSignals: boolean): Promise<LoadedCapture> => {
+    const textSnapshotId = r.renderedSnapshotId ?? r.snapshotId;
+    const snap = textSnapshotId !== null ? byId.get(textSnapshotId) : undefined;
+    const hasPage = r.outcome === 'fetched' && snap !== undefined;
+    return {
+      id: r.id,
+      at: r.startedAt,
+      outcome: r.outcome,
+      errorKind: r.errorKind,
+      httpStatus: r.httpStatus,
+      finalUrl: r.finalUrl,
+      redirects: r.redirects,
+      snapshotId: textSnapshotId,
+      textSnapshotId,
+      textHash: snap?.textHash ?? null,
+      signals: hasPage && withSignals ? await signalsOf(snap.id, r.finalUrl ?? r.requestedUrl) : null,
+      matchesProbe: hasPage && looksLikeProbe({ requestedUrl: r.requestedUrl, finalUrl: r.finalUrl, text: snap.text, fingerprint: snap.fingerprint }, probe),
+    };
+  };
+  const loaded: LoadedCapture[] = [];
+  for (const [i, r] of rows.entries()) loaded.push(await facts(r, i >= rows.length - signalDepth));
+
+  let verified: LoadedCapture | null = null;
+  for (let i = loaded.length - 2; i >= 0 && !verified; i--) {
+    const c = loaded[i].signals || loaded[i].outcome !== 'fetched' ? loaded[i] : await facts(rows[i], true);
+    loaded[i] = c;
+    if (c.textSnapshotId !== null && observeCapture(source.url, c).kind === 'content') verified = c;
+  }
+  return { source, captures: loaded, verified };
+}
