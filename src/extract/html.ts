@@ -26,7 +26,7 @@ const CHROME_SELECTOR = [
   '[role="navigation"]', '[role="contentinfo"]', '[role="complementary"]', '[role="banner"]', '[role="dialog"]',
   '[aria-hidden="true"]', '[hidden]',
 ].join(',');
-const CHROME_CLASS = /(^|[\s_-])(cookie|consent|gdpr|cmp|banner|newsletter|related|recommend|trending|most-?(read|popular|viewed)|popular|outbrain|taboola|promo|advert|ad-?slot|ads?|sponsor|share|social|breadcrumbs?|paywall-prompt|subscribe-box|comments?)([\s_-]|$)/i;
+const CHROME_CLASS = /(^|[\s_-])(cookie|consent|gdpr|cmp|banner|newsletter|related|recommend|trending|most-?(read|popular|viewed)|popular|outbrain|taboola|promo|advert|ad-?slot|ads?|sponsor|share|social|breadcrumbs?|paywall-prompt|subscribe-box|comments?|widgets?|sidebar|share-?tools|sharedaddy|mw-editsection)([\s_-]|$)/i;
 const APP_ROOT = '#root, #app, #__next, #__nuxt, #___gatsby, [data-reactroot], app-root, [ng-version], [data-server-rendered]';
 
 const META_PUBLISHED = [

@@ -1,0 +1,44 @@
+import type { ClassifiedChange } from './classifyChange.js';
+import type { WordPart } from './words.js';
+
+const RED = '\u001b[31m';
+const GREEN = '\u001b[32m';
+const DIM = '\u001b[2m';
+const STRIKE = '\u001b[9m';
+const BOLD = '\u001b[1m';
+const RESET = '\u001b[0m';
+
+export type RenderOptions = { color: boolean; /** Unchanged words kept on each side of an edit. */ context?: number };
+
+/** Elides long unchanged runs to their first and last `context` words. */
+function elide(value: string, context: number, first: boolean, last: boolean): string {
+  const words = value.split(/(\s+)/);
+  const n = context * 2; // words and separators alternate
+  if (words.length <= n * 2 + 1) return value;
+  const head = first ? [] : words.slice(0, n);
+  const tail = last ? [] : words.slice(-n);
+  return `${head.join('')} … ${tail.join('')}`;
+}
+
+/**
+ * A word diff for a terminal: removed words red and struck through, added words green; without
+ * colour, [-removed-] and {+added+} as git's word diff writes them.
+ */
+export function renderWordDiff(parts: WordPart[], options: RenderOptions): string {
+  const context = options.context ?? 8;
+  return parts
+    .map((part, i) => {
+      if (part.removed) return options.color ? `${RED}${STRIKE}${part.value}${RESET}` : `[-${part.value}-]`;
+      if (part.added) return options.color ? `${GREEN}${part.value}${RESET}` : `{+${part.value}+}`;
+      const text = elide(part.value, context, i === 0, i === parts.length - 1);
+      return options.color ? `${DIM}${text}${RESET}` : text;
+    })
+    .join('');
+}
+
+/** The heading of a change: its classification, kinds and summary on one line. */
+export function renderChangeHeading(change: Pick<ClassifiedChange, 'classification' | 'kinds' | 'significance' | 'summary'>, options: RenderOptions): string {
+  const label = `${change.classification} (${change.kinds.join(', ') || 'no kinds'}, significance ${change.significance.toFixed(2)})`;
+  const styled = options.color ? `${BOLD}${change.classification === 'material' ? RED : DIM}${label}${RESET}` : label;
+  return `${styled}\n${change.summary}`;
+}
