@@ -14,6 +14,12 @@ export type SimWebOptions = { port?: number; firstAddress?: string; /** Clock fo
 
 export const DEFAULT_FIRST_ADDRESS = '127.1.0.1';
 
+/** The web last started from each spec, so URLs built with the spec (labelled cases) can find their port. */
+const webs = new WeakMap<WebSpec, SimWeb>();
+export function boundWeb(spec: WebSpec): SimWeb | undefined {
+  return webs.get(spec);
+}
+
 function ipToInt(ip: string): number {
   const parts = ip.split('.').map(Number);
   if (parts.length !== 4 || parts[0] !== 127 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
@@ -162,7 +168,7 @@ export async function startSimWeb(spec: WebSpec, options: SimWebOptions = {}): P
     }
   }
 
-  return {
+  const web: SimWeb = {
     get port() { return port; },
     hosts: [...byHost.keys()],
     url,
@@ -190,4 +196,6 @@ export async function startSimWeb(spec: WebSpec, options: SimWebOptions = {}): P
       await done;
     },
   };
+  webs.set(spec, web);
+  return web;
 }
