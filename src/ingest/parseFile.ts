@@ -94,7 +94,7 @@ function parseYaml(text: string, firstLine: number): YamlParsed {
   }
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    const line = e.linePos ? e.linePos[0].line + firstLine - 1 : firstLine;
+    const line = lineCounter.linePos(e.pos[0]).line + firstLine - 1;
     return { error: `invalid YAML: ${e.message.split('\n')[0]}`, line };
   }
   const lineOf: LineOf = (p) => {
