@@ -51,11 +51,15 @@ const DATES = new RegExp(
 const CHROME_WORDS =
   /(?<![\p{L}])(?:updated|published|posted|modified|edited|last|by|on|at|et|gmt|utc|am|pm|a\.m|p\.m|read|min|filed|date|time|mis à jour|publié|par|le|aktualisiert|veröffentlicht|actualizado|publicado)(?![\p{L}])/iu;
 
+/** Short lines that point elsewhere (rotating "Read more" links, ad labels) rather than say anything. */
+const POINTER_LINE = /^(?:advertisement|sponsored( content)?|read more|related|see also|also read|recommended|more from)\b/i;
+
 /** Drops the per-request parts of one paragraph; dates and times only when the paragraph is chrome. */
 export function stripVolatile(paragraph: string): string {
   let text = paragraph.replace(RELATIVE, ' ').replace(READ_TIME, ' ').replace(COUNTER, ' ');
   for (const token of TOKENS) text = text.replace(token, ' ');
   const words = text.split(/\s+/).filter(Boolean).length;
+  if (words <= 15 && POINTER_LINE.test(text.trim())) return '';
   if (words <= 15) {
     const undated = text.replace(DATES, ' ');
     const left = undated.replace(/[^\p{L}\p{N}\s]/gu, ' ').trim().split(/\s+/).filter(Boolean);
