@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import type { Config } from '../../config/loadConfig.js';
 import { runCommand, type CommandAction, type GlobalOptions } from '../run.js';
 import { registerStatus } from './status.js';
+import { registerFlags } from './flags.js';
+import { registerDiff } from './diff.js';
 import { registerIngest } from './ingest.js';
 import { registerEvents } from './events.js';
 import { registerSources } from './sources.js';
@@ -24,6 +26,8 @@ export function registerCommands(program: Command, onExitCode: (code: number) =>
       onExitCode(await runCommand(cmd.optsWithGlobals() as GlobalOptions, flags ?? {}, run));
     });
   registerStatus(program, bind);
+  registerFlags(program, bind);
+  registerDiff(program, bind);
   registerIngest(program, bind);
   registerEvents(program, bind);
   registerSources(program, bind);

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { renderChangeHeading, renderWordDiff } from '../../diff/render.js';
+import { wordDiff } from '../../diff/words.js';
+import { findSourceByUrl, latestChange } from '../../states/findChange.js';
+import type { ActionBinder } from './index.js';
+
+export function registerDiff(program: Command, bind: ActionBinder): void {
+  const command = program
+    .command('diff')
+    .argument('<url>', 'a cited URL, as the timeline spells it or normalized')
+    .description("the latest change of a source's text, word by word (coloured on a terminal)");
+  bind(command, (_options, [url]) => ({
+    run: async ({ database, output }) => {
+      const { db } = await database();
+      const source = await findSourceByUrl(db, url);
+      const { change, before, after } = await latestChange(db, source);
+      if (output.json) {
+        return output.printJson({
+          source: { id: source.id, url: source.url, state: source.state, reason: source.stateReason },
+          change,
+          passages: { removed: change.removed, added: change.added },
+          before: { snapshotId: before.snapshotId, title: before.title, at: before.at },
+          after: { snapshotId: after.snapshotId, title: after.title, at: after.at },
+        });
+      }
+      const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+      output.out(`${source.url}  (${source.state}${source.stateReason ? `: ${source.stateReason}` : ''})`);
+      output.out(`${before.at.toISOString()} → ${after.at.toISOString()}  change ${change.id}`);
+      output.out(renderChangeHeading({ ...change, summary: change.summary ?? '' } as Parameters<typeof renderChangeHeading>[0], { color }));
+      output.out('');
+      const titleBefore = before.title ?? '';
+      const titleAfter = after.title ?? '';
+      if (titleBefore !== titleAfter) output.out(renderWordDiff(wordDiff(titleBefore, titleAfter), { color }) + '\n');
+      output.out(renderWordDiff(wordDiff(before.text, after.text), { color }));
+    },
+  }));
+}
