@@ -33,15 +33,15 @@ export function claimTerms(claim: { title: string; description?: string | null }
     const key = label.toLowerCase();
     if (!terms.has(key) || terms.get(key)!.weight < weight) terms.set(key, { label, pattern, weight });
   };
-  for (const m of text.matchAll(/"([^"]{3,80})"/g)) add(`"${m[1]}"`, new RegExp(escapeRe(m[1]), 'i'), 3);
+  for (const m of text.matchAll(/"([^"]{3,80})"/g)) add(`"${m[1]}"`, new RegExp(escapeRe(m[1]), 'i'), 4.5);
   const month = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
   for (const m of text.matchAll(new RegExp(`\\b${month} \\d{1,2}\\b|\\b\\d{1,2} ${month}`, 'gi'))) {
-    add(m[0], new RegExp(`\\b${escapeRe(m[0])}(?!\\d)`, 'i'), 4);
+    add(m[0], new RegExp(`\\b${escapeRe(m[0])}(?!\\d)`, 'i'), 5);
   }
   for (const m of text.matchAll(/[$€£]?\d[\d,.]*\d|[$€£]\d|\b\d{2,}\b/g)) {
     const raw = m[0].replace(/[.,]$/, '');
     if (/^\d{1,2}$/.test(raw)) continue; // "7" or "14" alone matches too much
-    add(raw, numberPattern(raw), 4);
+    add(raw, numberPattern(raw), 5);
   }
   const words = text.split(/\s+/);
   let run: string[] = [];
