@@ -71,7 +71,10 @@ export async function simulateCorpus(options: CorpusOptions): Promise<SimulatedC
       const urls = e.citations.flatMap((c) => [c.url, c.archiveUrl].filter((u): u is string => !!u && /^https?:\/\//i.test(u)).map((u) => ({ u, c })));
       for (const { u } of urls) known.add(u);
       for (const { u, c } of urls) about(u).citations.push({ title: c.title, outlet: c.outlet, date: c.date });
-      for (const u of new Set([...urls.map((x) => x.u), ...findUrls(e.description, known).map((x) => x.url)])) about(u).events.push(event);
+      for (const u of new Set([...urls.map((x) => x.u), ...findUrls(e.description, known).map((x) => x.url)])) {
+        const entry = about(u);
+        if (!entry.events.some((x) => x.title === event.title)) entry.events.push(event); // .md and .json twins
+      }
     }
   }
   for (const [name, text] of texts) {

@@ -39,6 +39,12 @@ function pdfString(text: string): string {
   return `${out})`;
 }
 
+/** A document-information string: UTF-16BE with a BOM, as hex (PDFDocEncoding would turn ’ into ™). */
+function textString(text: string): string {
+  const units = Buffer.from(text, 'utf16le').swap16();
+  return `<FEFF${units.toString('hex').toUpperCase()}>`;
+}
+
 export function renderPdf(doc: PdfDocument): Uint8Array {
   const redesign = doc.skin === 'redesign';
   const fontSize = redesign ? 10 : 11;
@@ -55,7 +61,7 @@ export function renderPdf(doc: PdfDocument): Uint8Array {
   objects[1] = '<< /Type /Catalog /Pages 2 0 R >>';
   objects[2] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pages.length} >>`;
   objects[3] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>';
-  objects[4] = `<< /Title ${pdfString(doc.title)} /Producer (citewatch simweb) >>`;
+  objects[4] = `<< /Title ${textString(doc.title)} /Producer (citewatch simweb) >>`;
   pages.forEach((lines, i) => {
     const ops = [`BT /F1 ${fontSize} Tf ${leading} TL ${margin} ${PAGE_HEIGHT - margin} Td`];
     for (const line of lines) ops.push(`${pdfString(line)} Tj T*`);
