@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/open.js';
+import { captures, hosts, snapshots, sources, sourceUrls } from '../db/schema/index.js';
+import { EXTRACTOR_VERSION, extractContent, type Extracted } from '../extract/index.js';
+
+export type CaptureRow = typeof captures.$inferSelect;
+export type NewCapture = Omit<typeof captures.$inferInsert, 'id' | 'snapshotId' | 'renderedSnapshotId' | 'bodyHash'>;
+
+/** A body on its way into the archive: hashed, and extracted only if the archive lacks it. */
+export type PreparedSnapshot = {
+  hash: string;
+  kind: 'raw' | 'rendered';
+  contentType: string | null;
+  /** Set when the archive already holds this hash: nothing else to store. */
+  existingId: number | null;
+  body: Uint8Array;
+  extracted: Extracted | null;
+};
+
+export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Hashes a body and, unless an identical one is archived already, extracts its text (outside any
+ * transaction: extraction is the slow part). An identical recapture thus costs one index lookup.
+ */
+export async function prepareSnapshot(db: Db, body: Uint8Array, contentType: string | null, kind: 'raw' | 'rendered', url: string): Promise<PreparedSnapshot> {
+  const hash = sha256(body);
+  const [row] = await db.select({ id: snapshots.id }).from(snapshots).where(eq(snapshots.hash, hash)).limit(1);
+  // A private copy: pdf.js refuses Buffers and may detach what it is given; `body` is still to be stored.
+  const extracted = row ? null : await extractContent({ body: new Uint8Array(body), contentType, url });
+  return { hash, kind, contentType, existingId: row?.id ?? null, body, extracted };
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+async function putSnapshot(tx: Tx, s: PreparedSnapshot): Promise<number> {
+  if (s.existingId !== null) return s.existingId;
+  const text = s.extracted?.text ?? '';
+  const inserted = await tx
+    .insert(snapshots)
+    .values({
+      hash: s.hash,
+      kind: s.kind,
+      contentType: s.contentType,
+      size: s.body.length,
+      body: gzipSync(s.body),
+      title: s.extracted?.title ?? null,
+      text,
+      textHash: sha256(text),
+      extractorVersion: EXTRACTOR_VERSION,
+    })
+    .onConflictDoNothing({ target: snapshots.hash })
+    .returning({ id: snapshots.id });
+  if (inserted[0]) return inserted[0].id;
+  // Another worker stored the same bytes a moment ago.
+  const [row] = await tx.select({ id: snapshots.id }).from(snapshots).where(eq(snapshots.hash, s.hash));
+  return row.id;
+}
+
+export type SourceUpdate = {
+  checkedAt: Date;
+  nextCheckAt: Date;
+  consecutiveFailures: number;
+  /** Validators to send next time; undefined leaves the stored ones alone. */
+  etag?: string | null;
+  lastModified?: string | null;
+};
+
+/**
+ * Archives one attempt in one transaction: its snapshots (once per hash), the capture row, the
+ * source's schedule, the host's last request and the URL the source was finally found at.
+ * An interrupted crawl therefore never leaves a capture without its snapshot or the reverse.
+ */
+export async function storeCapture(
+  db: Db,
+  input: {
+    capture: NewCapture;
+    raw?: PreparedSnapshot | null;
+    /** For a 304: the snapshot the page still has. */
+    reuseSnapshotId?: number | null;
+    rendered?: PreparedSnapshot | null;
+    reuseRenderedSnapshotId?: number | null;
+    source: { id: number; url: string; host: string };
+    update: SourceUpdate;
+    hostTouched?: { host: string; at: Date; notBefore?: Date | null; renderMode?: 'http' | 'browser' };
+  },
+): Promise<CaptureRow> {
+  return db.transaction(async (tx) => {
+    const snapshotId = input.raw ? await putSnapshot(tx, input.raw) : (input.reuseSnapshotId ?? null);
+    const renderedSnapshotId = input.rendered ? await putSnapshot(tx, input.rendered) : (input.reuseRenderedSnapshotId ?? null);
+    const [row] = await tx
+      .insert(captures)
+      .values({ ...input.capture, snapshotId, renderedSnapshotId, bodyHash: input.raw?.hash ?? null })
+      .returning();
+    const { etag, lastModified, ...schedule } = input.update;
+    await tx
+      .update(sources)
+      .set({ ...schedule, ...(etag !== undefined ? { etag } : {}), ...(lastModified !== undefined ? { lastModified } : {}) })
+      .where(eq(sources.id, input.source.id));
+    if (input.hostTouched) await touchHost(tx, input.hostTouched);
+    const finalUrl = input.capture.finalUrl;
+    if (finalUrl && finalUrl !== input.source.url && input.capture.outcome !== 'network-error') {
+      await tx
+        .insert(sourceUrls)
+        .values({ sourceId: input.source.id, url: finalUrl, kind: 'final' })
+        .onConflictDoUpdate({ target: [sourceUrls.sourceId, sourceUrls.url, sourceUrls.kind], set: { lastSeenAt: sql`now()` } });
+    }
+    return row;
+  });
+}
+
+/** Records that a host was asked at `at` (and, when known, until when it asked us to wait). */
+export async function touchHost(db: Db | Tx, t: { host: string; at: Date; notBefore?: Date | null; renderMode?: 'http' | 'browser' }): Promise<void> {
+  const set: Partial<typeof hosts.$inferInsert> = { lastRequestAt: t.at };
+  if (t.notBefore !== undefined) set.notBefore = t.notBefore;
+  if (t.renderMode) set.renderMode = t.renderMode;
+  await db
+    .insert(hosts)
+    .values({ host: t.host, ...set })
+    .onConflictDoUpdate({ target: hosts.host, set });
+}
+
+/** The snapshots of the latest capture that had a body: what a 304 says is still there. */
+export async function previousSnapshots(db: Db, sourceId: number): Promise<{ snapshotId: number; renderedSnapshotId: number | null; hash: string; finalUrl: string | null } | null> {
+  const rows = await db
+    .select({ snapshotId: captures.snapshotId, renderedSnapshotId: captures.renderedSnapshotId, hash: snapshots.hash, finalUrl: captures.finalUrl })
+    .from(captures)
+    .innerJoin(snapshots, eq(snapshots.id, captures.snapshotId))
+    .where(and(eq(captures.sourceId, sourceId), sql`${captures.outcome} in ('fetched', 'not-modified', 'not-rendered')`))
+    .orderBy(sql`${captures.startedAt} desc, ${captures.id} desc`)
+    .limit(1);
+  const r = rows[0];
+  return r && r.snapshotId !== null ? { snapshotId: r.snapshotId, renderedSnapshotId: r.renderedSnapshotId, hash: r.hash, finalUrl: r.finalUrl } : null;
+}

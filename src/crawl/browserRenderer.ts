@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { Configuration, PlaywrightCrawler, log as crawleeLog, type PlaywrightCrawlingContext } from 'crawlee';
+import { chromium } from 'playwright';
+import { resolveTarget, type Resolver } from './resolveTarget.js';
+
+/** Debian's Chromium, quiet: no phoning home, no updates, no QUIC (our address checks speak TCP). */
+export const CHROMIUM_ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--no-sandbox'];
+
+export type RenderRequest = {
+  url: string;
+  /** The bytes the HTTP fetch already got: the browser is handed these instead of asking again. */
+  document?: { status: number; headers: Record<string, string>; body: Uint8Array };
+  screenshot: boolean;
+};
+
+export type RenderResult =
+  | {
+      ok: true;
+      status: number | null;
+      finalUrl: string;
+      redirects: { url: string; status: number }[];
+      headers: Record<string, string>;
+      /** The document as the server sent it (navigate mode only). */
+      raw: Buffer | null;
+      html: string;
+      screenshot: Buffer | null;
+    }
+  | { ok: false; message: string };
+
+const UNNEEDED = new Set(['image', 'font', 'media', 'stylesheet']);
+
+/** releases: the gate turns held by this render's requests, all given back when the render ends. */
+type Pending = { req: RenderRequest; resolve(r: RenderResult): void; releases: Map<unknown, () => void> };
+
+/**
+ * A long-lived crawlee PlaywrightCrawler over Chromium, started on first use. Every request the
+ * page makes (scripts, XHR, redirects we can see) passes the same address check as HTTP hops.
+ */
+export function createBrowserRenderer(options: {
+  executable: string;
+  resolver: Resolver;
+  allowPrivateNetwork: boolean;
+  userAgent: string;
+  timeoutMs: number;
+  /** The politeness gate: every request the browser sends waits its turn like an HTTP hop. */
+  acquire(host: string): Promise<() => void>;
+}) {
+  let crawler: PlaywrightCrawler | null = null;
+  const pending = new Map<string, Pending>();
+
+  function start(): PlaywrightCrawler {
+    crawleeLog.setLevel(crawleeLog.LEVELS.OFF);
+    const c = new PlaywrightCrawler(
+      {
+        keepAlive: true,
+        maxRequestRetries: 0,
+        useSessionPool: false,
+        persistCookiesPerSession: false,
+        maxConcurrency: 2,
+        navigationTimeoutSecs: Math.ceil(options.timeoutMs / 1000),
+        requestHandlerTimeoutSecs: Math.ceil(options.timeoutMs / 1000) + 10,
+        autoscaledPoolOptions: { maybeRunIntervalSecs: 0.02 },
+        launchContext: {
+          launcher: chromium,
+          useIncognitoPages: true,
+          userAgent: options.userAgent,
+          launchOptions: { executablePath: options.executable, headless: true, args: CHROMIUM_ARGS },
+        },
+        browserPoolOptions: { useFingerprints: false },
+        preNavigationHooks: [
+          async ({ page, request }, gotoOptions) => {
+            const p = pending.get(request.uniqueKey);
+            if (gotoOptions) Object.assign(gotoOptions, { waitUntil: 'load', timeout: options.timeoutMs });
+            const releases = p?.releases ?? new Map<unknown, () => void>();
+            const done = (r: unknown) => {
+              releases.get(r)?.();
+              releases.delete(r);
+            };
+            page.on('requestfinished', done);
+            page.on('requestfailed', done);
+            await page.route('**/*', async (route) => {
+              const r = route.request();
+              if (p?.req.document && r.isNavigationRequest() && r.frame() === page.mainFrame() && r.url() === request.url) {
+                const { status, headers, body } = p.req.document;
+                return route.fulfill({ status, headers, body: Buffer.from(body) });
+              }
+              // Text comes from the DOM; pictures and styling only matter for a screenshot.
+              if (!p?.req.screenshot && UNNEEDED.has(r.resourceType())) return route.abort('blockedbyclient');
+              let url: URL;
+              try {
+                url = new URL(r.url());
+              } catch {
+                return route.abort('blockedbyclient');
+              }
+              const target = await resolveTarget(url, options.resolver, options.allowPrivateNetwork);
+              if (!target.ok) return route.abort('blockedbyclient');
+              releases.set(r, await options.acquire(url.host));
+              return route.continue().catch(() => done(r));
+            });
+          },
+        ],
+        requestHandler: async ({ page, response, request }: PlaywrightCrawlingContext) => {
+          const p = pending.get(request.uniqueKey);
+          if (!p) return;
+          // Scripts that fetch their content after load get a short moment to settle.
+          await page.waitForLoadState('networkidle', { timeout: Math.min(5000, options.timeoutMs) }).catch(() => {});
+          const redirects: { url: string; status: number }[] = [];
+          for (let req = response?.request().redirectedFrom(); req; req = req.redirectedFrom()) {
+            const res = await req.response();
+            redirects.unshift({ url: req.url(), status: res?.status() ?? 0 });
+          }
+          if (response) redirects.push({ url: response.url(), status: response.status() });
+          const raw = p.req.document || !response ? null : await response.body().catch(() => null);
+          p.resolve({
+            ok: true,
+            status: response?.status() ?? null,
+            finalUrl: page.url(),
+            redirects,
+            headers: response ? await response.allHeaders() : {},
+            raw,
+            html: await page.content(),
+            screenshot: p.req.screenshot ? await page.screenshot({ fullPage: true, type: 'png' }) : null,
+          });
+        },
+        failedRequestHandler: async ({ request }, error) => {
+          pending.get(request.uniqueKey)?.resolve({ ok: false, message: error.message.split('\n')[0].slice(0, 500) });
+        },
+      },
+      new Configuration({ persistStorage: false, purgeOnStart: true }),
+    );
+    c.run().catch(() => {});
+    return c;
+  }
+
+  return {
+    async render(req: RenderRequest): Promise<RenderResult> {
+      if (!existsSync(options.executable)) return { ok: false, message: `no browser at ${options.executable} (set browserExecutable or install chromium)` };
+      crawler ??= start();
+      const key = randomUUID();
+      const releases = new Map<unknown, () => void>();
+      const result = new Promise<RenderResult>((resolve) => pending.set(key, { req, resolve, releases }));
+      try {
+        await crawler.addRequests([{ url: req.url, uniqueKey: key }]);
+        let timer: NodeJS.Timeout | undefined;
+        const giveUp = new Promise<RenderResult>((resolve) => {
+          timer = setTimeout(() => resolve({ ok: false, message: 'the browser did not answer in time' }), 2 * options.timeoutMs + 30_000);
+        });
+        const answer = await Promise.race([result, giveUp]);
+        clearTimeout(timer);
+        return answer;
+      } catch (err) {
+        return { ok: false, message: (err as Error).message };
+      } finally {
+        pending.delete(key);
+        for (const release of releases.values()) release();
+      }
+    },
+    async close(): Promise<void> {
+      if (!crawler) return;
+      await crawler.autoscaledPool?.abort().catch(() => {});
+      await crawler.teardown().catch(() => {});
+    },
+  };
+}
+
+export type BrowserRenderer = ReturnType<typeof createBrowserRenderer>;

@@ -1,0 +1,144 @@
+import { hostname } from 'node:os';
+import { previousSnapshots, prepareSnapshot, storeCapture, type CaptureRow, type PreparedSnapshot } from '../archive/store.js';
+import { saveScreenshot } from '../archive/screenshots.js';
+import type { DueSource } from './selectSources.js';
+import { selectHeaders } from './captureRecord.js';
+import type { CrawlContext, HostInfo } from './context.js';
+import { fetchPage, type PageFetch } from './fetchPage.js';
+import { nextCheckAt, outcomePolicy, parseRetryAfter, type Outcome } from './outcomePolicy.js';
+import { resolveTarget } from './resolveTarget.js';
+import { robotsAllows } from './robots.js';
+
+export const defaultWorkerId = () => `${hostname()}:${process.pid}`;
+
+/** The result of one attempt: the stored row, and what the host loop should do next. */
+export type Attempt = { capture: CaptureRow; previousHash: string | null; retryInPass: boolean; waitMs: number };
+
+type Draft = Omit<PageFetch, 'body' | 'requestEnds'> & { fetcher: 'http' | 'browser'; raw: PreparedSnapshot | null; rendered: PreparedSnapshot | null; screenshotHash: string | null };
+
+/**
+ * One attempt at one source: robots, then HTTP (or the browser for hosts that need one), a render
+ * when the HTTP answer is a script shell, then the capture stored in one transaction and handed on.
+ */
+export async function checkSource(ctx: CrawlContext, source: DueSource, info: HostInfo): Promise<Attempt> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const prev = await previousSnapshots(ctx.db, source.id);
+  const draft = await attempt(ctx, source, info, prev?.finalUrl ?? null);
+
+  const retryAfterMs = draft.httpStatus === 429 || draft.httpStatus === 503 ? parseRetryAfter(draft.headers['retry-after'], startedAt, ctx.config.maxRetryAfterMs) : null;
+  const notBefore = retryAfterMs !== null ? new Date(Date.now() + retryAfterMs) : null;
+  if (retryAfterMs !== null) ctx.fetch.gate.holdUntil(info.host, ctx.fetch.gate.now() + retryAfterMs);
+  const policy = outcomePolicy(draft.outcome, draft);
+  const failures = policy.failure ? source.consecutiveFailures + 1 : 0;
+  const success = draft.outcome === 'fetched' || draft.outcome === 'not-rendered';
+  const checkedAt = new Date();
+  const capture = await storeCapture(ctx.db, {
+    capture: {
+      sourceId: source.id,
+      startedAt,
+      durationMs: Math.round(performance.now() - t0),
+      requestedUrl: draft.requestedUrl,
+      redirects: draft.redirects,
+      finalUrl: draft.finalUrl,
+      httpStatus: draft.httpStatus,
+      headers: selectHeaders(draft.headers),
+      fetcher: draft.fetcher,
+      outcome: draft.outcome,
+      errorKind: draft.errorKind,
+      errorMessage: draft.errorMessage,
+      screenshotHash: draft.screenshotHash,
+      workerId: ctx.workerId,
+    },
+    raw: draft.raw,
+    rendered: draft.rendered,
+    reuseSnapshotId: draft.outcome === 'not-modified' ? (prev?.snapshotId ?? null) : null,
+    reuseRenderedSnapshotId: draft.outcome === 'not-modified' ? (prev?.renderedSnapshotId ?? null) : null,
+    source,
+    update: {
+      checkedAt,
+      nextCheckAt: nextCheckAt(checkedAt, ctx.config.recheckIntervalMs, failures, policy.backoff, notBefore),
+      consecutiveFailures: failures,
+      ...(success && draft.fetcher === 'http' ? { etag: draft.headers.etag ?? null, lastModified: draft.headers['last-modified'] ?? null } : {}),
+    },
+    hostTouched: {
+      host: info.host,
+      at: ctx.lastRequest(info.host) ?? checkedAt,
+      ...(notBefore ? { notBefore } : {}),
+      ...(draft.rendered ? { renderMode: 'browser' as const } : {}),
+    },
+  });
+  if (draft.rendered) info.renderMode = 'browser';
+  await ctx.onCaptured?.(capture);
+  return { capture, previousHash: prev?.hash ?? null, retryInPass: policy.retryInPass, waitMs: retryAfterMs ?? 0 };
+}
+
+async function attempt(ctx: CrawlContext, source: DueSource, info: HostInfo, previousFinalUrl: string | null): Promise<Draft> {
+  const base = { requestedUrl: source.url, redirects: [], finalUrl: null, httpStatus: null, headers: {}, errorKind: null, errorMessage: null, raw: null, rendered: null, screenshotHash: null, fetcher: 'http' as const };
+  if (info.robots.failure) {
+    const outcome: Outcome = info.robots.failure.errorKind === 'robots-unavailable' ? 'robots-disallowed' : 'network-error';
+    return { ...base, outcome, errorKind: info.robots.failure.errorKind, errorMessage: info.robots.failure.message };
+  }
+  if (!robotsAllows(info.robots, source.url, ctx.config.userAgent)) {
+    return { ...base, outcome: 'robots-disallowed', errorKind: 'robots', errorMessage: `robots.txt of ${info.host} disallows this URL for ${ctx.config.userAgent.split(/[\s/]/)[0]}` };
+  }
+  const browserFirst = info.renderMode === 'browser' && ctx.config.browserEnabled;
+  let browserFailure: string | null = null;
+  if (browserFirst) {
+    const viaBrowser = await browserNavigate(ctx, source, info);
+    if (typeof viaBrowser !== 'string') return viaBrowser;
+    browserFailure = viaBrowser;
+  }
+  const validators: Record<string, string> = {};
+  if (source.etag) validators['if-none-match'] = source.etag;
+  if (source.lastModified) validators['if-modified-since'] = source.lastModified;
+  const conditional = previousFinalUrl ? { url: previousFinalUrl, headers: validators } : undefined;
+  const page = await fetchPage(ctx.fetch, source.url, { priority: source.priority, conditional });
+  ctx.noteRequests(page.requestEnds);
+  const { body, requestEnds: _ends, ...rest } = page;
+  const draft: Draft = { ...rest, fetcher: 'http', raw: null, rendered: null, screenshotHash: null };
+  if (body && body.length > 0 && page.outcome !== 'not-modified') {
+    draft.raw = await prepareSnapshot(ctx.db, body, page.headers['content-type'] ?? null, 'raw', page.finalUrl ?? source.url);
+  }
+  if (page.outcome === 'fetched' && browserFailure) {
+    Object.assign(draft, { outcome: 'not-rendered', errorKind: 'browser', errorMessage: browserFailure });
+  } else if (page.outcome === 'fetched' && draft.raw?.extracted?.signals.scriptShell && ctx.config.browserEnabled && !browserFirst) {
+    await renderShell(ctx, draft, body!, info);
+  }
+  return draft;
+}
+
+/** A script shell fetched over HTTP: the browser renders those very bytes (no second download). */
+async function renderShell(ctx: CrawlContext, draft: Draft, body: Buffer, info: HostInfo): Promise<void> {
+  const r = await ctx.renderer.render({ url: draft.finalUrl!, document: { status: draft.httpStatus ?? 200, headers: draft.headers, body }, screenshot: ctx.screenshots });
+  ctx.noteRequests(new Map([[info.host, Date.now()]]));
+  if (!r.ok) return void Object.assign(draft, { outcome: 'not-rendered', errorKind: 'browser', errorMessage: r.message });
+  draft.rendered = await prepareSnapshot(ctx.db, Buffer.from(r.html, 'utf8'), 'text/html; charset=utf-8', 'rendered', r.finalUrl);
+  if (r.screenshot) draft.screenshotHash = await saveScreenshot(ctx.config.home, r.screenshot);
+}
+
+/** A host known to need a browser: the browser fetches and renders; if it cannot, why (HTTP then). */
+async function browserNavigate(ctx: CrawlContext, source: DueSource, info: HostInfo): Promise<Draft | string> {
+  const target = await resolveTarget(new URL(source.url), ctx.fetch.resolver, ctx.config.allowPrivateNetwork);
+  if (!target.ok) return ''; // the HTTP path records the refusal or DNS failure precisely
+  const r = await ctx.renderer.render({ url: source.url, screenshot: ctx.screenshots });
+  ctx.noteRequests(new Map([[info.host, Date.now()]]));
+  if (!r.ok) return r.message;
+  const status = r.status ?? 0;
+  const outcome: Outcome = status >= 200 && status < 300 ? 'fetched' : 'http-error';
+  const contentType = r.headers['content-type'] ?? null;
+  return {
+    requestedUrl: source.url,
+    redirects: r.redirects,
+    finalUrl: r.finalUrl,
+    httpStatus: r.status,
+    headers: r.headers,
+    outcome,
+    errorKind: null,
+    errorMessage: outcome === 'http-error' ? `HTTP ${status}` : null,
+    fetcher: 'browser',
+    raw: r.raw && r.raw.length > 0 ? await prepareSnapshot(ctx.db, r.raw, contentType, 'raw', r.finalUrl) : null,
+    rendered: await prepareSnapshot(ctx.db, Buffer.from(r.html, 'utf8'), 'text/html; charset=utf-8', 'rendered', r.finalUrl),
+    screenshotHash: r.screenshot ? await saveScreenshot(ctx.config.home, r.screenshot) : null,
+  };
+}

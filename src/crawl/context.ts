@@ -1,0 +1,48 @@
+import type { CaptureRow } from '../archive/store.js';
+import type { Config } from '../config/loadConfig.js';
+import type { Db } from '../db/open.js';
+import type { BrowserRenderer } from './browserRenderer.js';
+import type { CrawlSummary } from './captureRecord.js';
+import type { FetchDeps } from './fetchPage.js';
+import type { Resolver } from './resolveTarget.js';
+import type { RobotsRules } from './robots.js';
+
+export type CrawlProgress = { done: number; total: number; url: string; outcome: string };
+
+/** What crawlSources needs from its caller. */
+export type CrawlDeps = {
+  db: Db;
+  config: Config;
+  signal?: AbortSignal;
+  onProgress?(progress: CrawlProgress): void;
+  /** Awaited after each capture is stored: state derivation plugs in here. */
+  onCaptured?(capture: CaptureRow): Promise<void> | void;
+  /** DNS for host names; tests inject one so no real name is ever looked up. */
+  resolver?: Resolver;
+  /** Names this worker in leases and capture rows (default: hostname and pid). */
+  workerId?: string;
+};
+
+/** Everything one pass shares between its host loops. */
+export type CrawlContext = {
+  db: Db;
+  config: Config;
+  signal: AbortSignal;
+  fetch: FetchDeps;
+  renderer: BrowserRenderer;
+  workerId: string;
+  screenshots: boolean;
+  summary: CrawlSummary;
+  total: number;
+  onProgress?: CrawlDeps['onProgress'];
+  onCaptured?: CrawlDeps['onCaptured'];
+  /** Remembers when each host was last asked, written to hosts.last_request_at with the next capture. */
+  noteRequests(ends: Map<string, number>): void;
+  lastRequest(host: string): Date | undefined;
+};
+
+export type HostInfo = {
+  host: string;
+  robots: RobotsRules & { failure?: { errorKind: string; message: string } };
+  renderMode: 'http' | 'browser';
+};

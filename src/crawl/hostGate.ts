@@ -1,0 +1,76 @@
+import { PolitenessQueue } from './politeness.js';
+
+/** Thrown to a waiting request when the crawl is stopped before its turn came. */
+export class GateClosedError extends Error {
+  constructor() {
+    super('crawl stopped before this request could start');
+  }
+}
+
+type Pending = { resolve(release: () => void): void; reject(err: Error): void };
+
+/**
+ * The timed edge around PolitenessQueue: `acquire(host)` resolves when a request to that host may
+ * start, with a release function to call when the request (every byte of it) is over.
+ */
+export function createHostGate(options: { delayMs: number; concurrency: number; signal?: AbortSignal; now?: () => number }) {
+  const now = options.now ?? (() => performance.now());
+  const queue = new PolitenessQueue<Pending>(options);
+  let timer: NodeJS.Timeout | undefined;
+  let timerAt = Infinity;
+
+  function pump(): void {
+    for (const w of queue.startable(now())) {
+      let released = false;
+      w.item.resolve(() => {
+        if (released) return;
+        released = true;
+        queue.finish(w.host, now());
+        pump();
+      });
+    }
+    const wake = queue.nextWakeAt();
+    if (wake === null || wake >= timerAt) return;
+    clearTimeout(timer);
+    timerAt = wake;
+    timer = setTimeout(() => {
+      timerAt = Infinity;
+      pump();
+    }, Math.max(0, wake - now()));
+  }
+
+  const closed = new Set<{ host: string; pending: Pending }>();
+  options.signal?.addEventListener('abort', () => {
+    for (const c of closed) if (queue.cancel(c.host, c.pending)) c.pending.reject(new GateClosedError());
+    clearTimeout(timer);
+  });
+
+  return {
+    acquire(host: string, priority = 0): Promise<() => void> {
+      if (options.signal?.aborted) return Promise.reject(new GateClosedError());
+      return new Promise((resolve, reject) => {
+        const entry = { host, pending: undefined as unknown as Pending };
+        entry.pending = {
+          resolve: (release) => {
+            closed.delete(entry);
+            resolve(release);
+          },
+          reject,
+        };
+        closed.add(entry);
+        queue.enqueue(host, priority, entry.pending);
+        pump();
+      });
+    },
+    /** No request to `host` may start before `at` (a Retry-After or back-off), in this process. */
+    holdUntil(host: string, at: number): void {
+      queue.holdUntil(host, at);
+    },
+    now,
+    get inFlight() {
+      return queue.inFlightCount;
+    },
+  };
+}
+
+export type HostGate = ReturnType<typeof createHostGate>;

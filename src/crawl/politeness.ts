@@ -1,0 +1,107 @@
+/**
+ * The politeness core: decides which waiting requests may start now and when the next one may.
+ * Pure and clock-free (every call is told `now`), so its rules are tested with tables, not timers.
+ *
+ * Rules: at most one request in flight per host; the next request to a host starts no earlier than
+ * `delayMs` after the previous one ended, nor before the host's notBefore (Retry-After); at most
+ * `concurrency` requests in flight overall; among hosts that may start, the most important waiting
+ * request goes first (priority desc, then arrival order), so a big host never blocks the others.
+ */
+export type Waiter<T> = { host: string; priority: number; seq: number; item: T };
+
+type HostState<T> = { inFlight: boolean; nextAllowedAt: number; waiting: Waiter<T>[] };
+
+export class PolitenessQueue<T> {
+  private readonly hosts = new Map<string, HostState<T>>();
+  private inFlight = 0;
+  private seq = 0;
+
+  constructor(private readonly options: { delayMs: number; concurrency: number }) {}
+
+  private state(host: string): HostState<T> {
+    let s = this.hosts.get(host);
+    if (!s) this.hosts.set(host, (s = { inFlight: false, nextAllowedAt: -Infinity, waiting: [] }));
+    return s;
+  }
+
+  /** Queues a request for a host. Within a host, higher priority first, then first come first served. */
+  enqueue(host: string, priority: number, item: T): void {
+    const waiting = this.state(host).waiting;
+    const w = { host, priority, seq: this.seq++, item };
+    let i = waiting.length;
+    while (i > 0 && waiting[i - 1].priority < priority) i--;
+    waiting.splice(i, 0, w);
+  }
+
+  /** Removes a queued request that is no longer wanted (its caller gave up). */
+  cancel(host: string, item: T): boolean {
+    const s = this.hosts.get(host);
+    const i = s ? s.waiting.findIndex((w) => w.item === item) : -1;
+    if (i < 0) return false;
+    s!.waiting.splice(i, 1);
+    this.forget(host);
+    return true;
+  }
+
+  /** A host may not be asked before this time (Retry-After, back-off), whatever the delay says. */
+  holdUntil(host: string, at: number): void {
+    const s = this.state(host);
+    s.nextAllowedAt = Math.max(s.nextAllowedAt, at);
+  }
+
+  /** The requests that may start now, marked in flight; the caller must `finish` each one. */
+  startable(now: number): Waiter<T>[] {
+    const free = this.options.concurrency - this.inFlight;
+    if (free <= 0) return [];
+    const heads: Waiter<T>[] = [];
+    for (const s of this.hosts.values()) {
+      if (!s.inFlight && s.waiting.length > 0 && s.nextAllowedAt <= now) heads.push(s.waiting[0]);
+    }
+    heads.sort((a, b) => b.priority - a.priority || a.seq - b.seq);
+    const started = heads.slice(0, free);
+    for (const w of started) {
+      const s = this.state(w.host);
+      s.waiting.shift();
+      s.inFlight = true;
+      this.inFlight++;
+    }
+    return started;
+  }
+
+  /** The request to `host` ended at `now`; the next one waits the delay (or longer, if held). */
+  finish(host: string, now: number): void {
+    const s = this.state(host);
+    if (!s.inFlight) throw new Error(`politeness: no request in flight for ${host}`);
+    s.inFlight = false;
+    this.inFlight--;
+    s.nextAllowedAt = Math.max(s.nextAllowedAt, now + this.options.delayMs);
+    this.forget(host);
+  }
+
+  /** When `startable` may next return something, if nothing may start now; null when nothing waits. */
+  nextWakeAt(): number | null {
+    if (this.inFlight >= this.options.concurrency) return null; // a finish will wake us
+    let earliest: number | null = null;
+    for (const s of this.hosts.values()) {
+      if (s.inFlight || s.waiting.length === 0) continue;
+      if (earliest === null || s.nextAllowedAt < earliest) earliest = s.nextAllowedAt;
+    }
+    return earliest;
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight;
+  }
+
+  get waitingCount(): number {
+    let n = 0;
+    for (const s of this.hosts.values()) n += s.waiting.length;
+    return n;
+  }
+
+  /** Hosts with nothing queued and a gap already elapsed carry no information; keep the map small. */
+  private forget(host: string): void {
+    const s = this.hosts.get(host);
+    if (s && !s.inFlight && s.waiting.length === 0 && s.nextAllowedAt === -Infinity) this.hosts.delete(host);
+  }
+}

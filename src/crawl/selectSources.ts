@@ -1,0 +1,61 @@
+import { and, asc, desc, eq, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/open.js';
+import { hosts, sources } from '../db/schema/index.js';
+
+export type CrawlSelection = {
+  /** Check every source now, due or not. */
+  all?: boolean;
+  limit?: number;
+  host?: string;
+  sourceUrl?: string;
+  screenshots?: boolean;
+};
+
+export type DueSource = typeof sources.$inferSelect;
+
+/** The sources a pass checks: due ones (or all), most important first, then the longest unchecked. */
+export async function selectSources(db: Db, selection: CrawlSelection, now: Date): Promise<DueSource[]> {
+  const where: SQL[] = [];
+  if (!selection.all && !selection.sourceUrl) where.push(or(isNull(sources.nextCheckAt), lte(sources.nextCheckAt, now))!);
+  if (selection.host) where.push(eq(sources.host, selection.host.toLowerCase()));
+  if (selection.sourceUrl) where.push(eq(sources.url, selection.sourceUrl));
+  const query = db
+    .select()
+    .from(sources)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(sources.priority), sql`${sources.checkedAt} asc nulls first`, asc(sources.id));
+  return selection.limit !== undefined ? query.limit(selection.limit) : query;
+}
+
+/** Groups sources by host, keeping their order; hosts ordered by their most important source. */
+export function groupByHost<T extends { host: string }>(rows: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const r of rows) {
+    const g = groups.get(r.host);
+    if (g) g.push(r);
+    else groups.set(r.host, [r]);
+  }
+  return groups;
+}
+
+/**
+ * Takes the lease on a host for `ms`, unless another worker holds an unexpired one. A single
+ * conditional upsert, so two workers racing for the same host cannot both win (PostgreSQL or PGlite).
+ */
+export async function leaseHost(db: Db, host: string, owner: string, now: Date, ms: number): Promise<boolean> {
+  const expires = new Date(now.getTime() + ms);
+  const rows = await db
+    .insert(hosts)
+    .values({ host, leaseOwner: owner, leaseExpiresAt: expires })
+    .onConflictDoUpdate({
+      target: hosts.host,
+      set: { leaseOwner: owner, leaseExpiresAt: expires },
+      setWhere: or(isNull(hosts.leaseExpiresAt), lte(hosts.leaseExpiresAt, now), eq(hosts.leaseOwner, owner)),
+    })
+    .returning({ host: hosts.host });
+  return rows.length > 0;
+}
+
+export async function releaseHost(db: Db, host: string, owner: string): Promise<void> {
+  await db.update(hosts).set({ leaseOwner: null, leaseExpiresAt: null }).where(and(eq(hosts.host, host), eq(hosts.leaseOwner, owner)));
+}
