@@ -27,6 +27,9 @@ function step(token: string, id: number, at: Date): Step {
       case 'errpage': return page({}, { errorPage: true });
       case 'parked': return page({}, { parked: true });
       case 'bot': return page({}, { botChallenge: true });
+      case 'bot503': return { ...page({}, { botChallenge: true }), outcome: 'http-error', httpStatus: 503 };
+      case 'bot403cf': return { ...page({}, { botChallenge: true }), outcome: 'http-error', httpStatus: 403, headers: { server: 'cloudflare' } };
+      case 'denied403': return { ...page({}, { botChallenge: true }), outcome: 'http-error', httpStatus: 403, headers: { server: 'nginx' } };
       case 'paywall': return page({}, { paywall: true });
       case 'shell': return page({}, { scriptShell: true });
       case 'root': return page({ finalUrl: 'https://news.example.com/' });
@@ -68,7 +71,7 @@ const CASES: [history: string, state: string, reason: string | null][] = [
   ['ok 304 304', 'ok', null],
   ['ok noise', 'ok', null],
   ['ok chg:number', 'changed', 'number'],
-  ['ok chg:number,name', 'changed', 'number,name'],
+  ['ok chg:number,name', 'changed', 'number'],
   ['ok chg:number ok', 'changed', 'number'],
   ['ok chg:number noise 304', 'changed', 'number'],
   ['ok chg:number chg:headline', 'changed', 'headline'],
@@ -133,6 +136,9 @@ const CASES: [history: string, state: string, reason: string | null][] = [
   ['ok robots', 'blocked', 'robots'],
   ['ok bot bot bot', 'blocked', 'bot-challenge'],
   ['ok paywall', 'blocked', 'paywall'],
+  ['ok bot503 bot503 bot503 bot503 bot503', 'blocked', 'bot-challenge'],
+  ['ok bot403cf', 'blocked', 'bot-challenge'],
+  ['ok denied403', 'blocked', 'http-403'],
   ['ok shell', 'blocked', 'not-rendered'],
   ['ok toolarge', 'blocked', 'too-large'],
   ['ok 403 ok', 'ok', null],

@@ -92,9 +92,9 @@ function contentState(input: ClassifyInput, captureId: number, previous: StateVe
   return { state: 'ok', reason: null, sinceCaptureId: previous.state === 'ok' ? previous.sinceCaptureId : captureId, changeId: null };
 }
 
-/** A short what-changed: the change's kinds, at most three. */
+/** A short what-changed: the change's weightiest kind (src/diff orders kinds by weight). */
 export function changeReason(kinds: string[]): string {
-  return kinds.slice(0, 3).join(',') || 'text';
+  return kinds[0] ?? 'text';
 }
 
 /** The previous state, held while evidence awaits confirmation; the reason says what is pending. */

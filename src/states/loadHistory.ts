@@ -47,6 +47,8 @@ export async function loadHistory(db: Db, sourceId: number, signalDepth: number)
     const textSnapshotId = r.renderedSnapshotId ?? r.snapshotId;
     const snap = textSnapshotId !== null ? byId.get(textSnapshotId) : undefined;
     const hasPage = r.outcome === 'fetched' && snap !== undefined;
+    // Error bodies count too: a challenge page comes with a 403 or 503.
+    const wantSignals = withSignals && snap !== undefined && r.outcome !== 'not-modified';
     return {
       id: r.id,
       at: r.startedAt,
@@ -55,10 +57,11 @@ export async function loadHistory(db: Db, sourceId: number, signalDepth: number)
       httpStatus: r.httpStatus,
       finalUrl: r.finalUrl,
       redirects: r.redirects,
+      headers: r.headers,
       snapshotId: textSnapshotId,
       textSnapshotId,
       textHash: snap?.textHash ?? null,
-      signals: hasPage && withSignals ? await signalsOf(snap.id, r.finalUrl ?? r.requestedUrl) : null,
+      signals: wantSignals ? await signalsOf(snap.id, r.finalUrl ?? r.requestedUrl) : null,
       matchesProbe: hasPage && looksLikeProbe({ requestedUrl: r.requestedUrl, finalUrl: r.finalUrl, text: snap.text, fingerprint: snap.fingerprint }, probe),
     };
   };
@@ -67,7 +70,7 @@ export async function loadHistory(db: Db, sourceId: number, signalDepth: number)
 
   let verified: LoadedCapture | null = null;
   for (let i = loaded.length - 2; i >= 0 && !verified; i--) {
-    const c = loaded[i].signals || loaded[i].outcome !== 'fetched' ? loaded[i] : await facts(rows[i], true);
+    const c = loaded[i].signals || loaded[i].textSnapshotId === null ? loaded[i] : await facts(rows[i], true);
     loaded[i] = c;
     if (c.textSnapshotId !== null && observeCapture(source.url, c).kind === 'content') verified = c;
   }

@@ -20,6 +20,8 @@ export type CaptureFacts = {
   httpStatus?: number | null;
   finalUrl?: string | null;
   redirects?: { url: string; status: number }[];
+  /** Response headers kept with the capture (server, cf-mitigated, ...). */
+  headers?: Record<string, string>;
   snapshotId?: number | null;
   /** Signals of the capture's snapshot (the rendered one when there is one); null without a body. */
   signals?: PageSignals | null;
@@ -58,13 +60,24 @@ export function observeCapture(requestedUrl: string, c: CaptureFacts): Observati
     case 'not-rendered':
       return { kind: 'blocked', reason: c.outcome };
     case 'http-error':
-      return observeStatus(status);
+      return challenged(c, status) ? { kind: 'blocked', reason: 'bot-challenge' } : observeStatus(status);
     case 'fetched':
-      if (status !== null && status >= 400) return observeStatus(status);
+      if (status !== null && status >= 400) return challenged(c, status) ? { kind: 'blocked', reason: 'bot-challenge' } : observeStatus(status);
       return observePage(requestedUrl, c);
     default:
       return { kind: 'blocked', reason: c.outcome };
   }
+}
+
+/**
+ * A challenge page answered with an error status (503 or 403 from a CDN) is a block, not an outage.
+ * A plain 403 "Access Denied" reads like a challenge too, so there the CDN must say so in its headers.
+ */
+function challenged(c: CaptureFacts, status: number | null): boolean {
+  if (!c.signals?.botChallenge) return false;
+  if (status !== 401 && status !== 403) return true;
+  const h = c.headers ?? {};
+  return h['cf-mitigated'] === 'challenge' || /cloudflare|ddos-guard|sucuri/i.test(h.server ?? '');
 }
 
 function observeStatus(status: number | null): Observation {
