@@ -69,9 +69,11 @@ describe('classifyChange on text', () => {
   });
 
   it('PDF captures: a changed figure in a report is material', async () => {
-    const lines = ['Annual Report 2023', 'The agency spent $400,000 on consulting', 'contracts during the year.', 'Generated on March 3, 2024 at 10:32 AM'];
+    // A blank line sets the generated-on footer apart, as report layouts do.
+    const lines = ['Annual Report 2023', '', 'The agency spent $400,000 on consulting', 'contracts during the year.', '', 'Generated on March 3, 2024 at 10:32 AM'];
     const a = await extractContent({ body: makePdf([lines]), contentType: 'application/pdf', url: 'http://127.0.0.1/r.pdf' });
-    const b = await extractContent({ body: makePdf([[...lines.slice(0, 3), 'Generated on April 9, 2024 at 4:01 PM']]), contentType: 'application/pdf', url: 'http://127.0.0.1/r.pdf' });
+    expect(a.paragraphs).toEqual(['Annual Report 2023', 'The agency spent $400,000 on consulting contracts during the year.', 'Generated on March 3, 2024 at 10:32 AM']);
+    const b = await extractContent({ body: makePdf([[...lines.slice(0, 5), 'Generated on April 9, 2024 at 4:01 PM']]), contentType: 'application/pdf', url: 'http://127.0.0.1/r.pdf' });
     const c = await extractContent({ body: makePdf([lines.map((l) => l.replace('400', '450'))]), contentType: 'application/pdf', url: 'http://127.0.0.1/r.pdf' });
     expect(classifyChange(a, b).kinds).toEqual([]);
     expect(classifyChange(a, c).kinds).toEqual(['number']);

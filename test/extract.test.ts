@@ -8,13 +8,14 @@ const enc = (s: string) => new TextEncoder().encode(s);
 describe('extractContent basics', () => {
   it('has a positive version', () => expect(EXTRACTOR_VERSION).toBeGreaterThan(0));
 
-  it('extracts text from a hand-made PDF, joining wrapped lines', async () => {
-    const pdf = makePdf([['Annual Report 2023', 'The agency spent $400,000 on consulting con-', 'tracts during the year.'], ['Page two.']], 'Annual Report');
+  it('extracts text from a hand-made PDF, joining wrapped lines into paragraphs', async () => {
+    const pdf = makePdf([['Annual Report 2023', '', 'The agency spent $400,000 on consulting con-', 'tracts during the year.'], ['Page two.']], 'Annual Report');
     const out = await extractContent({ body: pdf, contentType: 'application/pdf', url: 'http://127.0.0.1/r.pdf' });
     expect(out.title).toBe('Annual Report');
-    expect(out.paragraphs).toEqual(['Annual Report 2023 The agency spent $400,000 on consulting contracts during the year.', 'Page two.']);
+    expect(out.paragraphs).toEqual(['Annual Report 2023', 'The agency spent $400,000 on consulting contracts during the year.', 'Page two.']);
     // The same bytes can be extracted twice (pdf.js detaches the buffer it is handed).
-    const again = await extractContent({ body: pdf, contentType: null, url: 'http://127.0.0.1/r.pdf' });
+    // A Buffer (what zlib hands back) is accepted too, though pdf.js itself refuses one.
+    const again = await extractContent({ body: Buffer.from(pdf), contentType: null, url: 'http://127.0.0.1/r.pdf' });
     expect(again.text).toBe(out.text);
   });
 

@@ -40,7 +40,8 @@ function parts(input: ChangeInput): { title: string; sentences: string[] } {
 
 function trivial(passage: string): boolean {
   const words = tokens(passage);
-  return (words.length < 4 && !/\d/.test(passage)) || (words.length < 12 && BOILERPLATE.test(passage));
+  // Under four words, only a figure with a unit ("$5 million", "12%") is worth an editor's time.
+  return (words.length < 4 && !/[$€£%]|\d{4,}|\d[\d,.]*\s*(million|billion)/i.test(passage)) || (words.length < 12 && BOILERPLATE.test(passage));
 }
 
 function editKind(removedWords: string[], addedWords: string[]): ChangeKind {

@@ -26,7 +26,7 @@ const CHROME_SELECTOR = [
   '[role="navigation"]', '[role="contentinfo"]', '[role="complementary"]', '[role="banner"]', '[role="dialog"]',
   '[aria-hidden="true"]', '[hidden]',
 ].join(',');
-const CHROME_CLASS = /(^|[\s_-])(cookie|consent|gdpr|cmp|banner|newsletter|related|recommend|trending|most-?(read|popular|viewed)|popular|outbrain|taboola|promo|advert|ad-?slot|ads?|sponsor|share|social|breadcrumbs?|paywall-prompt|subscribe-box|comments?|widgets?|sidebar|share-?tools|sharedaddy|mw-editsection)([\s_-]|$)/i;
+const CHROME_CLASS = /(^|[\s_-])(cookie|consent|gdpr|cmp|banner|newsletter|related|recommend|trending|most-?(read|popular|viewed)|popular|outbrain|taboola|promo|advert|ad-?slot|ads?|sponsor|share|social|breadcrumbs?|paywall-prompt|subscribe-box|comments?|widgets?|sidebar|share-?tools|sharedaddy|mw-editsection|site-?notice|site-?sub|donat\w*)([\s_-]|$)/i;
 const APP_ROOT = '#root, #app, #__next, #__nuxt, #___gatsby, [data-reactroot], app-root, [ng-version], [data-server-rendered]';
 
 const META_PUBLISHED = [
@@ -90,7 +90,8 @@ export function extractHtml(html: string): HtmlFacts {
 function removeChromeBoxes(document: Document): void {
   const total = countWords(document.body?.textContent ?? '');
   for (const el of [...document.querySelectorAll('[class], [id]')]) {
-    const label = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
+    // CSS-module names ("CookieBanner_x7Yz") are split like kebab-case ones ("cookie-banner").
+    const label = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`.replace(/(\p{Ll})(\p{Lu})/gu, '$1-$2');
     if (!CHROME_CLASS.test(label) || !el.parentNode) continue;
     if (countWords(el.textContent ?? '') > 0.5 * total) continue;
     el.remove();

@@ -27,9 +27,9 @@ const COUNTER =
   /\b\d[\d,.]*\s*[kKmM]?\+?\s+(?:views?|reads|comments?|shares?|likes?|readers|reactions|people (?:are )?(?:reading|viewing)(?: this| now)?)\b|\b(?:views?|comments?|shares?)\s*[:(]\s*\d[\d,.]*[kKmM]?\)?/gi;
 const TOKENS = [
   /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, // uuid
-  /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{12,}\b/gi, // hex nonce
+  /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{10,}\b/gi, // hex nonce
   /(?<![\w/])(?=[A-Za-z0-9+/_-]*\d)(?=[A-Za-z0-9+/_-]*[a-z])(?=[A-Za-z0-9+/_-]*[A-Z])[A-Za-z0-9+/_-]{16,}={0,2}/g, // base64 token
-  /\b(?:session(?:[ _-]?id)?|sid|token|nonce|csrf|request[ _-]?id|trace[ _-]?id|ray id|cache[ _-]?key)\s*[:=#]\s*\S+/gi,
+  /\b(?:session(?:[ _-]?id)?|sid|token|nonce|csrf|request[ _-]?id|trace[ _-]?id|ray id|cache[ _-]?key)\s*[:=#]?\s*(?=[\w-]*\d)[\w-]{6,}/gi,
 ];
 
 const MONTH =
@@ -52,7 +52,7 @@ const CHROME_WORDS =
   /(?<![\p{L}])(?:updated|published|posted|modified|edited|last|by|on|at|et|gmt|utc|am|pm|a\.m|p\.m|read|min|filed|date|time|mis à jour|publié|par|le|aktualisiert|veröffentlicht|actualizado|publicado)(?![\p{L}])/iu;
 
 /** Short lines that point elsewhere (rotating "Read more" links, ad labels) rather than say anything. */
-const POINTER_LINE = /^(?:advertisement|sponsored( content)?|read more|related|see also|also read|recommended|more from)\b/i;
+const POINTER_LINE = /^(?:advertisement|sponsored( content)?|read more|related|see also|also read|recommended|more from|page \d+( of \d+)?$)\b/i;
 
 /** Drops the per-request parts of one paragraph; dates and times only when the paragraph is chrome. */
 export function stripVolatile(paragraph: string): string {
