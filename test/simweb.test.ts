@@ -43,6 +43,8 @@ const spec: WebSpec = {
         '/flaky': { kind: 'sequence', steps: [{ kind: 'status', status: 503, retryAfter: 1 }, { kind: 'article', template: 'news', article: first }] },
         '/report.pdf': { kind: 'article', template: 'pdf', article: first },
         '/latin': { kind: 'article', template: 'blog', article: first, charset: { bytes: 'windows-1252', header: null, meta: 'windows-1252' } },
+        '/lying': { kind: 'article', template: 'wire', article: first, charset: { bytes: 'iso-8859-1', header: 'utf-8', meta: null } },
+        '/challenge': { kind: 'botChallenge', status: 503 },
       },
     },
     'news-3.sim': { pages: { '/landing': { kind: 'article', template: 'encyclopedia', article: first } }, notFound: { kind: 'soft404' } },
@@ -184,6 +186,27 @@ describe('simulated web: content', () => {
     expect(page.body.toString('latin1')).toContain('<meta charset="windows-1252">');
     expect(page.body.includes(Buffer.from([0x93]))).toBe(true); // “ in windows-1252
     expect(page.body.toString('utf8')).not.toContain('“a giveaway”');
+  });
+});
+
+describe('simulated web: more content', () => {
+  it('lies about the charset in the header when told to', async () => {
+    const page = await get(web.url('www.example-news.com', '/lying'));
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.body.includes(Buffer.from('Gómez', 'latin1'))).toBe(true);
+    expect(page.body.includes(Buffer.from('Gómez', 'utf8'))).toBe(false);
+  });
+
+  it('answers HEAD with headers only, and bot challenges look like Cloudflare', async () => {
+    const head = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      http.request(web.url('www.example-news.com', '/stable'), { method: 'HEAD', agent: false }, resolve).on('error', reject).end();
+    });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers.etag).toMatch(/^W\/"/);
+    const challenge = await get(web.url('www.example-news.com', '/challenge'));
+    expect(challenge.status).toBe(503);
+    expect(challenge.headers['cf-mitigated']).toBe('challenge');
+    expect(challenge.body.toString()).toContain('Just a moment...');
   });
 });
 

@@ -88,7 +88,7 @@ export async function simulateCorpus(options: CorpusOptions): Promise<SimulatedC
   for (const c of cited.values()) {
     let host: string;
     try { host = new URL(c.url).hostname; } catch { continue; }
-    byHost.set(host, [...(byHost.get(host) ?? []), c]);
+    byHost.get(host)?.push(c) ?? byHost.set(host, [c]);
   }
   const fates = new Map<string, CorpusFate>();
   const fateByOriginal = new Map<string, CorpusFate>();

@@ -59,7 +59,11 @@ export class RequestLog {
 /** Per-host request counts, peak concurrency and the tightest spacing between consecutive requests. */
 export function politenessOf(records: readonly RequestRecord[], at = nowMs()): Record<string, HostPoliteness> {
   const byHost = new Map<string, RequestRecord[]>();
-  for (const r of records) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
+  for (const r of records) {
+    const list = byHost.get(r.host);
+    if (list) list.push(r);
+    else byHost.set(r.host, [r]);
+  }
   const out: Record<string, HostPoliteness> = {};
   for (const [host, list] of byHost) {
     const sorted = [...list].sort((a, b) => a.startMs - b.startMs);
