@@ -1,0 +1,63 @@
+/**
+ * Ingest throughput on the real corpus: a first run into an empty embedded database (PGlite), then a
+ * second, unchanged run; plus the pure parse alone, to show where the time goes.
+ * Usage: npm run bench:ingest [-- <path>...]  (default: the real corpus)
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../src/db/open.js';
+import { ingestPaths, type IngestReport } from '../src/ingest/index.js';
+import { parseTimelineFile } from '../src/ingest/parseFile.js';
+import { listInputs } from '../src/ingest/readTree.js';
+
+const paths = process.argv.slice(2).length ? process.argv.slice(2) : ['/work/shared/fixtures/kleptocracy-timeline/events'];
+
+function machine(): string {
+  const cpus = os.cpus();
+  return [
+    `cpus: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown'}`,
+    `memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB (${(os.freemem() / 2 ** 30).toFixed(1)} GiB free), load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `node ${process.version} on ${os.platform()} ${os.release()} ${os.arch()}`,
+  ].join('\n');
+}
+
+function line(label: string, ms: number, files: number, events: number): string {
+  const s = ms / 1000;
+  return `${label.padEnd(22)} ${s.toFixed(2).padStart(6)} s  ${Math.round(files / s).toString().padStart(6)} files/s  ${Math.round(events / s).toString().padStart(6)} events/s`;
+}
+
+async function main(): Promise<void> {
+  console.log(machine());
+  console.log(`input: ${paths.join(', ')}\n`);
+
+  const { files } = listInputs(paths);
+  const texts = files.map((f) => [f, readFileSync(f, 'utf8')] as const);
+  let t = performance.now();
+  let parsedEvents = 0;
+  for (const [file, text] of texts) parsedEvents += parseTimelineFile(file, text).events.length;
+  const parseMs = performance.now() - t;
+
+  const home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-bench-'));
+  const database = await openDatabase({ home });
+  try {
+    const runs: [string, IngestReport, number][] = [];
+    for (const label of ['first run (empty db)', 'second run (no change)']) {
+      t = performance.now();
+      const report = await ingestPaths(database.db, paths);
+      runs.push([label, report, performance.now() - t]);
+    }
+    console.log(line('parse only (pure)', parseMs, files.length, parsedEvents));
+    for (const [label, r, ms] of runs) console.log(line(label, ms, r.files.read, r.events.distinct));
+    const [, a] = runs[0];
+    const [, b] = runs[1];
+    console.log(`\nfirst run: ${a.events.added} events added, ${a.citations.stored} citations, ${a.sources.added} sources, ${a.rejections.length} rejections`);
+    console.log(`second run: ${b.events.unchanged} unchanged, changed=${b.changed}`);
+    console.log(`second/first time ratio: ${(runs[1][2] / runs[0][2]).toFixed(2)}; parse share of first run: ${((parseMs / runs[0][2]) * 100).toFixed(0)}%`);
+  } finally {
+    await database.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+await main();
