@@ -51,6 +51,7 @@ describe('classifyChange on text', () => {
     { name: 'relative time and view counter', before: `Updated 5 minutes ago\n\n${base}\n\n1,204 views`, after: `Updated 3 hours ago\n\n${base}\n\n98,001 views`, classification: 'noise', kinds: [] },
     { name: 'dateline clock', before: `By Ann Roe | March 3, 2024 10:32 AM ET\n\n${base}`, after: `By Ann Roe | March 4, 2024 9:05 PM ET\n\n${base}`, classification: 'noise', kinds: [] },
     { name: 'session token in text', before: `${base}\n\nsession id: 8f9a0b1c2d3e4f5a6b7c`, after: `${base}\n\nsession id: 0a1b2c3d4e5f60718293`, classification: 'noise', kinds: [] },
+    { name: 'an all-letter hex session id', before: `${base}\n\nSession deadbeefcafe`, after: `${base}\n\nSession 0123456789ab`, classification: 'noise', kinds: [] },
     { name: 'an advertisement line', before: base, after: `${base}\n\nAdvertisement`, classification: 'noise', kinds: [] },
     { name: 'amount in a sentence', before: base, after: base.replace('$400,000', '$200,000'), classification: 'material', kinds: ['number'] },
     { name: 'date in a sentence', before: base, after: base.replace('2021', '2022'), classification: 'material', kinds: ['number'] },

@@ -4,7 +4,7 @@ import { similarity, splitSentences, tokens, wordCountOf } from './sentences.js'
 import { describe } from './summary.js';
 
 /** Bump when classification output changes: stored changes are then re-derived. */
-export const DIFF_VERSION = 1;
+export const DIFF_VERSION = 2;
 
 export type ChangeKind =
   | 'number' | 'name' | 'headline' | 'paragraph-added' | 'paragraph-removed' | 'correction' | 'story-replaced' | 'text-edit';

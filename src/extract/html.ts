@@ -46,7 +46,8 @@ function clean(text: string | null | undefined): string {
   return (text ?? '').replace(/\s+/g, ' ').trim();
 }
 
-export function extractHtml(html: string): HtmlFacts {
+/** chromeRules: false runs Readability alone (bench/extract.ts measures what the rules add). */
+export function extractHtml(html: string, options: { chromeRules?: boolean } = {}): HtmlFacts {
   const { document } = parseHTML(html);
   const documentTitle = clean(document.querySelector('title')?.textContent);
   let scriptChars = 0;
@@ -61,8 +62,10 @@ export function extractHtml(html: string): HtmlFacts {
     meta(document, META_PUBLISHED) ?? document.querySelector('time[datetime]')?.getAttribute('datetime') ?? null;
   const metaAuthor = meta(document, ['meta[name="author"]', 'meta[property="article:author"]']);
 
-  for (const el of [...document.querySelectorAll(CHROME_SELECTOR)]) el.remove();
-  removeChromeBoxes(document);
+  if (options.chromeRules !== false) {
+    for (const el of [...document.querySelectorAll(CHROME_SELECTOR)]) el.remove();
+    removeChromeBoxes(document);
+  }
   const bodyBlocks = document.body ? textBlocks(document.body as never) : [];
 
   const article = new Readability(document as never, { serializer: (node) => node }).parse();

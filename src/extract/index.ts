@@ -8,7 +8,7 @@ import type { ExtractInput, Extracted } from './types.js';
 export type { Extracted, Signals, ExtractInput } from './types.js';
 
 /** Bump when extraction output changes: snapshots extracted by an older version are re-extracted. */
-export const EXTRACTOR_VERSION = 1;
+export const EXTRACTOR_VERSION = 2;
 
 function assemble(
   parts: { title: string; byline: string | null; published: string | null; paragraphs: string[] },
@@ -29,7 +29,7 @@ const NO_MARKUP = { documentTitle: '', scriptChars: 0, appRoot: false, markup: '
  * The readable content of a captured body: HTML through Readability (plus a few chrome rules),
  * PDF through pdf.js, plain text as is. Never throws on bad bytes: an unreadable body is empty text.
  */
-export async function extractContent(input: ExtractInput): Promise<Extracted> {
+export async function extractContent(input: ExtractInput, options: { chromeRules?: boolean } = {}): Promise<Extracted> {
   const { body, contentType } = input;
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
   if (isPdf(body, contentType)) {
@@ -50,7 +50,7 @@ export async function extractContent(input: ExtractInput): Promise<Extracted> {
     return assemble({ title: '', byline: null, published: null, paragraphs: [] }, NO_MARKUP);
   }
   const { text: html } = decodeBody(body, contentType);
-  const facts = extractHtml(html);
+  const facts = extractHtml(html, options);
   return assemble(facts, facts);
 }
 

@@ -29,7 +29,7 @@ const TOKENS = [
   /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, // uuid
   /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{10,}\b/gi, // hex nonce
   /(?<![\w/])(?=[A-Za-z0-9+/_-]*\d)(?=[A-Za-z0-9+/_-]*[a-z])(?=[A-Za-z0-9+/_-]*[A-Z])[A-Za-z0-9+/_-]{16,}={0,2}/g, // base64 token
-  /\b(?:session(?:[ _-]?id)?|sid|token|nonce|csrf|request[ _-]?id|trace[ _-]?id|ray id|cache[ _-]?key)\s*[:=#]?\s*(?=[\w-]*\d)[\w-]{6,}/gi,
+  /\b(session(?:[ _-]?id)?|sid|token|nonce|csrf|request[ _-]?id|trace[ _-]?id|ray id|cache[ _-]?key)\s*[:=#]?\s*(?:(?=[\w-]*\d)[\w-]{6,}|[0-9a-f]{8,}\b)/gi,
 ];
 
 const MONTH =
@@ -57,7 +57,8 @@ const POINTER_LINE = /^(?:advertisement|sponsored( content)?|read more|related|s
 /** Drops the per-request parts of one paragraph; dates and times only when the paragraph is chrome. */
 export function stripVolatile(paragraph: string): string {
   let text = paragraph.replace(RELATIVE, ' ').replace(READ_TIME, ' ').replace(COUNTER, ' ');
-  for (const token of TOKENS) text = text.replace(token, ' ');
+  // The label stays ("Session"), only its value goes, whichever pattern caught the value.
+  for (const token of TOKENS) text = text.replace(token, (_, label?: string) => (typeof label === 'string' ? ` ${label} ` : ' '));
   const words = text.split(/\s+/).filter(Boolean).length;
   if (words <= 15 && POINTER_LINE.test(text.trim())) return '';
   if (words <= 15) {
