@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { screenshotPath } from '../src/archive/screenshots.js';
+import { crawlSources } from '../src/crawl/crawlSources.js';
+import { hosts, snapshots } from '../src/db/schema/index.js';
+import { startSimWeb, type SimWeb } from '../src/simweb/index.js';
+import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
+import { addSources, capturesOf, crawlConfig, noDns } from './helpers/crawl.js';
+
+const article = (headline: string) => ({
+  kind: 'article' as const,
+  template: 'script' as const,
+  article: {
+    headline,
+    byline: 'Grace Writer',
+    published: '2024-05-02',
+    paragraphs: ['Only a browser can read this sentence about the harbour contract.', 'The council approved the harbour contract after a long debate.'],
+  },
+});
+
+describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => {
+  let database: TestDatabase;
+  let web: SimWeb;
+  let ids: Map<string, number>;
+  const config = crawlConfig({ hostDelayMs: 50, totalTimeoutMs: 20_000, readTimeoutMs: 10_000 });
+  const snapshot = async (id: number | null) => (await database.db.select().from(snapshots).where(eq(snapshots.id, id!)))[0];
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    web = await startSimWeb({ hosts: { 'app.example': { pages: { '/story/1': article('Harbour deal signed'), '/story/2': article('Harbour deal questioned'), '/story/3': article('Harbour deal undone') } } } });
+    ids = await addSources(database.db, [{ url: web.url('app.example', '/story/1'), priority: 5 }, { url: web.url('app.example', '/story/2') }]);
+  });
+  afterAll(async () => {
+    await web?.close();
+    await database?.close();
+  });
+
+  it('has the browser CI installs', () => {
+    expect(existsSync(config.browserExecutable)).toBe(true);
+  });
+
+  it('renders a script shell, keeps both snapshots and a screenshot, and remembers the host needs a browser', async () => {
+    const summary = await crawlSources({ db: database.db, config, resolver: noDns }, { screenshots: true, limit: 1 });
+    expect(summary.checked).toBe(1);
+    const [c] = await capturesOf(database.db, ids.get(web.url('app.example', '/story/1'))!);
+    expect([c.fetcher, c.outcome]).toEqual(['http', 'fetched']);
+    const raw = await snapshot(c.snapshotId);
+    const rendered = await snapshot(c.renderedSnapshotId);
+    expect(raw.kind).toBe('raw');
+    expect(raw.text).not.toContain('harbour contract');
+    expect(rendered.kind).toBe('rendered');
+    expect(rendered.text).toContain('Only a browser can read this sentence about the harbour contract.');
+    expect(rendered.title).toContain('Harbour deal signed');
+    expect(c.screenshotHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(existsSync(screenshotPath(config.home, c.screenshotHash!))).toBe(true);
+    const [host] = await database.db.select().from(hosts).where(eq(hosts.host, new URL(c.requestedUrl).host));
+    expect(host.renderMode).toBe('browser');
+  });
+
+  it('sends the next pages of that host to the browser first, politely', async () => {
+    const before = web.log.length;
+    await crawlSources({ db: database.db, config, resolver: noDns }, {});
+    const [c] = await capturesOf(database.db, ids.get(web.url('app.example', '/story/2'))!);
+    expect([c.fetcher, c.outcome, c.httpStatus]).toEqual(['browser', 'fetched', 200]);
+    expect((await snapshot(c.renderedSnapshotId)).text).toContain('The council approved the harbour contract');
+    expect((await snapshot(c.snapshotId)).kind).toBe('raw');
+    const asked = web.log.slice(before).filter((r) => r.path === '/story/2');
+    expect(asked).toHaveLength(1);
+    const p = web.politeness()['app.example'];
+    expect(p.maxConcurrent).toBe(1);
+    expect(p.minGapMs!).toBeGreaterThanOrEqual(config.hostDelayMs - 2);
+  });
+
+  it('records a page it cannot render as not rendered, with the raw capture kept', async () => {
+    const noBrowser = { ...config, browserExecutable: '/nonexistent/chromium' };
+    await database.db.update(hosts).set({ renderMode: 'http' });
+    const more = await addSources(database.db, [{ url: web.url('app.example', '/story/3') }]);
+    await crawlSources({ db: database.db, config: noBrowser, resolver: noDns }, { sourceUrl: web.url('app.example', '/story/3') });
+    const [c] = await capturesOf(database.db, more.get(web.url('app.example', '/story/3'))!);
+    expect([c.outcome, c.errorKind, c.renderedSnapshotId]).toEqual(['not-rendered', 'browser', null]);
+    expect(c.errorMessage).toContain('/nonexistent/chromium');
+    expect(c.snapshotId).not.toBeNull();
+  });
+});

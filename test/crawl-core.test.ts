@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { addressAllowed, classifyAddress, literalAddress } from '../src/crawl/addressPolicy.js';
+import { classifyCapture, probeUrl, selectHeaders } from '../src/crawl/captureRecord.js';
+import { classifyNetworkError, nextCheckAt, outcomePolicy, parseRetryAfter } from '../src/crawl/outcomePolicy.js';
+import { PolitenessQueue } from '../src/crawl/politeness.js';
+import { robotsAllows, robotsFromAnswer, robotsToken } from '../src/crawl/robots.js';
+
+describe('address classifier', () => {
+  it.each([
+    ['8.8.8.8', 'public'],
+    ['127.0.0.1', 'loopback'],
+    ['127.255.1.2', 'loopback'],
+    ['10.1.2.3', 'private'],
+    ['172.16.0.1', 'private'],
+    ['172.31.255.255', 'private'],
+    ['172.32.0.1', 'public'],
+    ['192.168.1.1', 'private'],
+    ['169.254.1.1', 'link-local'],
+    ['169.254.169.254', 'metadata'],
+    ['100.64.0.1', 'cgnat'],
+    ['100.127.255.255', 'cgnat'],
+    ['100.128.0.1', 'public'],
+    ['0.0.0.0', 'unspecified'],
+    ['224.0.0.1', 'multicast'],
+    ['255.255.255.255', 'reserved'],
+    ['::1', 'loopback'],
+    ['::', 'unspecified'],
+    ['[::1]', 'loopback'],
+    ['fc00::1', 'private'],
+    ['fd12:3456::1', 'private'],
+    ['fe80::1', 'link-local'],
+    ['fe80::1%eth0', 'link-local'],
+    ['fd00:ec2::254', 'metadata'],
+    ['::ffff:127.0.0.1', 'loopback'],
+    ['::ffff:7f00:1', 'loopback'],
+    ['::ffff:a9fe:a9fe', 'metadata'],
+    ['::ffff:8.8.8.8', 'public'],
+    ['64:ff9b::10.0.0.1', 'private'],
+    ['2002:c0a8:0101::1', 'private'], // 6to4 of 192.168.1.1
+    ['2606:4700::1111', 'public'],
+    ['ff02::1', 'multicast'],
+    ['not-an-ip', 'invalid'],
+  ])('%s is %s', (address, cls) => {
+    expect(classifyAddress(address)).toBe(cls);
+  });
+
+  it.each([
+    ['http://2130706433/', '127.0.0.1'],
+    ['http://0x7f.1/', '127.0.0.1'],
+    ['http://0177.0.0.1/', '127.0.0.1'],
+    ['http://127.1/', '127.0.0.1'],
+    ['http://0xa9fea9fe/', '169.254.169.254'],
+    ['http://[::ffff:127.0.0.1]/', '::ffff:7f00:1'],
+    ['http://example.org/', null],
+  ])('the URL parser normalizes %s to %s before the check', (url, literal) => {
+    expect(literalAddress(new URL(url))).toBe(literal);
+  });
+
+  it('refuses everything but public addresses unless private networks are allowed', () => {
+    expect(addressAllowed('10.0.0.1', false)).toEqual({ allowed: false, cls: 'private' });
+    expect(addressAllowed('10.0.0.1', true)).toEqual({ allowed: true, cls: 'private' });
+    expect(addressAllowed('93.184.216.34', false).allowed).toBe(true);
+    expect(addressAllowed('garbage', true).allowed).toBe(false);
+  });
+});
+
+describe('politeness queue', () => {
+  const queue = (delayMs = 1000, concurrency = 10) => new PolitenessQueue<string>({ delayMs, concurrency });
+  const items = (ws: { item: string }[]) => ws.map((w) => w.item);
+
+  it('starts one request per host and waits the delay after it ends', () => {
+    const q = queue();
+    q.enqueue('a', 0, 'a1');
+    q.enqueue('a', 0, 'a2');
+    q.enqueue('b', 0, 'b1');
+    expect(items(q.startable(0))).toEqual(['a1', 'b1']);
+    expect(q.startable(0)).toEqual([]);
+    q.finish('a', 300);
+    expect(q.nextWakeAt()).toBe(1300);
+    expect(q.startable(1299)).toEqual([]);
+    expect(items(q.startable(1300))).toEqual(['a2']);
+  });
+
+  it('caps requests in flight overall and serves the most important first', () => {
+    const q = queue(0, 2);
+    q.enqueue('a', 1, 'a-low');
+    q.enqueue('b', 5, 'b-high');
+    q.enqueue('c', 3, 'c-mid');
+    expect(items(q.startable(0))).toEqual(['b-high', 'c-mid']);
+    expect(q.nextWakeAt()).toBeNull();
+    q.finish('b', 1);
+    expect(items(q.startable(1))).toEqual(['a-low']);
+  });
+
+  it('orders a host queue by priority, then arrival', () => {
+    const q = queue(0);
+    for (const [p, name] of [[1, 'x'], [3, 'y'], [1, 'z'], [3, 'w']] as const) q.enqueue('h', p, name);
+    const order: string[] = [];
+    for (let t = 0; t < 4; t++) {
+      order.push(...items(q.startable(t)));
+      q.finish('h', t);
+    }
+    expect(order).toEqual(['y', 'w', 'x', 'z']);
+  });
+
+  it('holds a host until a Retry-After has passed', () => {
+    const q = queue(100);
+    q.holdUntil('a', 5000);
+    q.enqueue('a', 0, 'a1');
+    expect(q.startable(4999)).toEqual([]);
+    expect(q.nextWakeAt()).toBe(5000);
+    expect(items(q.startable(5000))).toEqual(['a1']);
+  });
+
+  it('drops a cancelled request', () => {
+    const q = queue();
+    q.enqueue('a', 0, 'a1');
+    expect(q.cancel('a', 'a1')).toBe(true);
+    expect(q.startable(0)).toEqual([]);
+    expect(q.waitingCount).toBe(0);
+  });
+});
+
+describe('outcome policy', () => {
+  it.each([
+    ['fetched', {}, { retryInPass: false, failure: false, backoff: false }],
+    ['not-modified', {}, { retryInPass: false, failure: false, backoff: false }],
+    ['http-error', { httpStatus: 404 }, { retryInPass: false, failure: true, backoff: false }],
+    ['http-error', { httpStatus: 410 }, { retryInPass: false, failure: true, backoff: false }],
+    ['http-error', { httpStatus: 429 }, { retryInPass: true, failure: true, backoff: true }],
+    ['http-error', { httpStatus: 503 }, { retryInPass: true, failure: true, backoff: true }],
+    ['network-error', { errorKind: 'timeout' }, { retryInPass: true, failure: true, backoff: true }],
+    ['network-error', { errorKind: 'dns' }, { retryInPass: false, failure: true, backoff: true }],
+    ['network-error', { errorKind: 'tls' }, { retryInPass: false, failure: true, backoff: true }],
+    ['robots-disallowed', {}, { retryInPass: false, failure: true, backoff: false }],
+    ['too-large', {}, { retryInPass: false, failure: true, backoff: false }],
+    ['refused-address', {}, { retryInPass: false, failure: true, backoff: false }],
+    ['not-rendered', {}, { retryInPass: false, failure: false, backoff: false }],
+  ] as const)('%s %o', (outcome, detail, policy) => {
+    expect(outcomePolicy(outcome, detail)).toEqual(policy);
+  });
+
+  it('backs off by consecutive failures, up to 16 intervals, and never before a Retry-After', () => {
+    const now = new Date(0);
+    expect(nextCheckAt(now, 1000, 0, false).getTime()).toBe(1000);
+    expect(nextCheckAt(now, 1000, 3, false).getTime()).toBe(1000);
+    expect(nextCheckAt(now, 1000, 1, true).getTime()).toBe(2000);
+    expect(nextCheckAt(now, 1000, 3, true).getTime()).toBe(8000);
+    expect(nextCheckAt(now, 1000, 10, true).getTime()).toBe(16000);
+    expect(nextCheckAt(now, 1000, 0, false, new Date(60_000)).getTime()).toBe(60_000);
+  });
+
+  it.each([
+    ['120', 120_000],
+    ['0', 0],
+    ['999999', 3_600_000],
+    ['Thu, 01 Jan 1970 00:01:00 GMT', 60_000],
+    ['soon', null],
+    [undefined, null],
+  ])('Retry-After %s → %s ms (capped at one hour)', (value, ms) => {
+    expect(parseRetryAfter(value, new Date(0), 3_600_000)).toBe(ms);
+  });
+
+  it.each([
+    [{ code: 'ENOTFOUND' }, 'dns'],
+    [{ code: 'ECONNREFUSED' }, 'refused'],
+    [{ message: 'Detected a session error, rotating session...\nconnect ECONNREFUSED 127.0.0.5:1' }, 'refused'],
+    [{ code: 'ECONNRESET' }, 'reset'],
+    [{ message: 'socket hang up' }, 'reset'],
+    [{ name: 'TimeoutError', message: 'Timeout awaiting socket for 700ms' }, 'timeout'],
+    [{ message: 'request timed out after 21 seconds.' }, 'timeout'],
+    [{ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }, 'tls'],
+    [{ code: 'ERR_TLS_CERT_ALTNAME_INVALID' }, 'tls'],
+    [{ code: 'HPE_INVALID_CONSTANT' }, 'other'],
+  ])('%o is a %s error', (err, kind) => {
+    expect(classifyNetworkError(err)).toBe(kind);
+  });
+});
+
+describe('robots.txt', () => {
+  const ua = 'citewatch/0.1 (+https://example.org)';
+  it('reads the product token', () => expect(robotsToken(ua)).toBe('citewatch'));
+  it.each([
+    ['User-agent: *\nDisallow: /private/', 'http://h/private/x', true, false],
+    ['User-agent: *\nDisallow: /private/', 'http://h/public', true, true],
+    ['User-agent: citewatch\nDisallow: /\n\nUser-agent: *\nAllow: /', 'http://h/a', true, false],
+    ['User-agent: otherbot\nDisallow: /', 'http://h/a', true, true],
+  ])('%j for %s', (text, url, _ok, allowed) => {
+    expect(robotsAllows({ text }, url, ua)).toBe(allowed);
+  });
+  it.each([
+    [{ outcome: 'fetched', httpStatus: 200, body: Buffer.from('Disallow: /') }, 'Disallow: /'],
+    [{ outcome: 'http-error', httpStatus: 404, body: null }, ''],
+    [{ outcome: 'http-error', httpStatus: 403, body: null }, ''],
+    [{ outcome: 'http-error', httpStatus: 503, body: null }, null],
+  ])('an answer %o means rules %j', (answer, text) => {
+    expect(robotsFromAnswer(answer)).toEqual({ text });
+  });
+  it('allows all with no file and nothing when it could not be read', () => {
+    expect(robotsAllows({ text: '' }, 'http://h/x', ua)).toBe(true);
+    expect(robotsAllows({ text: null }, 'http://h/x', ua)).toBe(false);
+  });
+});
+
+describe('capture records', () => {
+  it('keeps selected headers only', () => {
+    expect(selectHeaders({ 'content-type': 'text/html', 'set-cookie': 'x', etag: '"1"', date: 'now' })).toEqual({ 'content-type': 'text/html', etag: '"1"' });
+  });
+  it.each([
+    ['http://h/politics/2024/story', 'http://h/politics/citewatch-probe-r1'],
+    ['http://h/story', 'http://h/citewatch-probe-r1'],
+    ['http://h/index.html', 'http://h/citewatch-probe-r1'],
+    ['http://h/', 'http://h/citewatch-probe-r1'],
+  ])('probes beside %s at %s', (url, probe) => {
+    expect(probeUrl(url, 'r1')).toBe(probe);
+  });
+  it.each([
+    [{ outcome: 'fetched', bodyHash: 'a' }, null, 'new-content'],
+    [{ outcome: 'fetched', bodyHash: 'a' }, 'a', 'unchanged'],
+    [{ outcome: 'fetched', bodyHash: 'b' }, 'a', 'changed-content'],
+    [{ outcome: 'not-modified', bodyHash: null }, 'a', 'unchanged'],
+    [{ outcome: 'http-error', bodyHash: 'x' }, 'a', 'error'],
+  ] as const)('%o after %s is %s', (c, prev, cls) => {
+    expect(classifyCapture(c, prev)).toBe(cls);
+  });
+});
