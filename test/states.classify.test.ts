@@ -27,6 +27,7 @@ function step(token: string, id: number, at: Date): Step {
       case 'errpage': return page({}, { errorPage: true });
       case 'parked': return page({}, { parked: true });
       case 'bot': return page({}, { botChallenge: true });
+      case 'paywall304': return { ...page({}, { paywall: true }), outcome: 'not-modified', httpStatus: 304 };
       case 'bot503': return { ...page({}, { botChallenge: true }), outcome: 'http-error', httpStatus: 503 };
       case 'bot403cf': return { ...page({}, { botChallenge: true }), outcome: 'http-error', httpStatus: 403, headers: { server: 'cloudflare' } };
       case 'denied403': return { ...page({}, { botChallenge: true }), outcome: 'http-error', httpStatus: 403, headers: { server: 'nginx' } };
@@ -136,6 +137,7 @@ const CASES: [history: string, state: string, reason: string | null][] = [
   ['ok robots', 'blocked', 'robots'],
   ['ok bot bot bot', 'blocked', 'bot-challenge'],
   ['ok paywall', 'blocked', 'paywall'],
+  ['ok paywall paywall304', 'blocked', 'paywall'],
   ['ok bot503 bot503 bot503 bot503 bot503', 'blocked', 'bot-challenge'],
   ['ok bot403cf', 'blocked', 'bot-challenge'],
   ['ok denied403', 'blocked', 'http-403'],

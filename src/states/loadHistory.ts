@@ -11,7 +11,7 @@ import { observeCapture, type CaptureFacts } from './observeCapture.js';
 export const HISTORY_WINDOW = 20;
 
 /** A capture with the snapshot whose text is compared (the rendered one when there is one). */
-export type LoadedCapture = CaptureFacts & { textSnapshotId: number | null; textHash: string | null };
+export type LoadedCapture = CaptureFacts & { textSnapshotId: number | null; textHash: string | null; title: string | null };
 
 export type SourceHistory = {
   source: typeof sources.$inferSelect;
@@ -46,9 +46,9 @@ export async function loadHistory(db: Db, sourceId: number, signalDepth: number)
   const facts = async (r: (typeof rows)[number], withSignals: boolean): Promise<LoadedCapture> => {
     const textSnapshotId = r.renderedSnapshotId ?? r.snapshotId;
     const snap = textSnapshotId !== null ? byId.get(textSnapshotId) : undefined;
-    const hasPage = r.outcome === 'fetched' && snap !== undefined;
+    const hasPage = (r.outcome === 'fetched' || r.outcome === 'not-modified') && snap !== undefined;
     // Error bodies count too: a challenge page comes with a 403 or 503.
-    const wantSignals = withSignals && snap !== undefined && r.outcome !== 'not-modified';
+    const wantSignals = withSignals && snap !== undefined;
     return {
       id: r.id,
       at: r.startedAt,
@@ -61,6 +61,7 @@ export async function loadHistory(db: Db, sourceId: number, signalDepth: number)
       snapshotId: textSnapshotId,
       textSnapshotId,
       textHash: snap?.textHash ?? null,
+      title: snap?.title ?? null,
       signals: wantSignals ? await signalsOf(snap.id, r.finalUrl ?? r.requestedUrl) : null,
       matchesProbe: hasPage && looksLikeProbe({ requestedUrl: r.requestedUrl, finalUrl: r.finalUrl, text: snap.text, fingerprint: snap.fingerprint }, probe),
     };

@@ -48,7 +48,8 @@ export function observeCapture(requestedUrl: string, c: CaptureFacts): Observati
   const status = c.httpStatus ?? null;
   switch (c.outcome) {
     case 'not-modified':
-      return { kind: 'content' };
+      // Unchanged since the last body, which it stands for (paywalled then, paywalled now).
+      return observePage(requestedUrl, c);
     case 'network-error': {
       const kind = c.errorKind && NETWORK_KINDS.has(c.errorKind) ? c.errorKind : 'network';
       return { kind: 'unreachable', reason: kind, countsTowardVanish: true };

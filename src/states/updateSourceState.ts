@@ -25,7 +25,8 @@ export async function updateSourceState(db: Db, config: StateConfig, sourceId: n
     const previous = await latestState(tx, sourceId, null) ?? { ...PENDING, state: source.state as SourceState, reason: source.stateReason, changeId: source.stateChangeId };
     if (!newest) return { sourceId, previous, verdict: previous, moved: false, flags: [] };
     let change: ChangeFacts | null = null;
-    const differs = verified && newest.textSnapshotId !== null && newest.textSnapshotId !== verified.textSnapshotId && newest.textHash !== verified.textHash;
+    const differs =
+      verified && newest.textSnapshotId !== null && newest.textSnapshotId !== verified.textSnapshotId && (newest.textHash !== verified.textHash || newest.title !== verified.title);
     if (differs && newest.outcome === 'fetched' && observeCapture(source.url, newest).kind === 'content') {
       const row = await recordChange(tx as unknown as Db, verified.textSnapshotId!, newest.textSnapshotId!);
       change = { id: row.id, classification: row.classification, kinds: row.kinds };
