@@ -153,6 +153,17 @@ describe(`updateSourceState (${testDatabaseKind})`, () => {
     expect((await check(s, { at: day(5), html: V1 })).verdict).toMatchObject({ state: 'ok', reason: null });
   });
 
+  it('compares content that returns after a long outage with the last content recorded before it', async () => {
+    const s = await seedSource(db, 'https://flaky.example.com/reports/ledger-long-outage', []);
+    await check(s, { at: day(0), html: V1 });
+    for (let h = 1; h <= 24; h++) await addCapture(db, s, { at: new Date(T0 + h * 3_600_000), outcome: 'network-error', errorKind: 'timeout' });
+    expect((await updateSourceState(db, CONFIG, s.id)).verdict).toMatchObject({ state: 'unreachable', reason: 'timeout' });
+    const back = await check(s, { at: day(2), html: V2 });
+    expect(back.verdict.state).toBe('changed');
+    const [change] = await db.select().from(changes).where(eq(changes.id, back.verdict.changeId!));
+    expect(change.removed.join(' ')).toContain('4 million');
+  });
+
   it('keeps blocked sources blocked however long, and lists open flags most important first', async () => {
     const s = await seedSource(db, 'https://walled.example.com/investigations/offshore-files', ['e-loan']);
     await check(s, { at: day(0), html: V1 });

@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
-import { desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
-import { captures, hosts, snapshots, sources } from '../db/schema/index.js';
+import { captures, hosts, snapshots, sources, sourceStates } from '../db/schema/index.js';
 import { NotFoundError } from '../errors.js';
 import { extractContent, type Signals } from '../extract/index.js';
 import { looksLikeProbe, type HostProbe } from './looksLikeProbe.js';
@@ -75,5 +75,23 @@ export async function loadHistory(db: Db, sourceId: number, signalDepth: number)
     loaded[i] = c;
     if (c.textSnapshotId !== null && observeCapture(source.url, c).kind === 'content') verified = c;
   }
+  verified ??= await lastRecordedContent(db, sourceId, rows[0]?.id);
   return { source, captures: loaded, verified };
+}
+
+/** Past the window (a long outage), the capture at which ok or changed content was last recorded. */
+async function lastRecordedContent(db: Db, sourceId: number, before: number | undefined): Promise<LoadedCapture | null> {
+  if (before === undefined) return null;
+  const [row] = await db
+    .select({ capture: captures, textHash: snapshots.textHash, title: snapshots.title })
+    .from(sourceStates)
+    .innerJoin(captures, eq(captures.id, sourceStates.captureId))
+    .innerJoin(snapshots, eq(snapshots.id, sql`coalesce(${captures.renderedSnapshotId}, ${captures.snapshotId})`))
+    .where(and(eq(sourceStates.sourceId, sourceId), inArray(sourceStates.state, ['ok', 'changed']), lt(captures.id, before)))
+    .orderBy(desc(sourceStates.id))
+    .limit(1);
+  if (!row) return null;
+  const c = row.capture;
+  const textSnapshotId = c.renderedSnapshotId ?? c.snapshotId;
+  return { id: c.id, at: c.startedAt, outcome: c.outcome, httpStatus: c.httpStatus, finalUrl: c.finalUrl, snapshotId: textSnapshotId, textSnapshotId, textHash: row.textHash, title: row.title };
 }
