@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { captures, hosts, snapshots, sources, sourceUrls } from '../db/schema/index.js';
+import { fingerprint, toSignedBigint } from '../diff/fingerprint.js';
 import { EXTRACTOR_VERSION, extractContent, type Extracted } from '../extract/index.js';
 
 export type CaptureRow = typeof captures.$inferSelect;
@@ -50,6 +51,7 @@ async function putSnapshot(tx: Tx, s: PreparedSnapshot): Promise<number> {
       text,
       textHash: sha256(text),
       extractorVersion: EXTRACTOR_VERSION,
+      fingerprint: toSignedBigint(fingerprint(text)),
     })
     .onConflictDoNothing({ target: snapshots.hash })
     .returning({ id: snapshots.id });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Configuration, PlaywrightCrawler, log as crawleeLog, type PlaywrightCrawlingContext } from 'crawlee';
 import { chromium } from 'playwright';
+import { keepAliveRunner } from './httpFetcher.js';
 import { resolveTarget, type Resolver } from './resolveTarget.js';
 
 /** Debian's Chromium, quiet: no phoning home, no updates, no QUIC (our address checks speak TCP). */
@@ -47,6 +48,7 @@ export function createBrowserRenderer(options: {
   acquire(host: string): Promise<() => void>;
 }) {
   let crawler: PlaywrightCrawler | null = null;
+  let runner: ReturnType<typeof keepAliveRunner> | null = null;
   const pending = new Map<string, Pending>();
 
   function start(): PlaywrightCrawler {
@@ -129,7 +131,7 @@ export function createBrowserRenderer(options: {
       },
       new Configuration({ persistStorage: false, purgeOnStart: true }),
     );
-    c.run().catch(() => {});
+    runner = keepAliveRunner(c);
     return c;
   }
 
@@ -137,6 +139,7 @@ export function createBrowserRenderer(options: {
     async render(req: RenderRequest): Promise<RenderResult> {
       if (!existsSync(options.executable)) return { ok: false, message: `no browser at ${options.executable} (set browserExecutable or install chromium)` };
       crawler ??= start();
+      await runner!.start();
       const key = randomUUID();
       const releases = new Map<unknown, () => void>();
       const result = new Promise<RenderResult>((resolve) => pending.set(key, { req, resolve, releases }));
@@ -157,9 +160,7 @@ export function createBrowserRenderer(options: {
       }
     },
     async close(): Promise<void> {
-      if (!crawler) return;
-      await crawler.autoscaledPool?.abort().catch(() => {});
-      await crawler.teardown().catch(() => {});
+      await runner?.stop();
     },
   };
 }

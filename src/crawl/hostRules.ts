@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { sha256 } from '../archive/store.js';
 import { hosts } from '../db/schema/index.js';
+import { fingerprint, toSignedBigint } from '../diff/fingerprint.js';
 import { extractContent } from '../extract/index.js';
 import { probeUrl } from './captureRecord.js';
 import { fetchPage } from './fetchPage.js';
@@ -58,6 +59,8 @@ export async function probeHost(ctx: CrawlContext, info: HostInfo, row: HostRow 
     redirects: answer.redirects,
     textHash: sha256(text),
     text: text.slice(0, 2000),
+    // SimHash of the whole text, like snapshots.fingerprint; a string, as JSON has no 64-bit integers.
+    fingerprint: toSignedBigint(fingerprint(text)).toString(),
     title: extracted?.title ?? null,
     wordCount: extracted?.signals.wordCount ?? 0,
     at: at.toISOString(),

@@ -82,25 +82,59 @@ export function createHttpFetcher(limits: HopLimits & { concurrency: number }) {
     },
     config,
   );
-  const running = crawler.run().catch(() => {});
+  const runner = keepAliveRunner(crawler);
+  // A hop that crawlee somehow never answers must not hold its host forever.
+  const backstopMs = limits.totalTimeoutMs + 10_000;
 
   return {
     async fetch(hop: HopRequest): Promise<HopResult> {
       const key = randomUUID();
       const result = new Promise<HopResult>((resolve) => pending.set(key, { hop, resolve }));
+      let timer: NodeJS.Timeout | undefined;
+      const backstop = new Promise<HopResult>((resolve) => {
+        timer = setTimeout(() => resolve({ ok: false, error: Object.assign(new Error(`no answer within ${backstopMs} ms`), { code: 'ETIMEDOUT' }) }), backstopMs);
+      });
       try {
-        await crawler.addRequests([{ url: hop.url, uniqueKey: key, skipNavigation: false }]);
-        return await result;
+        await runner.start();
+        await crawler.addRequests([{ url: hop.url, uniqueKey: key }]);
+        return await Promise.race([result, backstop]);
       } catch (error) {
         return { ok: false, error: error as Error };
       } finally {
+        clearTimeout(timer);
         pending.delete(key);
       }
     },
-    async close(): Promise<void> {
-      crawler.autoscaledPool?.abort().catch(() => {});
-      await crawler.teardown().catch(() => {});
-      await Promise.race([running, new Promise((r) => setTimeout(r, 1000))]);
+    close: () => runner.stop(),
+  };
+}
+
+type Runnable = { run(): Promise<unknown>; stop(): void; autoscaledPool?: unknown };
+
+/**
+ * Runs a keepAlive crawlee crawler on first use and stops it gracefully (in-flight requests finish).
+ * crawlee installs its own SIGINT handler that aborts the pool mid-request; Ctrl-C is citewatch's to
+ * handle (stop taking work, finish what is in flight), so that handler is taken off again.
+ */
+export function keepAliveRunner(crawler: Runnable) {
+  let running: Promise<unknown> | null = null;
+  let ready: Promise<void> | null = null;
+  return {
+    start(): Promise<void> {
+      if (ready) return ready;
+      const before = new Set(process.listeners('SIGINT'));
+      running = crawler.run().catch(() => {});
+      ready = (async () => {
+        for (let i = 0; i < 500 && !crawler.autoscaledPool; i++) await new Promise((r) => setTimeout(r, 5));
+        for (const l of process.listeners('SIGINT')) if (!before.has(l)) process.off('SIGINT', l);
+      })();
+      return ready;
+    },
+    async stop(): Promise<void> {
+      if (!running) return;
+      await ready;
+      crawler.stop();
+      await Promise.race([running, new Promise((r) => setTimeout(r, 10_000))]);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Config } from '../../config/loadConfig.js';
 import { runCommand, type CommandAction, type GlobalOptions } from '../run.js';
+import { registerCrawl } from './crawl.js';
 import { registerStatus } from './status.js';
 import { registerFlags } from './flags.js';
 import { registerDiff } from './diff.js';
@@ -31,4 +32,5 @@ export function registerCommands(program: Command, onExitCode: (code: number) =>
   registerIngest(program, bind);
   registerEvents(program, bind);
   registerSources(program, bind);
+  registerCrawl(program, bind);
 }
