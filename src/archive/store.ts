@@ -29,16 +29,28 @@ export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256
 export async function prepareSnapshot(db: Db, body: Uint8Array, contentType: string | null, kind: 'raw' | 'rendered', url: string): Promise<PreparedSnapshot> {
   const hash = sha256(body);
   const [row] = await db.select({ id: snapshots.id }).from(snapshots).where(eq(snapshots.hash, hash)).limit(1);
-  // A private copy: pdf.js refuses Buffers and may detach what it is given; `body` is still to be stored.
-  const extracted = row ? null : await extractContent({ body: new Uint8Array(body), contentType, url });
+  const extracted = row ? null : await extractSafely(body, contentType, url);
   return { hash, kind, contentType, existingId: row?.id ?? null, body, extracted };
+}
+
+/**
+ * extractContent, never throwing: a body it chokes on is still archived (text null, no extractor
+ * version, so a later re-extraction picks it up) rather than losing the capture.
+ */
+export async function extractSafely(body: Uint8Array, contentType: string | null, url: string): Promise<Extracted | null> {
+  try {
+    // A private copy: pdf.js refuses Buffers and may detach what it is given; `body` is still to be stored.
+    return await extractContent({ body: new Uint8Array(body), contentType, url });
+  } catch {
+    return null;
+  }
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 async function putSnapshot(tx: Tx, s: PreparedSnapshot): Promise<number> {
   if (s.existingId !== null) return s.existingId;
-  const text = s.extracted?.text ?? '';
+  const text = s.extracted?.text ?? null;
   const inserted = await tx
     .insert(snapshots)
     .values({
@@ -49,9 +61,9 @@ async function putSnapshot(tx: Tx, s: PreparedSnapshot): Promise<number> {
       body: gzipSync(s.body),
       title: s.extracted?.title ?? null,
       text,
-      textHash: sha256(text),
-      extractorVersion: EXTRACTOR_VERSION,
-      fingerprint: toSignedBigint(fingerprint(text)),
+      textHash: text === null ? null : sha256(text),
+      extractorVersion: s.extracted ? EXTRACTOR_VERSION : null,
+      fingerprint: text === null ? null : toSignedBigint(fingerprint(text)),
     })
     .onConflictDoNothing({ target: snapshots.hash })
     .returning({ id: snapshots.id });

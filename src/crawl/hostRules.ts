@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { sha256 } from '../archive/store.js';
+import { extractSafely, sha256 } from '../archive/store.js';
 import { hosts } from '../db/schema/index.js';
 import { fingerprint, toSignedBigint } from '../diff/fingerprint.js';
-import { extractContent } from '../extract/index.js';
 import { probeUrl } from './captureRecord.js';
 import { fetchPage } from './fetchPage.js';
 import { robotsAllows, robotsFromAnswer } from './robots.js';
@@ -48,7 +47,7 @@ export async function probeHost(ctx: CrawlContext, info: HostInfo, row: HostRow 
   if (!robotsAllows(info.robots, url, ctx.config.userAgent)) return false;
   const answer = await fetchPage(ctx.fetch, url, { priority });
   ctx.noteRequests(answer.requestEnds);
-  const extracted = answer.body && answer.body.length > 0 ? await extractContent({ body: answer.body, contentType: answer.headers['content-type'] ?? null, url: answer.finalUrl ?? url }) : null;
+  const extracted = answer.body && answer.body.length > 0 ? await extractSafely(answer.body, answer.headers['content-type'] ?? null, answer.finalUrl ?? url) : null;
   const text = extracted?.text ?? '';
   const at = new Date();
   const probe = {
