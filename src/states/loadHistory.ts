@@ -62,7 +62,7 @@ export async function loadHistory(db: Db, sourceId: number, signalDepth: number)
       textSnapshotId,
       textHash: snap?.textHash ?? null,
       title: snap?.title ?? null,
-      signals: wantSignals ? await signalsOf(snap.id, r.finalUrl ?? r.requestedUrl) : null,
+      signals: wantSignals ? rendered(r, await signalsOf(snap.id, r.finalUrl ?? r.requestedUrl)) : null,
       matchesProbe: hasPage && looksLikeProbe({ requestedUrl: r.requestedUrl, finalUrl: r.finalUrl, text: snap.text, fingerprint: snap.fingerprint }, probe),
     };
   };
@@ -77,6 +77,11 @@ export async function loadHistory(db: Db, sourceId: number, signalDepth: number)
   }
   verified ??= await lastRecordedContent(db, sourceId, rows[0]?.id);
   return { source, captures: loaded, verified };
+}
+
+/** A page a browser rendered is not waiting for its scripts, whatever its script-to-text ratio says. */
+function rendered(r: typeof captures.$inferSelect, signals: Signals): Signals {
+  return r.renderedSnapshotId !== null || r.fetcher === 'browser' ? { ...signals, scriptShell: false } : signals;
 }
 
 /** Past the window (a long outage), the capture at which ok or changed content was last recorded. */
