@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { captures, hosts, snapshots, sources, sourceUrls } from '../db/schema/index.js';
 import { fingerprint, toSignedBigint } from '../diff/fingerprint.js';
@@ -136,15 +136,23 @@ export async function touchHost(db: Db | Tx, t: { host: string; at: Date; notBef
     .onConflictDoUpdate({ target: hosts.host, set });
 }
 
-/** The snapshots of the latest capture that had a body: what a 304 says is still there. */
-export async function previousSnapshots(db: Db, sourceId: number): Promise<{ snapshotId: number; renderedSnapshotId: number | null; hash: string; finalUrl: string | null } | null> {
-  const rows = await db
-    .select({ snapshotId: captures.snapshotId, renderedSnapshotId: captures.renderedSnapshotId, hash: snapshots.hash, finalUrl: captures.finalUrl })
-    .from(captures)
-    .innerJoin(snapshots, eq(snapshots.id, captures.snapshotId))
-    .where(and(eq(captures.sourceId, sourceId), sql`${captures.outcome} in ('fetched', 'not-modified', 'not-rendered')`))
-    .orderBy(sql`${captures.startedAt} desc, ${captures.id} desc`)
-    .limit(1);
-  const r = rows[0];
-  return r && r.snapshotId !== null ? { snapshotId: r.snapshotId, renderedSnapshotId: r.renderedSnapshotId, hash: r.hash, finalUrl: r.finalUrl } : null;
+export type PreviousSnapshots = { snapshotId: number; renderedSnapshotId: number | null; hash: string; finalUrl: string | null };
+
+/**
+ * For each source, the snapshots of its latest capture that had a body: what a 304 says is still
+ * there, and where the validators came from. One query per 1,000 sources, read once per pass.
+ */
+export async function previousSnapshotsOf(db: Db, sourceIds: number[]): Promise<Map<number, PreviousSnapshots>> {
+  const out = new Map<number, PreviousSnapshots>();
+  for (let i = 0; i < sourceIds.length; i += 1000) {
+    const ids = sourceIds.slice(i, i + 1000);
+    const rows = await db
+      .selectDistinctOn([captures.sourceId], { sourceId: captures.sourceId, snapshotId: captures.snapshotId, renderedSnapshotId: captures.renderedSnapshotId, hash: snapshots.hash, finalUrl: captures.finalUrl })
+      .from(captures)
+      .innerJoin(snapshots, eq(snapshots.id, captures.snapshotId))
+      .where(and(inArray(captures.sourceId, ids), sql`${captures.outcome} in ('fetched', 'not-modified', 'not-rendered')`))
+      .orderBy(captures.sourceId, sql`${captures.startedAt} desc, ${captures.id} desc`);
+    for (const r of rows) if (r.snapshotId !== null) out.set(r.sourceId, { ...r, snapshotId: r.snapshotId });
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { previousSnapshots, prepareSnapshot, storeCapture, type CaptureRow, type PreparedSnapshot } from '../archive/store.js';
+import { prepareSnapshot, storeCapture, type CaptureRow, type PreparedSnapshot, type PreviousSnapshots } from '../archive/store.js';
 import { saveScreenshot } from '../archive/screenshots.js';
 import type { DueSource } from './selectSources.js';
 import { selectHeaders } from './captureRecord.js';
@@ -12,7 +12,7 @@ import { robotsAllows } from './robots.js';
 export const defaultWorkerId = () => `${hostname()}:${process.pid}`;
 
 /** The result of one attempt: the stored row, and what the host loop should do next. */
-export type Attempt = { capture: CaptureRow; previousHash: string | null; retryInPass: boolean; waitMs: number };
+export type Attempt = { capture: CaptureRow; previousHash: string | null; retryInPass: boolean; waitMs: number; failures: number };
 
 type Draft = Omit<PageFetch, 'body' | 'requestEnds'> & { fetcher: 'http' | 'browser'; raw: PreparedSnapshot | null; rendered: PreparedSnapshot | null; screenshotHash: string | null };
 
@@ -20,11 +20,10 @@ type Draft = Omit<PageFetch, 'body' | 'requestEnds'> & { fetcher: 'http' | 'brow
  * One attempt at one source: robots, then HTTP (or the browser for hosts that need one), a render
  * when the HTTP answer is a script shell, then the capture stored in one transaction and handed on.
  */
-export async function checkSource(ctx: CrawlContext, source: DueSource, info: HostInfo): Promise<Attempt> {
+export async function checkSource(ctx: CrawlContext, source: DueSource, info: HostInfo, prev: PreviousSnapshots | null, signal?: AbortSignal): Promise<Attempt> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const prev = await previousSnapshots(ctx.db, source.id);
-  const draft = await attempt(ctx, source, info, prev?.finalUrl ?? null);
+  const draft = await attempt(ctx, source, info, prev?.finalUrl ?? null, signal);
 
   const retryAfterMs = draft.httpStatus === 429 || draft.httpStatus === 503 ? parseRetryAfter(draft.headers['retry-after'], startedAt, ctx.config.maxRetryAfterMs) : null;
   const notBefore = retryAfterMs !== null ? new Date(Date.now() + retryAfterMs) : null;
@@ -70,10 +69,10 @@ export async function checkSource(ctx: CrawlContext, source: DueSource, info: Ho
   });
   if (draft.rendered) info.renderMode = 'browser';
   await ctx.onCaptured?.(capture);
-  return { capture, previousHash: prev?.hash ?? null, retryInPass: policy.retryInPass, waitMs: retryAfterMs ?? 0 };
+  return { capture, previousHash: prev?.hash ?? null, retryInPass: policy.retryInPass, waitMs: retryAfterMs ?? 0, failures };
 }
 
-async function attempt(ctx: CrawlContext, source: DueSource, info: HostInfo, previousFinalUrl: string | null): Promise<Draft> {
+async function attempt(ctx: CrawlContext, source: DueSource, info: HostInfo, previousFinalUrl: string | null, signal?: AbortSignal): Promise<Draft> {
   const base = { requestedUrl: source.url, redirects: [], finalUrl: null, httpStatus: null, headers: {}, errorKind: null, errorMessage: null, raw: null, rendered: null, screenshotHash: null, fetcher: 'http' as const };
   if (info.robots.failure) {
     const outcome: Outcome = info.robots.failure.errorKind === 'robots-unavailable' ? 'robots-disallowed' : 'network-error';
@@ -93,7 +92,7 @@ async function attempt(ctx: CrawlContext, source: DueSource, info: HostInfo, pre
   if (source.etag) validators['if-none-match'] = source.etag;
   if (source.lastModified) validators['if-modified-since'] = source.lastModified;
   const conditional = previousFinalUrl ? { url: previousFinalUrl, headers: validators } : undefined;
-  const page = await fetchPage(ctx.fetch, source.url, { priority: source.priority, conditional });
+  const page = await fetchPage(ctx.fetch, source.url, { priority: source.priority, conditional, signal });
   ctx.noteRequests(page.requestEnds);
   const { body, requestEnds: _ends, ...rest } = page;
   const draft: Draft = { ...rest, fetcher: 'http', raw: null, rendered: null, screenshotHash: null };

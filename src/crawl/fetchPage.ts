@@ -33,7 +33,7 @@ const ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,applicatio
 export async function fetchPage(
   deps: FetchDeps,
   url: string,
-  opts: { priority: number; conditional?: { url: string; headers: Record<string, string> } },
+  opts: { priority: number; conditional?: { url: string; headers: Record<string, string> }; signal?: AbortSignal },
 ): Promise<PageFetch> {
   const result: PageFetch = {
     requestedUrl: url,
@@ -66,7 +66,7 @@ export async function fetchPage(
     }
     const headers: Record<string, string> = { 'user-agent': deps.settings.userAgent, accept: ACCEPT, 'accept-encoding': 'gzip, deflate, br' };
     if (opts.conditional && opts.conditional.url === current.href) Object.assign(headers, opts.conditional.headers);
-    const release = await deps.gate.acquire(current.host, opts.priority);
+    const release = await deps.gate.acquire(current.host, opts.priority, opts.signal);
     let answer;
     try {
       answer = await deps.fetcher.fetch({ url: current.href, headers, address: target.address });

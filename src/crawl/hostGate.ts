@@ -39,25 +39,34 @@ export function createHostGate(options: { delayMs: number; concurrency: number; 
     }, Math.max(0, wake - now()));
   }
 
-  const closed = new Set<{ host: string; pending: Pending }>();
+  const waiting = new Set<{ host: string; pending: Pending }>();
   options.signal?.addEventListener('abort', () => {
-    for (const c of closed) if (queue.cancel(c.host, c.pending)) c.pending.reject(new GateClosedError());
+    for (const c of waiting) if (queue.cancel(c.host, c.pending)) c.pending.reject(new GateClosedError());
     clearTimeout(timer);
   });
 
   return {
-    acquire(host: string, priority = 0): Promise<() => void> {
-      if (options.signal?.aborted) return Promise.reject(new GateClosedError());
+    /** Waits for a turn at `host`; `signal` gives up waiting for this one request (not once started). */
+    acquire(host: string, priority = 0, signal?: AbortSignal): Promise<() => void> {
+      if (options.signal?.aborted || signal?.aborted) return Promise.reject(new GateClosedError());
       return new Promise((resolve, reject) => {
         const entry = { host, pending: undefined as unknown as Pending };
+        const giveUp = () => {
+          if (queue.cancel(host, entry.pending)) {
+            waiting.delete(entry);
+            reject(new GateClosedError());
+          }
+        };
         entry.pending = {
           resolve: (release) => {
-            closed.delete(entry);
+            waiting.delete(entry);
+            signal?.removeEventListener('abort', giveUp);
             resolve(release);
           },
           reject,
         };
-        closed.add(entry);
+        waiting.add(entry);
+        signal?.addEventListener('abort', giveUp, { once: true });
         queue.enqueue(host, priority, entry.pending);
         pump();
       });

@@ -1,0 +1,125 @@
+/**
+ * Crawl throughput against politeness: N generated sources over H loopback hosts, crawled twice
+ * (first pass: everything new; second pass: everything unchanged, answered 304 or identical bytes).
+ * The politeness bound is what no polite crawler can beat: for the busiest host, the sum of its
+ * requests' latencies plus the delay between them. A ratio near 1 means hosts really ran in parallel.
+ * Usage: npm run bench:crawl -- [N=5000] [H=1000] [delayMs=1000]   (DATABASE_URL=... for PostgreSQL)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { loadConfig } from '../src/config/loadConfig.js';
+import { crawlSources, type CrawlSummary } from '../src/crawl/crawlSources.js';
+import { openDatabase, queryRows, type Db } from '../src/db/open.js';
+import { sources } from '../src/db/schema/index.js';
+import { generateArticle } from '../src/simweb/articleGen.js';
+import { rngFor } from '../src/simweb/prng.js';
+import { startSimWeb, type SimWeb, type TemplateName, type WebSpec } from '../src/simweb/index.js';
+
+const [N = 5000, H = 1000, DELAY = 1000] = process.argv.slice(2).map(Number);
+const TEMPLATES: TemplateName[] = ['news', 'wire', 'blog', 'gov'];
+
+function buildSpec(): WebSpec {
+  const hosts: WebSpec['hosts'] = {};
+  for (let h = 0; h < H; h++) hosts[`h${h}.bench`] = { pages: {}, template: TEMPLATES[h % TEMPLATES.length] };
+  for (let i = 0; i < N; i++) {
+    const h = i % H;
+    hosts[`h${h}.bench`].pages[`/news/story-${i}`] = { kind: 'article', template: TEMPLATES[h % TEMPLATES.length], article: generateArticle(rngFor(7, 'bench', i)) };
+  }
+  return { hosts, seed: 7, firstAddress: '127.20.0.1' };
+}
+
+/** For the busiest host: its requests' latencies plus one delay between each two of them. */
+function politenessBound(web: SimWeb, fromSeq: number): { ms: number; host: string; requests: number } {
+  const perHost = new Map<string, { busy: number; n: number }>();
+  for (const r of web.log) {
+    if (r.seq < fromSeq) continue;
+    const s = perHost.get(r.host) ?? { busy: 0, n: 0 };
+    s.busy += (r.endMs ?? r.startMs) - r.startMs;
+    s.n++;
+    perHost.set(r.host, s);
+  }
+  let worst = { ms: 0, host: '', requests: 0 };
+  for (const [host, s] of perHost) {
+    const ms = s.busy + Math.max(0, s.n - 1) * DELAY;
+    if (ms > worst.ms) worst = { ms, host, requests: s.n };
+  }
+  return worst;
+}
+
+/** How much later than the delay allowed each host's next request started, on average and at worst. */
+function lagBeyondDelay(web: SimWeb, fromSeq: number): { mean: number; max: number } {
+  const last = new Map<string, number>();
+  const lags: number[] = [];
+  for (const r of web.log) {
+    if (r.seq < fromSeq) continue;
+    const prevEnd = last.get(r.host);
+    if (prevEnd !== undefined) lags.push(r.startMs - prevEnd - DELAY);
+    last.set(r.host, r.endMs ?? r.startMs);
+  }
+  return { mean: lags.reduce((a, b) => a + b, 0) / Math.max(1, lags.length), max: Math.max(0, ...lags) };
+}
+
+/** Logical bytes of the archive rows (captures and snapshots) and their tables' size on disk. */
+async function archiveBytes(db: Db): Promise<{ rows: number; disk: number; captures: number }> {
+  const [r] = await queryRows<{ rows: string; disk: string; captures: number }>(
+    db,
+    sql`select (select coalesce(sum(pg_column_size(c.*)), 0) from captures c) + (select coalesce(sum(pg_column_size(s.*)), 0) from snapshots s) as rows,
+      pg_total_relation_size('captures') + pg_total_relation_size('snapshots') as disk,
+      (select count(*)::int from captures) as captures`,
+  );
+  return { rows: Number(r.rows), disk: Number(r.disk), captures: r.captures };
+}
+
+async function pass(label: string, db: Db, web: SimWeb, config: ReturnType<typeof loadConfig>): Promise<void> {
+  const fromSeq = web.log.length;
+  const before = await archiveBytes(db);
+  const t = performance.now();
+  const t0 = performance.timeOrigin + t;
+  const summary: CrawlSummary = await crawlSources({ db, config }, { all: true });
+  const wall = performance.now() - t;
+  const mine = web.log.slice(fromSeq);
+  const firstStart = Math.min(...mine.map((r) => r.startMs)) - t0;
+  const lastEnd = t0 + wall - Math.max(...mine.map((r) => r.endMs ?? r.startMs));
+  const after = await archiveBytes(db);
+  const bound = politenessBound(web, fromSeq);
+  const added = after.captures - before.captures;
+  const kb = (n: number) => `${(n / 1024).toFixed(2)} KiB`;
+  console.log(`\n${label}: ${summary.checked} sources checked, ${web.log.length - fromSeq} requests, outcomes ${JSON.stringify(summary.byOutcome)}`);
+  console.log(`  wall time         ${(wall / 1000).toFixed(2)} s`);
+  console.log(`  politeness bound  ${(bound.ms / 1000).toFixed(2)} s  (busiest host ${bound.host}: ${bound.requests} requests)`);
+  console.log(`  ratio             ${(wall / bound.ms).toFixed(3)}   (before the first request ${(firstStart / 1000).toFixed(2)} s, after the last ${(lastEnd / 1000).toFixed(2)} s)`);
+  const lag = lagBeyondDelay(web, fromSeq);
+  console.log(`  lag beyond delay  ${lag.mean.toFixed(1)} ms mean, ${lag.max.toFixed(0)} ms worst (time a host sat idle after its delay was over)`);
+  console.log(`  throughput        ${(summary.checked / (wall / 1000)).toFixed(1)} pages/s`);
+  console.log(`  stored/capture    ${kb((after.rows - before.rows) / added)} of rows, ${kb((after.disk - before.disk) / added)} on disk (tables + indexes)`);
+  console.log(`  peak RSS so far   ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+}
+
+async function main(): Promise<void> {
+  const cpus = os.cpus();
+  console.log(`machine: ${cpus.length} × ${cpus[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
+  console.log(`bench: ${N} sources on ${H} hosts, host delay ${DELAY} ms, database ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`);
+  const home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-bench-crawl-'));
+  const config = loadConfig({ env: { ...process.env, CITEWATCH_HOME: home }, flags: { hostDelayMs: DELAY, allowPrivateNetwork: true, browserEnabled: false } });
+  console.log(`crawler: concurrency ${config.concurrency}, timeouts ${config.connectTimeoutMs}/${config.readTimeoutMs}/${config.totalTimeoutMs} ms`);
+  const spec = buildSpec();
+  const web = await startSimWeb(spec);
+  const database = await openDatabase(config);
+  try {
+    const rows = Object.keys(spec.hosts).flatMap((h) => Object.keys(spec.hosts[h].pages).map((p) => ({ url: web.url(h, p), host: new URL(web.url(h, p)).host })));
+    for (let i = 0; i < rows.length; i += 1000) await database.db.insert(sources).values(rows.slice(i, i + 1000));
+    await pass('first pass (all new)', database.db, web, config);
+    web.setRound(1);
+    // Back to back, the second pass would rightly wait out the first one's last delay on each host.
+    await new Promise((r) => setTimeout(r, DELAY));
+    await pass('second pass (unchanged)', database.db, web, config);
+  } finally {
+    await database.close();
+    await web.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+await main();
