@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { Configuration, PlaywrightCrawler, log as crawleeLog, type PlaywrightCrawlingContext } from 'crawlee';
+import { PlaywrightCrawler, log as crawleeLog, type PlaywrightCrawlingContext } from 'crawlee';
 import { chromium } from 'playwright';
-import { keepAliveRunner } from './httpFetcher.js';
+import { crawleeConfig, keepAliveRunner } from './httpFetcher.js';
 import { resolveTarget, type Resolver } from './resolveTarget.js';
 
 /** Debian's Chromium, quiet: no phoning home, no updates, no QUIC (our address checks speak TCP). */
@@ -129,7 +129,7 @@ export function createBrowserRenderer(options: {
           pending.get(request.uniqueKey)?.resolve({ ok: false, message: error.message.split('\n')[0].slice(0, 500) });
         },
       },
-      new Configuration({ persistStorage: false, purgeOnStart: true }),
+      crawleeConfig(),
     );
     runner = keepAliveRunner(c);
     return c;

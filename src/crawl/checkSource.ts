@@ -60,12 +60,11 @@ export async function checkSource(ctx: CrawlContext, source: DueSource, info: Ho
       consecutiveFailures: failures,
       ...(success && draft.fetcher === 'http' ? { etag: draft.headers.etag ?? null, lastModified: draft.headers['last-modified'] ?? null } : {}),
     },
-    hostTouched: {
-      host: info.host,
-      at: ctx.lastRequest(info.host) ?? checkedAt,
-      ...(notBefore ? { notBefore } : {}),
-      ...(draft.rendered ? { renderMode: 'browser' as const } : {}),
-    },
+    // The host row changes only when it has news; last_request_at is written when the host is released.
+    hostTouched:
+      notBefore || draft.rendered
+        ? { host: info.host, at: ctx.lastRequest(info.host) ?? checkedAt, ...(notBefore ? { notBefore } : {}), ...(draft.rendered ? { renderMode: 'browser' as const } : {}) }
+        : undefined,
   });
   if (draft.rendered) info.renderMode = 'browser';
   await ctx.onCaptured?.(capture);

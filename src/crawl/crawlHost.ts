@@ -62,7 +62,7 @@ export async function crawlHost(ctx: CrawlContext, work: HostWork): Promise<void
     if (failed) throw failed.reason;
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
-    await releaseHost(ctx.db, host, ctx.workerId);
+    await releaseHost(ctx.db, host, ctx.workerId, ctx.lastRequest(host));
   }
 }
 

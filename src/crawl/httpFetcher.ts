@@ -17,6 +17,14 @@ export type HopResult =
 
 export type HopLimits = { connectTimeoutMs: number; readTimeoutMs: number; totalTimeoutMs: number; maxBodyBytes: number };
 
+/**
+ * crawlee settings for a crawler we feed ourselves: queues in memory only (no ./storage left behind),
+ * and no system sampling every second (it spawns `ps`; our concurrency is fixed, not autoscaled).
+ */
+export function crawleeConfig(): Configuration {
+  return new Configuration({ persistStorage: false, purgeOnStart: true, systemInfoIntervalMillis: 3_600_000, persistStateIntervalMillis: 3_600_000 });
+}
+
 type Pending = { hop: HopRequest; resolve(result: HopResult): void; read?: Extract<HopResult, { ok: true }> };
 
 const ALL_ERROR_STATUSES = Array.from({ length: 200 }, (_, i) => 400 + i);
@@ -30,7 +38,7 @@ const ALL_ERROR_STATUSES = Array.from({ length: 200 }, (_, i) => 400 + i);
 export function createHttpFetcher(limits: HopLimits & { concurrency: number }) {
   crawleeLog.setLevel(crawleeLog.LEVELS.OFF);
   const pending = new Map<string, Pending>();
-  const config = new Configuration({ persistStorage: false, purgeOnStart: true });
+  const config = crawleeConfig();
   const crawler = new HttpCrawler(
     {
       keepAlive: true,

@@ -68,6 +68,10 @@ export async function leaseHost(db: Db, host: string, owner: string, now: Date, 
   return (await leaseHosts(db, [host], owner, now, ms)).size > 0;
 }
 
-export async function releaseHost(db: Db, host: string, owner: string): Promise<void> {
-  await db.update(hosts).set({ leaseOwner: null, leaseExpiresAt: null }).where(and(eq(hosts.host, host), eq(hosts.leaseOwner, owner)));
+/** Gives a host back, recording when it was last asked so the next pass or worker keeps the gap. */
+export async function releaseHost(db: Db, host: string, owner: string, lastRequestAt?: Date): Promise<void> {
+  await db
+    .update(hosts)
+    .set({ leaseOwner: null, leaseExpiresAt: null, ...(lastRequestAt ? { lastRequestAt } : {}) })
+    .where(and(eq(hosts.host, host), eq(hosts.leaseOwner, owner)));
 }
