@@ -58,7 +58,7 @@ export const captures = pgTable(
     headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
     /** 'http' or 'browser'. */
     fetcher: text('fetcher').notNull(),
-    /** fetched, not-modified, http-error, network-error, robots-disallowed, too-large, refused-address. */
+    /** fetched, not-modified, http-error, network-error, robots-disallowed, too-large, refused-address, not-rendered. */
     outcome: text('outcome').notNull(),
     /** For network errors: dns, refused, reset, timeout, tls, ...; for others a finer reason. */
     errorKind: text('error_kind'),
