@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import type { Db } from '../../db/open.js';
 import { renderChangeHeading, renderWordDiff } from '../../diff/render.js';
 import { wordDiff } from '../../diff/words.js';
 import { findSourceByUrl, latestChange } from '../../states/findChange.js';
+import type { Output } from '../output.js';
 import type { ActionBinder } from './index.js';
 
 export function registerDiff(program: Command, bind: ActionBinder): void {
@@ -12,9 +14,9 @@ export function registerDiff(program: Command, bind: ActionBinder): void {
   bind(command, (_options, [url]) => ({
     run: async ({ database, output }) => {
       const { db } = await database();
-      const source = await findSourceByUrl(db, url);
-      const { change, before, after } = await latestChange(db, source);
       if (output.json) {
+        const source = await findSourceByUrl(db, url);
+        const { change, before, after } = await latestChange(db, source);
         return output.printJson({
           source: { id: source.id, url: source.url, state: source.state, reason: source.stateReason },
           change,
@@ -23,15 +25,22 @@ export function registerDiff(program: Command, bind: ActionBinder): void {
           after: { snapshotId: after.snapshotId, title: after.title, at: after.at },
         });
       }
-      const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-      output.out(`${source.url}  (${source.state}${source.stateReason ? `: ${source.stateReason}` : ''})`);
-      output.out(`${before.at.toISOString()} → ${after.at.toISOString()}  change ${change.id}`);
-      output.out(renderChangeHeading({ ...change, summary: change.summary ?? '' } as Parameters<typeof renderChangeHeading>[0], { color }));
-      output.out('');
-      const titleBefore = before.title ?? '';
-      const titleAfter = after.title ?? '';
-      if (titleBefore !== titleAfter) output.out(renderWordDiff(wordDiff(titleBefore, titleAfter), { color }) + '\n');
-      output.out(renderWordDiff(wordDiff(before.text, after.text), { color }));
+      await printLatestChange(db, output, url);
     },
   }));
+}
+
+/** A source's latest change for people: heading, then the title and text word diffs. */
+export async function printLatestChange(db: Db, output: Output, url: string): Promise<void> {
+  const source = await findSourceByUrl(db, url);
+  const { change, before, after } = await latestChange(db, source);
+  const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  output.out(`${source.url}  (${source.state}${source.stateReason ? `: ${source.stateReason}` : ''})`);
+  output.out(`${before.at.toISOString()} → ${after.at.toISOString()}  change ${change.id}`);
+  output.out(renderChangeHeading({ ...change, summary: change.summary ?? '' } as Parameters<typeof renderChangeHeading>[0], { color }));
+  output.out('');
+  const titleBefore = before.title ?? '';
+  const titleAfter = after.title ?? '';
+  if (titleBefore !== titleAfter) output.out(renderWordDiff(wordDiff(titleBefore, titleAfter), { color }) + '\n');
+  output.out(renderWordDiff(wordDiff(before.text, after.text), { color }));
 }

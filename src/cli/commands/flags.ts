@@ -13,9 +13,9 @@ export function registerFlags(program: Command, bind: ActionBinder): void {
     run: async ({ database, output }) => {
       const { db } = await database();
       const views = await listFlags(db, { all: Boolean(options.all) });
-      if (output.json) return output.printJson(views.map(toJson));
+      if (output.json) return output.printJson(views.map(flagToJson));
       if (views.length === 0) return output.out(options.all ? 'no flags' : 'no open flags');
-      output.out(formatTable(['event', 'imp', 'flag', 'title', 'sources'], views.flatMap(toRows)));
+      output.out(formatFlagsTable(views));
     },
   }));
   for (const action of ['resolve', 'dismiss'] as const) {
@@ -38,7 +38,7 @@ export function registerFlags(program: Command, bind: ActionBinder): void {
   }
 }
 
-function toJson(v: FlagView) {
+export function flagToJson(v: FlagView) {
   return {
     eventId: v.eventId,
     title: v.title,
@@ -51,6 +51,10 @@ function toJson(v: FlagView) {
     review: v.review,
     sources: v.sources.map((s) => ({ url: s.url, state: s.state, reason: s.reason, changeId: s.changeId, touchesClaim: s.touchesClaim, currentState: s.currentState })),
   };
+}
+
+export function formatFlagsTable(views: FlagView[]): string {
+  return formatTable(['event', 'imp', 'flag', 'title', 'sources'], views.flatMap(toRows));
 }
 
 /** One line per source; the event's columns only on its first line. */

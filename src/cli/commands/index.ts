@@ -3,6 +3,7 @@ import type { Config } from '../../config/loadConfig.js';
 import { runCommand, type CommandAction, type GlobalOptions } from '../run.js';
 import { registerCrawl } from './crawl.js';
 import { registerStatus } from './status.js';
+import { registerDemo } from './demo.js';
 import { registerFlags } from './flags.js';
 import { registerDiff } from './diff.js';
 import { registerIngest } from './ingest.js';
@@ -26,6 +27,7 @@ export function registerCommands(program: Command, onExitCode: (code: number) =>
       const { flags, run } = build(cmd.opts(), args);
       onExitCode(await runCommand(cmd.optsWithGlobals() as GlobalOptions, flags ?? {}, run));
     });
+  registerDemo(program, bind);
   registerStatus(program, bind);
   registerFlags(program, bind);
   registerDiff(program, bind);
