@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import os from 'node:os';
+import { performance as perf } from 'node:perf_hooks';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config/loadConfig.js';
@@ -72,13 +73,14 @@ async function archiveBytes(db: Db): Promise<{ rows: number; disk: number; captu
 }
 
 async function pass(label: string, db: Db, web: WebClient, config: ReturnType<typeof loadConfig>): Promise<void> {
-  const fromSeq = (await web.ask({ type: 'log', from: 0 })).log.length;
+  const fromSeq = (await web.ask({ type: 'log', from: 0 })).log.length; // also starts the web's busy clock
   const before = await archiveBytes(db);
   const t = performance.now();
   const t0 = performance.timeOrigin + t;
   const summary: CrawlSummary = await crawlSources({ db, config }, { all: true });
   const wall = performance.now() - t;
-  const mine: RequestRecord[] = (await web.ask({ type: 'log', from: fromSeq })).log;
+  const answer = await web.ask({ type: 'log', from: fromSeq });
+  const mine: RequestRecord[] = answer.log;
   const firstStart = Math.min(...mine.map((r) => r.startMs)) - t0;
   const lastEnd = t0 + wall - Math.max(...mine.map((r) => r.endMs ?? r.startMs));
   const after = await archiveBytes(db);
@@ -91,6 +93,7 @@ async function pass(label: string, db: Db, web: WebClient, config: ReturnType<ty
   console.log(`  ratio             ${(wall / bound.ms).toFixed(3)}   (before the first request ${(firstStart / 1000).toFixed(2)} s, after the last ${(lastEnd / 1000).toFixed(2)} s)`);
   const lag = lagBeyondDelay(mine);
   console.log(`  lag beyond delay  ${lag.mean.toFixed(1)} ms mean, ${lag.max.toFixed(0)} ms worst (time a host sat idle after its delay was over)`);
+  console.log(`  web thread busy   ${(100 * answer.busy).toFixed(0)}% of the pass (the simulated web's own event loop)`);
   console.log(`  throughput        ${(summary.checked / (wall / 1000)).toFixed(1)} pages/s`);
   console.log(`  stored/capture    ${kb((after.rows - before.rows) / added)} of rows, ${kb((after.disk - before.disk) / added)} on disk (tables + indexes)`);
   console.log(`  peak RSS so far   ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
@@ -144,9 +147,15 @@ function startWebThread(): WebClient {
 async function serveWeb(): Promise<void> {
   const spec = buildSpec();
   const web = await startSimWeb(spec);
+  let lastElu = perf.eventLoopUtilization();
   parentPort!.on('message', async (m: { type: string; from?: number; n?: number }) => {
     if (m.type === 'urls') parentPort!.postMessage({ urls: Object.keys(spec.hosts).flatMap((h) => Object.keys(spec.hosts[h].pages).map((p) => web.url(h, p))) });
-    else if (m.type === 'log') parentPort!.postMessage({ log: web.log.slice(m.from) });
+    else if (m.type === 'log') {
+      // How busy the web's own thread was since the last ask: near 100% means the web, not the crawler, was the limit.
+      const now = perf.eventLoopUtilization();
+      parentPort!.postMessage({ log: web.log.slice(m.from), busy: perf.eventLoopUtilization(now, lastElu).utilization });
+      lastElu = now;
+    }
     else if (m.type === 'round') parentPort!.postMessage({ round: (web.setRound(m.n!), m.n) });
     else if (m.type === 'close') parentPort!.postMessage({ closed: await web.close() });
   });

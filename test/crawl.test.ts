@@ -81,7 +81,7 @@ describe(`crawl against the simulated web (${testDatabaseKind})`, () => {
     database = await openTestDatabase();
     web = await startSimWeb(spec);
     const urls = Object.entries(spec.hosts).flatMap(([host, h]) => Object.keys(h.pages).filter((p) => p !== '/politics/mid').map((p) => ({ url: web.url(host, p) })));
-    urls.push({ url: web.refusedUrl('/nobody-home') });
+    urls.push({ url: web.refusedUrl('/nobody-home') }, { url: web.url('news.example', '/politics/never-was') });
     ids = await addSources(database.db, urls);
     first = await crawlSources({ db: database.db, config, resolver: noDns, onCaptured: (c) => void seen.push(c) }, {});
   });
@@ -112,10 +112,10 @@ describe(`crawl against the simulated web (${testDatabaseKind})`, () => {
   });
 
   it('archives error statuses with their bodies', async () => {
-    for (const [path, status] of [['/gone', 410], ['/broken', 500], ['/politics/story-1-missing', 404]] as const) {
-      if (!ids.has(web.url('news.example', path))) continue;
+    for (const [path, status] of [['/gone', 410], ['/broken', 500], ['/politics/never-was', 404]] as const) {
       const c = await only('news.example', path);
       expect([c.outcome, c.httpStatus]).toEqual(['http-error', status]);
+      expect(c.snapshotId).not.toBeNull();
     }
     const broken = await capturesOf(database.db, byPath('news.example', '/broken'));
     expect(broken.map((c) => c.httpStatus)).toEqual([500, 500]); // a 5xx is retried once in the pass
