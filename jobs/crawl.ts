@@ -1,16 +1,14 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import { crawlSources, type CrawlDeps, type CrawlSelection, type CrawlSummary } from '../src/crawl/crawlSources.js';
+import type { CrawlDeps, CrawlSelection } from '../src/crawl/crawlSources.js';
 import { ConfigError } from '../src/errors.js';
+import { runPass, type PassSummary } from '../src/watch/runPass.js';
 
 /**
- * The scheduled crawl: each tick runs one pass over the sources that are due. A pass that is still
+ * The scheduled crawl: each tick runs one pass of the pipeline (crawl, then state derivation and
+ * flags as each capture lands) over the sources that are due. A pass that is still
  * running when the next tick comes is not doubled (noOverlap); the due-ness of each source, not the
- * tick, decides what is checked, so a missed tick only delays work. `citewatch watch` (or any long-lived
- * process) calls scheduleCrawl; a one-off run is runCrawlPass.
+ * tick, decides what is checked, so a missed tick only delays work. `citewatch watch` runs it.
  */
-export async function runCrawlPass(deps: CrawlDeps, selection: CrawlSelection = {}): Promise<CrawlSummary> {
-  return crawlSources(deps, selection);
-}
 
 export type CrawlSchedule = {
   task: ScheduledTask;
@@ -20,7 +18,7 @@ export type CrawlSchedule = {
 
 export function scheduleCrawl(
   cronExpr: string,
-  deps: CrawlDeps & { onPass?(summary: CrawlSummary): void; onError?(err: unknown): void },
+  deps: CrawlDeps & { onPass?(summary: PassSummary): void; onError?(err: unknown): void },
   selection: CrawlSelection = {},
 ): CrawlSchedule {
   const check = cron.validateDetailed(cronExpr);
@@ -30,7 +28,7 @@ export function scheduleCrawl(
     cronExpr,
     () => {
       if (deps.signal?.aborted) return;
-      inFlight = runCrawlPass(deps, selection)
+      inFlight = runPass(deps, selection)
         .then((summary) => deps.onPass?.(summary))
         .catch((err) => deps.onError?.(err))
         .finally(() => {

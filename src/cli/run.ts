@@ -41,7 +41,8 @@ export async function runCommand(globals: GlobalOptions, flags: Partial<Config>,
       signal: controller.signal,
       database: () => (opened ??= openDatabase(config)),
     });
-    return controller.signal.aborted ? EXIT_INTERRUPTED : (code ?? 0);
+    // An action that returns a code has handled the interruption itself (watch ends that way).
+    return code ?? (controller.signal.aborted ? EXIT_INTERRUPTED : 0);
   } catch (err) {
     return reportError(err, output, Boolean(globals.debug));
   } finally {

@@ -29,6 +29,7 @@ const configSchema = z
     unreachableAfterChecks: z.number().int().min(1),
     unreachableAfterMs: z.number().int().min(0),
     reviewer: z.string().min(1),
+    crawlSchedule: z.string().min(1),
   })
   .strict();
 
@@ -57,6 +58,8 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): Config {
     unreachableAfterChecks: 3,
     unreachableAfterMs: 72 * HOUR_MS,
     reviewer: env.USER || 'editor',
+    /** When `citewatch watch` runs a pass (cron); each pass checks only the sources that are due. */
+    crawlSchedule: '*/15 * * * *',
   };
 }
 

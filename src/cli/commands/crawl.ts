@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { crawlSources, type CrawlSummary } from '../../crawl/crawlSources.js';
 import { UsageError } from '../../errors.js';
-import { updateSourceState } from '../../states/updateSourceState.js';
+import { runPass, type PassSummary } from '../../watch/runPass.js';
 import { formatTable, type Output } from '../output.js';
 import { createProgress } from '../progress.js';
 import type { ActionBinder } from './index.js';
@@ -24,9 +23,9 @@ export function registerCrawl(program: Command, bind: ActionBinder): void {
       if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit must be a positive whole number, got "${options.limit}"`);
       const { db } = await database();
       const progress = createProgress(output, 'crawling', 0);
-      let summary: CrawlSummary;
+      let summary: PassSummary;
       try {
-        summary = await crawlSources(
+        summary = await runPass(
           {
             db,
             config,
@@ -34,9 +33,6 @@ export function registerCrawl(program: Command, bind: ActionBinder): void {
             onProgress: (p) => {
               progress.setTotal(p.total);
               progress.tick();
-            },
-            onCaptured: async (capture) => {
-              await updateSourceState(db, config, capture.sourceId);
             },
           },
           { all: options.all, limit, host: options.host, sourceUrl: options.source, screenshots: options.screenshots },
@@ -50,7 +46,7 @@ export function registerCrawl(program: Command, bind: ActionBinder): void {
   }));
 }
 
-function printSummary(output: Output, s: CrawlSummary): void {
+export function printSummary(output: Output, s: PassSummary): void {
   if (s.checked === 0 && !s.interrupted) {
     output.out(s.hostsSkipped ? `nothing checked: ${s.hostsSkipped} host(s) busy or asking us to wait` : 'nothing due: every source was checked recently (--all checks them anyway)');
     return;
@@ -67,6 +63,8 @@ function printSummary(output: Output, s: CrawlSummary): void {
         .map(([outcome, n]) => [`outcome: ${outcome}`, n]),
       ['hosts skipped', s.hostsSkipped],
       ['soft-404 probes', s.probes],
+      ...Object.entries(s.stateMoves).map(([state, n]) => [`sources now ${state}`, n]),
+      ['flags opened', s.flagsOpened],
     ]),
   );
 }

@@ -4,6 +4,7 @@ import { runCommand, type CommandAction, type GlobalOptions } from '../run.js';
 import { registerCrawl } from './crawl.js';
 import { registerStatus } from './status.js';
 import { registerDemo } from './demo.js';
+import { registerWatch } from './watch.js';
 import { registerFlags } from './flags.js';
 import { registerDiff } from './diff.js';
 import { registerIngest } from './ingest.js';
@@ -27,12 +28,14 @@ export function registerCommands(program: Command, onExitCode: (code: number) =>
       const { flags, run } = build(cmd.opts(), args);
       onExitCode(await runCommand(cmd.optsWithGlobals() as GlobalOptions, flags ?? {}, run));
     });
+  // In the order a newcomer meets them: try it, feed it, run it, look at what it found.
   registerDemo(program, bind);
-  registerStatus(program, bind);
-  registerFlags(program, bind);
-  registerDiff(program, bind);
   registerIngest(program, bind);
+  registerCrawl(program, bind);
+  registerWatch(program, bind);
+  registerStatus(program, bind);
   registerEvents(program, bind);
   registerSources(program, bind);
-  registerCrawl(program, bind);
+  registerFlags(program, bind);
+  registerDiff(program, bind);
 }
