@@ -1,14 +1,8 @@
+import type { Signals } from '../extract/types.js';
 import { pathDepth, redirectKind } from './redirectKind.js';
 
 /** What extraction noticed about a page (src/extract signals). */
-export type PageSignals = {
-  errorPage: boolean;
-  parked: boolean;
-  botChallenge: boolean;
-  paywall: boolean;
-  scriptShell: boolean;
-  wordCount: number;
-};
+export type PageSignals = Signals;
 
 /** One capture, as the classifier needs it: plain data, already joined with its snapshot and probe. */
 export type CaptureFacts = {
