@@ -86,6 +86,7 @@ async function main(): Promise<void> {
   try {
     const report = await evaluateLabelledWeb({ db: database.db, config, perLabel, seed, hostDelayMs, signal: stop.signal });
     console.log(`simulated web: ${report.hosts} hosts on loopback; ingest: ${report.ingest.events.distinct} events, ${report.ingest.sources.distinct} sources`);
+    if (report.interrupted) console.log('INTERRUPTED: the passes did not all run; the figures below are not a result');
     printReport(report);
     await printCaptureTimes(database.db);
     console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

@@ -37,6 +37,8 @@ export type EvaluationReport = Score & {
   wallMs: number;
   /** The three crawl passes, state derivation and flagging included. */
   crawlMs: number;
+  /** Stopped by the signal before the three passes were done: the scores are then not meaningful. */
+  interrupted: boolean;
 };
 
 /**
@@ -91,6 +93,7 @@ export async function evaluateLabelledWeb(options: EvaluationOptions): Promise<E
       passes,
       wallMs: performance.now() - started,
       crawlMs,
+      interrupted: Boolean(signal?.aborted),
     };
   } finally {
     await web.close();
