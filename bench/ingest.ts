@@ -11,7 +11,7 @@ import { ingestPaths, type IngestReport } from '../src/ingest/index.js';
 import { parseTimelineFile } from '../src/ingest/parseFile.js';
 import { listInputs } from '../src/ingest/readTree.js';
 
-const paths = process.argv.slice(2).length ? process.argv.slice(2) : ['/work/shared/fixtures/kleptocracy-timeline/events'];
+const paths = process.argv.slice(2).length ? process.argv.slice(2) : [path.resolve(import.meta.dirname, '../../shared/fixtures/kleptocracy-timeline/events')];
 
 function machine(): string {
   const cpus = os.cpus();

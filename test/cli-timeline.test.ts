@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { cliEnv, runCli, type CliResult } from './helpers/cli.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
+import { CORPUS } from './helpers/paths.js';
 
-const CORPUS = '/work/shared/fixtures/kleptocracy-timeline/events';
-const BIN = path.resolve('bin/citewatch.js');
-
-type Result = { code: number; stdout: string; stderr: string };
+type Result = CliResult;
 
 describe(`citewatch ingest / events / sources end to end (${testDatabaseKind})`, () => {
   let database: TestDatabase;
@@ -19,14 +17,7 @@ describe(`citewatch ingest / events / sources end to end (${testDatabaseKind})`,
 
   /** Runs the CLI in a child process on the test database (PGlite under a temp home, or the server copy). */
   function cli(...args: string[]): Promise<Result> {
-    const env: NodeJS.ProcessEnv = { ...process.env, CITEWATCH_HOME: home };
-    delete env.DATABASE_URL;
-    if (database.url) env.DATABASE_URL = database.url;
-    return new Promise((resolve) => {
-      execFile(BIN, args, { env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
-    });
+    return runCli(args, cliEnv(home, database.url));
   }
 
   beforeAll(async () => {

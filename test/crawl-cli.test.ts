@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,10 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows } from '../src/db/open.js';
 import { startSimWeb, type SimWeb } from '../src/simweb/index.js';
+import { BIN, cliEnv, runCli, type CliResult } from './helpers/cli.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
 
-const BIN = path.resolve('bin/citewatch.js');
-type Result = { code: number; stdout: string; stderr: string };
 
 const story = (headline: string) => ({
   kind: 'article' as const,
@@ -29,17 +28,9 @@ describe(`citewatch crawl end to end (${testDatabaseKind})`, () => {
   let timeline: string;
 
   function env(): NodeJS.ProcessEnv {
-    const e: NodeJS.ProcessEnv = { ...process.env, CITEWATCH_HOME: home, CITEWATCH_HOST_DELAY_MS: '50', CITEWATCH_ALLOW_PRIVATE_NETWORK: '1', CITEWATCH_TOTAL_TIMEOUT_MS: '3000', CITEWATCH_READ_TIMEOUT_MS: '2000' };
-    delete e.DATABASE_URL;
-    if (database.url) e.DATABASE_URL = database.url;
-    return e;
+    return cliEnv(home, database.url, { CITEWATCH_HOST_DELAY_MS: '50', CITEWATCH_ALLOW_PRIVATE_NETWORK: '1', CITEWATCH_TOTAL_TIMEOUT_MS: '3000', CITEWATCH_READ_TIMEOUT_MS: '2000' });
   }
-  const cli = (...args: string[]): Promise<Result> =>
-    new Promise((resolve) => {
-      execFile(BIN, args, { env: env(), maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
-    });
+  const cli = (...args: string[]): Promise<CliResult> => runCli(args, env());
   async function query<T>(text: string): Promise<T[]> {
     if (database.url) return queryRows<T>(database.db, sql.raw(text));
     const local = await openDatabase({ home });

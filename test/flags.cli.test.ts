@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { defaultConfig } from '../src/config/loadConfig.js';
 import { openDatabase, type Database } from '../src/db/open.js';
 import { reviews } from '../src/db/schema/index.js';
 import { updateSourceState } from '../src/states/updateSourceState.js';
+import { cliEnv, runCli } from './helpers/cli.js';
 import { openTestDatabase, testDatabaseKind } from './helpers/db.js';
 import { addCapture, articleHtml, seedEvent, seedSource } from './helpers/sourceHistory.js';
 
@@ -22,24 +22,16 @@ const AFTER = articleHtml('Bank fined over suspicious transfers', [PARAGRAPHS[0]
 const ARTICLE_URL = 'https://finance.example.com/2026/04/bank-fined-suspicious-transfers';
 const GONE_URL = 'https://wire.example.net/markets/2026/governor-accounts-frozen';
 
-type Run = { code: number; stdout: string; stderr: string };
-
 describe(`citewatch flags / diff CLI (${testDatabaseKind})`, () => {
   let home: string;
   let env: NodeJS.ProcessEnv;
   let reopen: () => Promise<Database>;
 
-  const cli = (...args: string[]) =>
-    new Promise<Run>((resolve) => {
-      execFile('./bin/citewatch.js', args, { env, cwd: path.resolve(import.meta.dirname, '..') }, (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const cli = (...args: string[]) => runCli(args, env);
 
   beforeAll(async () => {
     home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-flags-cli-'));
-    env = { ...process.env, CITEWATCH_HOME: home, CITEWATCH_REVIEWER: 'night-desk' };
-    delete env.DATABASE_URL;
+    env = cliEnv(home, undefined, { CITEWATCH_REVIEWER: 'night-desk' });
     let database: Database;
     if (testDatabaseKind === 'postgres') {
       const test = await openTestDatabase();

@@ -6,8 +6,8 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/db/open.js';
 import { ingestPaths } from '../src/ingest/index.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
+import { CORPUS } from './helpers/paths.js';
 
-const CORPUS = '/work/shared/fixtures/kleptocracy-timeline/events';
 const REAL = [
   '1971-10-22--nixon-nominates-powell-supreme-court-memo-author.md',
   '1971-10-21--powell-supreme-court-nomination.md',

@@ -5,8 +5,8 @@ import { queryRows } from '../src/db/open.js';
 import { ingestPaths, type IngestReport } from '../src/ingest/index.js';
 import { normalizeUrl } from '../src/ingest/normalizeUrl.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
+import { CORPUS } from './helpers/paths.js';
 
-const CORPUS = '/work/shared/fixtures/kleptocracy-timeline/events';
 const URL_KINDS = ['missing-url', 'not-a-url', 'no-scheme', 'unsupported-scheme', 'invalid-url'];
 
 describe(`ingest of the whole real corpus (${testDatabaseKind})`, () => {

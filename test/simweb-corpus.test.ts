@@ -6,8 +6,8 @@ import { parseTimelineFile } from '../src/ingest/parseFile.js';
 import { startSimWeb, type SimWeb } from '../src/simweb/index.js';
 import { simulateCorpus, type SimulatedCorpus } from '../src/simweb/corpus.js';
 import { findUrls } from '../src/simweb/corpusPages.js';
+import { CORPUS as EVENTS } from './helpers/paths.js';
 
-const EVENTS = '/work/shared/fixtures/kleptocracy-timeline/events';
 let outDir: string;
 let corpus: SimulatedCorpus;
 let web: SimWeb;
