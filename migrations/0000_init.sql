@@ -113,6 +113,7 @@ CREATE TABLE "snapshots" (
 	"text_hash" text,
 	"extractor_version" integer,
 	"fingerprint" bigint,
+	"signals" jsonb,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

@@ -64,6 +64,7 @@ async function putSnapshot(tx: Tx, s: PreparedSnapshot): Promise<number> {
       textHash: text === null ? null : sha256(text),
       extractorVersion: s.extracted ? EXTRACTOR_VERSION : null,
       fingerprint: text === null ? null : toSignedBigint(fingerprint(text)),
+      signals: s.extracted?.signals ?? null,
     })
     .onConflictDoNothing({ target: snapshots.hash })
     .returning({ id: snapshots.id });

@@ -1,9 +1,10 @@
 import { gunzipSync } from 'node:zlib';
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { captures, hosts, snapshots, sources, sourceStates } from '../db/schema/index.js';
 import { NotFoundError } from '../errors.js';
-import { extractContent, type Signals } from '../extract/index.js';
+import { extractSafely } from '../archive/store.js';
+import { EXTRACTOR_VERSION, type Signals } from '../extract/index.js';
 import { looksLikeProbe, type HostProbe } from './looksLikeProbe.js';
 import { observeCapture, type CaptureFacts } from './observeCapture.js';
 
@@ -22,24 +23,27 @@ export type SourceHistory = {
 
 /**
  * Reads what classifying a source needs: recent captures joined with their snapshots and the host's
- * soft-404 probe. Signals are not stored, so bodies are re-extracted, only for the captures a
- * confirming streak or the comparison baseline can reach, once per snapshot.
+ * soft-404 probe. Signals come from the snapshot rows (stored at capture time); a body is read and
+ * re-extracted only when its stored signals are missing or from an older extractor, once per snapshot.
  */
 export async function loadHistory(db: Db, sourceId: number, signalDepth: number): Promise<SourceHistory> {
   const [source] = await db.select().from(sources).where(eq(sources.id, sourceId));
   if (!source) throw new NotFoundError(`source ${sourceId} does not exist`);
   const rows = (await db.select().from(captures).where(eq(captures.sourceId, sourceId)).orderBy(desc(captures.startedAt), desc(captures.id)).limit(HISTORY_WINDOW)).reverse();
   const ids = [...new Set(rows.map((r) => r.renderedSnapshotId ?? r.snapshotId).filter((id): id is number => id !== null))];
-  const snaps = ids.length ? await db.select().from(snapshots).where(inArray(snapshots.id, ids)) : [];
+  // Bodies are not read here: only a snapshot without current signals needs its body (signalsOf).
+  const { body: _body, ...withoutBody } = getTableColumns(snapshots);
+  const snaps = ids.length ? await db.select(withoutBody).from(snapshots).where(inArray(snapshots.id, ids)) : [];
   const byId = new Map(snaps.map((s) => [s.id, s]));
   const [host] = await db.select({ probe: hosts.probe }).from(hosts).where(eq(hosts.host, source.host));
   const probe = (host?.probe ?? null) as HostProbe | null;
 
-  const signalCache = new Map<number, Promise<Signals>>();
+  const signalCache = new Map<number, Promise<Signals | null>>();
   const signalsOf = (id: number, url: string) => {
     const snap = byId.get(id)!;
     if (!signalCache.has(id)) {
-      signalCache.set(id, extractContent({ body: gunzipSync(snap.body), contentType: snap.contentType, url }).then((e) => e.signals));
+      const stored = snap.signals && snap.extractorVersion === EXTRACTOR_VERSION ? snap.signals : null;
+      signalCache.set(id, stored ? Promise.resolve(stored) : reextractSignals(db, id, snap.contentType, url));
     }
     return signalCache.get(id)!;
   };
@@ -79,8 +83,18 @@ export async function loadHistory(db: Db, sourceId: number, signalDepth: number)
   return { source, captures: loaded, verified };
 }
 
+/**
+ * Signals of a snapshot archived before they were stored, by an older extractor, or that the
+ * extractor choked on (then none: the capture is classified without them rather than failing).
+ */
+async function reextractSignals(db: Db, id: number, contentType: string | null, url: string): Promise<Signals | null> {
+  const [row] = await db.select({ body: snapshots.body }).from(snapshots).where(eq(snapshots.id, id));
+  return (await extractSafely(gunzipSync(row.body), contentType, url))?.signals ?? null;
+}
+
 /** A page a browser rendered is not waiting for its scripts, whatever its script-to-text ratio says. */
-function rendered(r: typeof captures.$inferSelect, signals: Signals): Signals {
+function rendered(r: typeof captures.$inferSelect, signals: Signals | null): Signals | null {
+  if (!signals) return null;
   return r.renderedSnapshotId !== null || r.fetcher === 'browser' ? { ...signals, scriptShell: false } : signals;
 }
 

@@ -1,5 +1,6 @@
 import { bigint, bigserial, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sources } from './timeline.js';
+import type { Signals } from '../../extract/types.js';
 import { bytea, timestamptz } from './types.js';
 
 /** Per-host crawl memory: politeness across workers, robots.txt, rendering mode, soft-404 probe. */
@@ -37,6 +38,8 @@ export const snapshots = pgTable(
     textHash: text('text_hash'),
     extractorVersion: integer('extractor_version'),
     fingerprint: bigint('fingerprint', { mode: 'bigint' }),
+    /** What extraction noticed (error page, parked, challenge, paywall, script shell, word count), same version as text. */
+    signals: jsonb('signals').$type<Signals>(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('snapshots_hash_idx').on(t.hash)],
