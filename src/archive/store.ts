@@ -4,7 +4,8 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { captures, hosts, snapshots, sources, sourceUrls } from '../db/schema/index.js';
 import { fingerprint, toSignedBigint } from '../diff/fingerprint.js';
-import { EXTRACTOR_VERSION, extractContent, type Extracted } from '../extract/index.js';
+import { EXTRACTOR_VERSION, type Extracted } from '../extract/index.js';
+import { extractInPool } from './extractPool.js';
 
 export type CaptureRow = typeof captures.$inferSelect;
 export type NewCapture = Omit<typeof captures.$inferInsert, 'id' | 'snapshotId' | 'renderedSnapshotId' | 'bodyHash'>;
@@ -34,13 +35,13 @@ export async function prepareSnapshot(db: Db, body: Uint8Array, contentType: str
 }
 
 /**
- * extractContent, never throwing: a body it chokes on is still archived (text null, no extractor
+ * extractContent (on the extraction pool's threads), never throwing: a body it chokes on is still archived (text null, no extractor
  * version, so a later re-extraction picks it up) rather than losing the capture.
  */
 export async function extractSafely(body: Uint8Array, contentType: string | null, url: string): Promise<Extracted | null> {
   try {
-    // A private copy: pdf.js refuses Buffers and may detach what it is given; `body` is still to be stored.
-    return await extractContent({ body: new Uint8Array(body), contentType, url });
+    // The pool extracts a private copy: pdf.js refuses Buffers and may detach what it is given; `body` is still to be stored.
+    return await extractInPool({ body, contentType, url });
   } catch {
     return null;
   }
