@@ -18,6 +18,7 @@ import { sources } from '../src/db/schema/index.js';
 import { generateArticle } from '../src/simweb/articleGen.js';
 import { rngFor } from '../src/simweb/prng.js';
 import { startSimWeb, type RequestRecord, type TemplateName, type WebSpec } from '../src/simweb/index.js';
+import { describeMachine } from './machine.js';
 
 const [N = 5000, H = 1000, DELAY = 1000] = (isMainThread ? process.argv.slice(2) : (workerData as string[])).map(Number);
 const TEMPLATES: TemplateName[] = ['news', 'wire', 'blog', 'gov'];
@@ -100,8 +101,7 @@ async function pass(label: string, db: Db, web: WebClient, config: ReturnType<ty
 }
 
 async function main(): Promise<void> {
-  const cpus = os.cpus();
-  console.log(`machine: ${cpus.length} × ${cpus[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
+  console.log(describeMachine());
   console.log(`bench: ${N} sources on ${H} hosts, host delay ${DELAY} ms, database ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`);
   const home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-bench-crawl-'));
   const config = loadConfig({ env: { ...process.env, CITEWATCH_HOME: home }, flags: { hostDelayMs: DELAY, allowPrivateNetwork: true, browserEnabled: false } });

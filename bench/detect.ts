@@ -16,6 +16,7 @@ import { openDatabase, queryRows, type Db } from '../src/db/open.js';
 import { evaluateLabelledWeb, type EvaluationReport } from '../src/evaluate/labelled.js';
 import { missedGoals, type Detection } from '../src/evaluate/score.js';
 import { LABELS } from '../src/simweb/index.js';
+import { describeMachine } from './machine.js';
 
 const { values } = parseArgs({
   options: { 'per-label': { type: 'string', default: '15' }, seed: { type: 'string', default: '1' }, 'host-delay-ms': { type: 'string', default: '50' } },
@@ -71,8 +72,7 @@ ${formatTable(['fetcher', 'captures', 'mean', 'p50', 'p95', 'max'], rows.map((r)
 }
 
 async function main(): Promise<void> {
-  const cpus = os.cpus();
-  console.log(`machine: ${cpus.length} × ${cpus[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
+  console.log(describeMachine());
   const home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-bench-detect-'));
   const config = loadConfig({ env: { ...process.env, CITEWATCH_HOME: home } });
   console.log(

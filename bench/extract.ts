@@ -3,7 +3,6 @@
  * and what the chrome rules add to Readability (noise/material accuracy with and without them).
  * Run: npx tsx bench/extract.ts
  */
-import os from 'node:os';
 import { classifyChange } from '../src/diff/classifyChange.js';
 import { extractContent, type Extracted } from '../src/extract/index.js';
 import { startSimWeb } from '../src/simweb/index.js';
@@ -12,6 +11,7 @@ import { ARTICLES } from '../test/fixtures/pages/articles.js';
 import { EDITS } from '../test/fixtures/pages/edits.js';
 import { makePdf } from '../test/fixtures/pages/makePdf.js';
 import { SKINS, type Page } from '../test/fixtures/pages/skins.js';
+import { describeMachine } from './machine.js';
 
 type Pair = { before: Page; after: Page; material: boolean; kind?: string; where: string };
 
@@ -81,7 +81,7 @@ async function throughput(label: string, pages: Page[], seconds = 3): Promise<Ex
 }
 
 async function main() {
-  console.log(`machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`);
+  console.log(describeMachine());
   const pairs = [...fixturePairs(), ...(await simwebPairs())];
   const htmlPages = pairs.filter((p) => p.after.contentType.includes('html')).map((p) => p.after);
   const pdfPages = pairs.filter((p) => p.after.contentType.includes('pdf')).map((p) => p.after);

@@ -10,17 +10,9 @@ import { openDatabase } from '../src/db/open.js';
 import { ingestPaths, type IngestReport } from '../src/ingest/index.js';
 import { parseTimelineFile } from '../src/ingest/parseFile.js';
 import { listInputs } from '../src/ingest/readTree.js';
+import { describeMachine } from './machine.js';
 
 const paths = process.argv.slice(2).length ? process.argv.slice(2) : [path.resolve(import.meta.dirname, '../../shared/fixtures/kleptocracy-timeline/events')];
-
-function machine(): string {
-  const cpus = os.cpus();
-  return [
-    `cpus: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown'}`,
-    `memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB (${(os.freemem() / 2 ** 30).toFixed(1)} GiB free), load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
-    `node ${process.version} on ${os.platform()} ${os.release()} ${os.arch()}`,
-  ].join('\n');
-}
 
 function line(label: string, ms: number, files: number, events: number): string {
   const s = ms / 1000;
@@ -28,7 +20,7 @@ function line(label: string, ms: number, files: number, events: number): string 
 }
 
 async function main(): Promise<void> {
-  console.log(machine());
+  console.log(describeMachine());
   console.log(`input: ${paths.join(', ')}\n`);
 
   const { files } = listInputs(paths);
