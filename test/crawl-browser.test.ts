@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { screenshotPath } from '../src/archive/screenshots.js';
+import { createBrowserRenderer } from '../src/crawl/browserRenderer.js';
 import { crawlSources } from '../src/crawl/crawlSources.js';
 import { hosts, snapshots } from '../src/db/schema/index.js';
 import { startSimWeb, type SimWeb } from '../src/simweb/index.js';
@@ -81,5 +82,41 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
     expect([c.outcome, c.errorKind, c.renderedSnapshotId]).toEqual(['not-rendered', 'browser', null]);
     expect(c.errorMessage).toContain('/nonexistent/chromium');
     expect(c.snapshotId).not.toBeNull();
+  });
+
+  it('gives back every gate turn its page requests took, even one granted after the render ended', async () => {
+    // The page's deferred script waits at the gate past the navigation timeout; its turn comes only
+    // after the renderer (and its page) is gone. A turn taken then must still be given back, or the
+    // host's gate stays shut for the rest of the pass.
+    const granted: string[] = [];
+    const released: string[] = [];
+    const held: { url: string; grant(): void }[] = [];
+    let calls = 0;
+    const renderer = createBrowserRenderer({
+      executable: config.browserExecutable,
+      resolver: noDns,
+      allowPrivateNetwork: true,
+      userAgent: config.userAgent,
+      timeoutMs: 1500,
+      acquire: (host, signal) =>
+        new Promise((resolve, reject) => {
+          const id = `${host}#${calls++}`;
+          let gaveUp = false;
+          const grant = () => {
+            if (gaveUp) return;
+            granted.push(id);
+            resolve(() => void released.push(id));
+          };
+          if (id.endsWith('#0')) return grant();
+          held.push({ url: id, grant });
+          signal?.addEventListener('abort', () => ((gaveUp = true), reject(new Error('render over'))), { once: true });
+        }),
+    });
+    const result = await renderer.render({ url: web.url('app.example', '/story/1'), screenshot: false });
+    await renderer.close();
+    expect(held.length).toBeGreaterThan(0);
+    expect(result.ok).toBe(false);
+    for (const h of held) h.grant();
+    await vi.waitFor(() => expect(released.sort()).toEqual(granted.sort()), { timeout: 5000 });
   });
 });

@@ -31,8 +31,14 @@ export type RenderResult =
 
 const UNNEEDED = new Set(['image', 'font', 'media', 'stylesheet']);
 
-/** releases: the gate turns held by this render's requests, all given back when the render ends. */
-type Pending = { req: RenderRequest; resolve(r: RenderResult): void; releases: Map<unknown, () => void> };
+/**
+ * releases: the gate turns held by this render's requests, all given back when the render ends.
+ * over: aborted when the render ends. A page request still waiting at the gate then stops waiting,
+ * and one whose turn comes later gives it straight back: Playwright's route.continue() on a closed
+ * page resolves silently, with no requestfinished/requestfailed, so a turn taken after the render
+ * (the page closed by crawlee) was never released and the host's gate stayed shut for the pass.
+ */
+type Pending = { req: RenderRequest; resolve(r: RenderResult): void; releases: Map<unknown, () => void>; over: AbortController };
 
 /**
  * A long-lived crawlee PlaywrightCrawler over Chromium, started on first use. Every request the
@@ -44,8 +50,8 @@ export function createBrowserRenderer(options: {
   allowPrivateNetwork: boolean;
   userAgent: string;
   timeoutMs: number;
-  /** The politeness gate: every request the browser sends waits its turn like an HTTP hop. */
-  acquire(host: string): Promise<() => void>;
+  /** The politeness gate: every request the browser sends waits its turn like an HTTP hop; `signal` stops the wait. */
+  acquire(host: string, signal: AbortSignal): Promise<() => void>;
 }) {
   let crawler: PlaywrightCrawler | null = null;
   let runner: ReturnType<typeof keepAliveRunner> | null = null;
@@ -74,7 +80,12 @@ export function createBrowserRenderer(options: {
           async ({ page, request }, gotoOptions) => {
             const p = pending.get(request.uniqueKey);
             if (gotoOptions) Object.assign(gotoOptions, { waitUntil: 'load', timeout: options.timeoutMs });
-            const releases = p?.releases ?? new Map<unknown, () => void>();
+            if (!p || p.over.signal.aborted) {
+              // The render already ended (gave up): nothing of this page may take a gate turn.
+              await page.route('**/*', (route) => route.abort('blockedbyclient').catch(() => {}));
+              return;
+            }
+            const { releases, over } = p;
             const done = (r: unknown) => {
               releases.get(r)?.();
               releases.delete(r);
@@ -83,12 +94,13 @@ export function createBrowserRenderer(options: {
             page.on('requestfailed', done);
             await page.route('**/*', async (route) => {
               const r = route.request();
-              if (p?.req.document && r.isNavigationRequest() && r.frame() === page.mainFrame() && r.url() === request.url) {
+              if (over.signal.aborted) return route.abort('blockedbyclient').catch(() => {});
+              if (p.req.document && r.isNavigationRequest() && r.frame() === page.mainFrame() && r.url() === request.url) {
                 const { status, headers, body } = p.req.document;
                 return route.fulfill({ status, headers, body: Buffer.from(body) });
               }
               // Text comes from the DOM; pictures and styling only matter for a screenshot.
-              if (!p?.req.screenshot && UNNEEDED.has(r.resourceType())) return route.abort('blockedbyclient');
+              if (!p.req.screenshot && UNNEEDED.has(r.resourceType())) return route.abort('blockedbyclient');
               let url: URL;
               try {
                 url = new URL(r.url());
@@ -97,7 +109,17 @@ export function createBrowserRenderer(options: {
               }
               const target = await resolveTarget(url, options.resolver, options.allowPrivateNetwork);
               if (!target.ok) return route.abort('blockedbyclient');
-              releases.set(r, await options.acquire(url.host));
+              let release: () => void;
+              try {
+                release = await options.acquire(url.host, over.signal);
+              } catch {
+                return route.abort('blockedbyclient').catch(() => {});
+              }
+              if (over.signal.aborted) {
+                release();
+                return route.abort('blockedbyclient').catch(() => {});
+              }
+              releases.set(r, release);
               return route.continue().catch(() => done(r));
             });
           },
@@ -142,21 +164,23 @@ export function createBrowserRenderer(options: {
       await runner!.start();
       const key = randomUUID();
       const releases = new Map<unknown, () => void>();
-      const result = new Promise<RenderResult>((resolve) => pending.set(key, { req, resolve, releases }));
+      const over = new AbortController();
+      const result = new Promise<RenderResult>((resolve) => pending.set(key, { req, resolve, releases, over }));
+      // The deadline covers handing the request to crawlee too: every render ends, whatever hangs.
+      let timer: NodeJS.Timeout | undefined;
+      const giveUp = new Promise<RenderResult>((resolve) => {
+        timer = setTimeout(() => resolve({ ok: false, message: 'the browser did not answer in time' }), 2 * options.timeoutMs + 30_000);
+      });
       try {
-        await crawler.addRequests([{ url: req.url, uniqueKey: key }]);
-        let timer: NodeJS.Timeout | undefined;
-        const giveUp = new Promise<RenderResult>((resolve) => {
-          timer = setTimeout(() => resolve({ ok: false, message: 'the browser did not answer in time' }), 2 * options.timeoutMs + 30_000);
-        });
-        const answer = await Promise.race([result, giveUp]);
-        clearTimeout(timer);
-        return answer;
+        return await Promise.race([crawler.addRequests([{ url: req.url, uniqueKey: key }]).then(() => result), giveUp]);
       } catch (err) {
         return { ok: false, message: (err as Error).message };
       } finally {
+        clearTimeout(timer);
         pending.delete(key);
+        over.abort();
         for (const release of releases.values()) release();
+        releases.clear();
       }
     },
     async close(): Promise<void> {

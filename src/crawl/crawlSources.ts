@@ -39,7 +39,7 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     allowPrivateNetwork: config.allowPrivateNetwork,
     userAgent: config.userAgent,
     timeoutMs: config.totalTimeoutMs,
-    acquire: (host) => gate.acquire(host),
+    acquire: (host, stop) => gate.acquire(host, 0, stop),
   });
   const lastRequests = new Map<string, number>();
   const summary = emptySummary();
