@@ -39,6 +39,11 @@ function step(token: string, id: number, at: Date): Step {
       case 'moved': return page({ finalUrl: 'https://www.example.com/articles/big-story-about-things' });
       case 'https': return page({ finalUrl: URL_.replace('https:', 'http:') + '/' });
       case 'robots': return { id, at, outcome: 'robots-disallowed' };
+      // The browser failed; the HTTP answer (status, redirects) is still known.
+      case 'nr': return { id, at, outcome: 'not-rendered', errorKind: 'browser', httpStatus: 200, finalUrl: URL_, snapshotId: id, signals: { ...CLEAN, scriptShell: true } };
+      case 'nrroot': return { id, at, outcome: 'not-rendered', errorKind: 'browser', httpStatus: 200, finalUrl: 'https://news.example.com/', redirects: [{ url: URL_, status: 301 }, { url: 'https://news.example.com/', status: 200 }] };
+      case 'nrsection': return { id, at, outcome: 'not-rendered', errorKind: 'browser', httpStatus: 200, finalUrl: null, redirects: [{ url: URL_, status: 302 }, { url: 'https://news.example.com/politics/', status: 200 }] };
+      case 'nr404': return { id, at, outcome: 'not-rendered', errorKind: 'browser', httpStatus: 404, finalUrl: URL_ };
       case 'toolarge': return { id, at, outcome: 'too-large', httpStatus: 200 };
       default: throw new Error(`unknown token ${token}`);
     }
@@ -142,6 +147,14 @@ const CASES: [history: string, state: string, reason: string | null][] = [
   ['ok bot403cf', 'blocked', 'bot-challenge'],
   ['ok denied403', 'blocked', 'http-403'],
   ['ok shell', 'blocked', 'not-rendered'],
+  ['ok nr', 'blocked', 'not-rendered'],
+  ['ok nr nr nr', 'blocked', 'not-rendered'],
+  // a failed render still carries the HTTP facts: redirects and statuses count toward vanishing
+  ['ok nrsection', 'ok', 'unconfirmed redirect-to-section (1/2)'],
+  ['ok nrsection nrsection', 'vanished', 'redirect-to-section'],
+  ['ok section nrsection', 'vanished', 'redirect-to-section'],
+  ['ok nrroot root', 'vanished', 'redirect-to-root'],
+  ['ok nr404 404', 'vanished', 'http-404'],
   ['ok toolarge', 'blocked', 'too-large'],
   ['ok 403 ok', 'ok', null],
   ['ok chg:number 403 ok', 'changed', 'number'],

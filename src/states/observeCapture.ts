@@ -50,9 +50,10 @@ export function observeCapture(requestedUrl: string, c: CaptureFacts): Observati
     }
     case 'robots-disallowed':
       return { kind: 'blocked', reason: 'robots' };
+    case 'not-rendered':
+      return observeUnrendered(requestedUrl, c, status);
     case 'too-large':
     case 'refused-address':
-    case 'not-rendered':
       return { kind: 'blocked', reason: c.outcome };
     case 'http-error':
       return challenged(c, status) ? { kind: 'blocked', reason: 'bot-challenge' } : observeStatus(status);
@@ -83,6 +84,17 @@ function observeStatus(status: number | null): Observation {
   if (status !== null && status >= 500) return { kind: 'unreachable', reason: 'http-5xx', countsTowardVanish: true };
   if (status !== null && status >= 400) return { kind: 'blocked', reason: `http-${status}` };
   return { kind: 'unreachable', reason: status === null ? 'http-error' : `http-${status}`, countsTowardVanish: false };
+}
+
+/**
+ * The browser failed, but the HTTP answer is known: a redirect to the root or a section, or a 404/410,
+ * says the page is gone whatever a browser would have drawn. Only an unread page is blocked.
+ */
+function observeUnrendered(requestedUrl: string, c: CaptureFacts, status: number | null): Observation {
+  const moved = redirectKind(requestedUrl, c.finalUrl ?? lastHop(c));
+  if (moved) return { kind: 'vanish', reason: moved };
+  if (status !== null && status >= 400) return challenged(c, status) ? { kind: 'blocked', reason: 'bot-challenge' } : observeStatus(status);
+  return { kind: 'blocked', reason: 'not-rendered' };
 }
 
 function observePage(requestedUrl: string, c: CaptureFacts): Observation {
