@@ -78,8 +78,10 @@ async function pass(label: string, db: Db, web: WebClient, config: ReturnType<ty
   const before = await archiveBytes(db);
   const t = performance.now();
   const t0 = performance.timeOrigin + t;
+  const cpuBefore = process.cpuUsage();
   const summary: CrawlSummary = await crawlSources({ db, config }, { all: true });
   const wall = performance.now() - t;
+  const cpu = process.cpuUsage(cpuBefore);
   const answer = await web.ask({ type: 'log', from: fromSeq });
   const mine: RequestRecord[] = answer.log;
   const firstStart = Math.min(...mine.map((r) => r.startMs)) - t0;
@@ -95,6 +97,9 @@ async function pass(label: string, db: Db, web: WebClient, config: ReturnType<ty
   const lag = lagBeyondDelay(mine);
   console.log(`  lag beyond delay  ${lag.mean.toFixed(1)} ms mean, ${lag.max.toFixed(0)} ms worst (time a host sat idle after its delay was over)`);
   console.log(`  web thread busy   ${(100 * answer.busy).toFixed(0)}% of the pass (the simulated web's own event loop)`);
+  // process.cpuUsage counts every thread: crawler, extraction workers, database and the simulated web.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  console.log(`  CPU               ${cpuSeconds.toFixed(1)} s in all threads = ${(cpuSeconds / (wall / 1000)).toFixed(2)} of ${os.availableParallelism()} cores busy (the web's share ~${((answer.busy * wall) / 1000).toFixed(1)} s)`);
   console.log(`  throughput        ${(summary.checked / (wall / 1000)).toFixed(1)} pages/s`);
   console.log(`  stored/capture    ${kb((after.rows - before.rows) / added)} of rows, ${kb((after.disk - before.disk) / added)} on disk (tables + indexes)`);
   console.log(`  peak RSS so far   ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

@@ -3,7 +3,7 @@ import { addressAllowed, classifyAddress, literalAddress } from '../src/crawl/ad
 import { classifyCapture, probeUrl, selectHeaders } from '../src/crawl/captureRecord.js';
 import { classifyNetworkError, nextCheckAt, outcomePolicy, parseRetryAfter } from '../src/crawl/outcomePolicy.js';
 import { PolitenessQueue } from '../src/crawl/politeness.js';
-import { robotsAllows, robotsFromAnswer, robotsToken } from '../src/crawl/robots.js';
+import { robotsAllows, robotsCrawlDelayMs, robotsFromAnswer, robotsToken } from '../src/crawl/robots.js';
 
 describe('address classifier', () => {
   it.each([
@@ -112,6 +112,26 @@ describe('politeness queue', () => {
     expect(items(q.startable(5000))).toEqual(['a1']);
   });
 
+  it('gives a host the longer delay its robots.txt asks for, from its last request on', () => {
+    const q = queue(100);
+    q.enqueue('a', 0, 'a1');
+    q.enqueue('a', 0, 'a2');
+    q.enqueue('a', 0, 'a3');
+    q.enqueue('b', 0, 'b1');
+    q.enqueue('b', 0, 'b2');
+    expect(items(q.startable(0))).toEqual(['a1', 'b1']);
+    q.finish('a', 10);
+    q.finish('b', 10);
+    q.setHostDelay('a', 500);
+    q.setHostDelay('b', 50); // shorter than ours: ours stands
+    expect(items(q.startable(110))).toEqual(['b2']);
+    expect(q.nextWakeAt()).toBe(510);
+    expect(items(q.startable(510))).toEqual(['a2']);
+    q.finish('a', 520);
+    expect(q.startable(1019)).toEqual([]);
+    expect(items(q.startable(1020))).toEqual(['a3']);
+  });
+
   it('drops a cancelled request', () => {
     const q = queue();
     q.enqueue('a', 0, 'a1');
@@ -195,6 +215,17 @@ describe('robots.txt', () => {
     [{ outcome: 'http-error', httpStatus: 503, body: null }, null],
   ])('an answer %o means rules %j', (answer, text) => {
     expect(robotsFromAnswer(answer)).toEqual({ text });
+  });
+  it.each([
+    ['User-agent: *\nCrawl-delay: 5', 5000],
+    ['User-agent: *\nCrawl-delay: 0.5\nDisallow: /x', 500],
+    ['User-agent: citewatch\nCrawl-delay: 2\n\nUser-agent: *\nCrawl-delay: 30', 2000],
+    ['User-agent: otherbot\nCrawl-delay: 9', null],
+    ['User-agent: *\nCrawl-delay: 86400', 60_000],
+    ['User-agent: *\nCrawl-delay: soon', null],
+    ['', null],
+  ])('%j asks a gap of %s ms (at most 60 s)', (text, ms) => {
+    expect(robotsCrawlDelayMs({ text }, ua, 60_000)).toBe(ms);
   });
   it('allows all with no file and nothing when it could not be read', () => {
     expect(robotsAllows({ text: '' }, 'http://h/x', ua)).toBe(true);

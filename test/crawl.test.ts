@@ -54,6 +54,10 @@ const spec: WebSpec = {
         '/bomb': { kind: 'gzipBomb', inflatedBytes: 64 * 1024 * 1024 },
       },
     },
+    'slowpoke.example': {
+      robotsTxt: 'User-agent: *\nCrawl-delay: 0.6\n',
+      pages: { '/one': article('Slowpoke story one'), '/two': article('Slowpoke story two') },
+    },
     'wire.example': {
       pages: {
         '/cross': { kind: 'redirect', status: 301, location: { host: 'news.example', path: '/politics/story-1' } },
@@ -184,6 +188,9 @@ describe(`crawl against the simulated web (${testDatabaseKind})`, () => {
       expect(p[host].maxConcurrent).toBe(1);
       expect(p[host].minGapMs!).toBeGreaterThanOrEqual(config.hostDelayMs - 2);
     }
+    // slowpoke's robots.txt asks for 0.6 s between requests, longer than our own delay.
+    expect(p['slowpoke.example'].minGapMs!).toBeGreaterThanOrEqual(600 - 2);
+    expect(p['slowpoke.example'].maxConcurrent).toBe(1);
     const firstStart = (host: string) => web.log.find((r) => r.host === host)!.startMs;
     const starts = ['news.example', 'trouble.example', 'wire.example'].map(firstStart);
     expect(Math.max(...starts) - Math.min(...starts)).toBeLessThan(config.hostDelayMs);

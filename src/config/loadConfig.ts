@@ -13,6 +13,7 @@ const configSchema = z
     databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
     userAgent: z.string().min(1),
     hostDelayMs: z.number().int().min(0),
+    maxCrawlDelayMs: z.number().int().min(0),
     allowPrivateNetwork: z.boolean(),
     connectTimeoutMs: z.number().int().positive(),
     readTimeoutMs: z.number().int().positive(),
@@ -42,6 +43,8 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): Config {
     home: path.resolve(env.CITEWATCH_HOME || './.citewatch'),
     userAgent: 'citewatch/0.1 (+https://github.com/citewatch/citewatch; checks cited sources)',
     hostDelayMs: 1000,
+    /** A robots.txt Crawl-delay longer than hostDelayMs is honoured up to this. */
+    maxCrawlDelayMs: 60_000,
     allowPrivateNetwork: false,
     connectTimeoutMs: 10_000,
     readTimeoutMs: 20_000,

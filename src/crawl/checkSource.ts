@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { prepareSnapshot, storeCapture, type CaptureRow, type PreparedSnapshot, type PreviousSnapshots } from '../archive/store.js';
+import { prepareSnapshot, type CaptureRow, type PreparedSnapshot, type PreviousSnapshots } from '../archive/store.js';
 import { saveScreenshot } from '../archive/screenshots.js';
 import type { DueSource } from './selectSources.js';
 import { selectHeaders } from './captureRecord.js';
@@ -18,7 +18,7 @@ type Draft = Omit<PageFetch, 'body' | 'requestEnds'> & { fetcher: 'http' | 'brow
 
 /**
  * One attempt at one source: robots, then HTTP (or the browser for hosts that need one), a render
- * when the HTTP answer is a script shell, then the capture stored in one transaction and handed on.
+ * when the HTTP answer is a script shell, then the capture handed to the pass's writer and, once stored, on.
  */
 export async function checkSource(ctx: CrawlContext, source: DueSource, info: HostInfo, prev: PreviousSnapshots | null, signal?: AbortSignal): Promise<Attempt> {
   const startedAt = new Date();
@@ -32,7 +32,7 @@ export async function checkSource(ctx: CrawlContext, source: DueSource, info: Ho
   const failures = policy.failure ? source.consecutiveFailures + 1 : 0;
   const success = draft.outcome === 'fetched' || draft.outcome === 'not-rendered';
   const checkedAt = new Date();
-  const capture = await storeCapture(ctx.db, {
+  const capture = await ctx.writer.write({
     capture: {
       sourceId: source.id,
       startedAt,

@@ -1,3 +1,4 @@
+import type { CaptureWriter } from '../archive/captureWriter.js';
 import type { CaptureRow } from '../archive/store.js';
 import type { Config } from '../config/loadConfig.js';
 import type { Db } from '../db/open.js';
@@ -30,6 +31,8 @@ export type CrawlContext = {
   signal: AbortSignal;
   fetch: FetchDeps;
   renderer: BrowserRenderer;
+  /** Archives attempts in batches: see createCaptureWriter. */
+  writer: CaptureWriter;
   workerId: string;
   screenshots: boolean;
   summary: CrawlSummary;

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { createCaptureWriter } from '../archive/captureWriter.js';
 import { previousSnapshotsOf } from '../archive/store.js';
 import { createBrowserRenderer } from './browserRenderer.js';
 import { emptySummary, type CrawlSummary } from './captureRecord.js';
@@ -41,6 +42,7 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     timeoutMs: config.totalTimeoutMs,
     acquire: (host, stop) => gate.acquire(host, 0, stop),
   });
+  const writer = createCaptureWriter(db, { maxBatch: 500, maxWaitMs: 200 });
   const lastRequests = new Map<string, number>();
   const summary = emptySummary();
   summary.hosts = groups.size;
@@ -50,6 +52,7 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     signal,
     fetch: { fetcher, gate, resolver, settings: config },
     renderer,
+    writer,
     workerId: deps.workerId ?? defaultWorkerId(),
     screenshots: selection.screenshots ?? config.screenshots,
     summary,
@@ -68,7 +71,7 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof GateClosedError));
     if (failure) throw failure.reason;
   } finally {
-    await Promise.all([fetcher.close(), renderer.close()]);
+    await Promise.all([writer.close(), fetcher.close(), renderer.close()]);
   }
   summary.interrupted = signal.aborted;
   summary.durationMs = Math.round(performance.now() - started);

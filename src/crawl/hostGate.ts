@@ -75,6 +75,10 @@ export function createHostGate(options: { delayMs: number; concurrency: number; 
     holdUntil(host: string, at: number): void {
       queue.holdUntil(host, at);
     },
+    /** The gap this host asks for (robots.txt Crawl-delay), when longer than the configured one. */
+    setHostDelay(host: string, delayMs: number): void {
+      queue.setHostDelay(host, delayMs);
+    },
     now,
     get inFlight() {
       return queue.inFlightCount;

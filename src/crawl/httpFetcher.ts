@@ -91,6 +91,7 @@ export function createHttpFetcher(limits: HopLimits & { concurrency: number }) {
     config,
   );
   const runner = keepAliveRunner(crawler);
+  const queued = batchedAdder(crawler);
   // A hop that crawlee somehow never answers must not hold its host forever.
   const backstopMs = limits.totalTimeoutMs + 10_000;
 
@@ -104,7 +105,7 @@ export function createHttpFetcher(limits: HopLimits & { concurrency: number }) {
       });
       try {
         await runner.start();
-        await crawler.addRequests([{ url: hop.url, uniqueKey: key }]);
+        await queued.add({ url: hop.url, uniqueKey: key });
         return await Promise.race([result, backstop]);
       } catch (error) {
         return { ok: false, error: error as Error };
@@ -114,6 +115,44 @@ export function createHttpFetcher(limits: HopLimits & { concurrency: number }) {
       }
     },
     close: () => runner.stop(),
+  };
+}
+
+type RequestQueueLike = { markRequestHandled(request: { id?: string }): Promise<unknown>; client: { deleteRequest(id: string): Promise<unknown> } };
+type Enqueueing = { addRequests(requests: { url: string; uniqueKey: string }[]): Promise<unknown>; getRequestQueue(): Promise<unknown> };
+
+/**
+ * Hands hops to crawlee in batches (all hops asked for in one turn of the event loop go in one
+ * addRequests call: each call validates its arguments at some cost), on a queue that forgets a
+ * request once it is handled. crawlee's in-memory queue otherwise keeps every handled request and
+ * walks past all of them to find the next one, which grows with the square of a pass's requests;
+ * a fetcher gives each request exactly once, so nothing needs remembering.
+ */
+function batchedAdder(crawler: Enqueueing) {
+  let batch: { url: string; uniqueKey: string }[] = [];
+  let added: Promise<unknown> | null = null;
+  let queuePatched: Promise<void> | null = null;
+  const forgetHandled = async () => {
+    const queue = (await crawler.getRequestQueue()) as RequestQueueLike;
+    const mark = queue.markRequestHandled.bind(queue);
+    queue.markRequestHandled = async (request) => {
+      const info = await mark(request);
+      if (request.id) await queue.client.deleteRequest(request.id);
+      return info;
+    };
+  };
+  return {
+    async add(request: { url: string; uniqueKey: string }): Promise<void> {
+      await (queuePatched ??= forgetHandled());
+      batch.push(request);
+      added ??= new Promise((resolve) => setImmediate(resolve)).then(() => {
+        const requests = batch;
+        batch = [];
+        added = null;
+        return crawler.addRequests(requests);
+      });
+      await added;
+    },
   };
 }
 

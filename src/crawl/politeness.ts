@@ -3,7 +3,8 @@
  * Pure and clock-free (every call is told `now`), so its rules are tested with tables, not timers.
  *
  * Rules: at most one request in flight per host; the next request to a host starts no earlier than
- * `delayMs` after the previous one ended, nor before the host's notBefore (Retry-After); at most
+ * `delayMs` (or the host's own longer delay, from its robots.txt Crawl-delay) after the previous one
+ * ended, nor before the host's notBefore (Retry-After); at most
  * `concurrency` requests in flight overall; among hosts that may start, the most important waiting
  * request goes first (priority desc, then arrival order), so a big host never blocks the others.
  */
@@ -13,6 +14,7 @@ type HostState<T> = { inFlight: boolean; nextAllowedAt: number; waiting: Waiter<
 
 export class PolitenessQueue<T> {
   private readonly hosts = new Map<string, HostState<T>>();
+  private readonly hostDelays = new Map<string, number>();
   private inFlight = 0;
   private seq = 0;
 
@@ -49,6 +51,19 @@ export class PolitenessQueue<T> {
     s.nextAllowedAt = Math.max(s.nextAllowedAt, at);
   }
 
+  /** A host that asks for a longer gap than ours (Crawl-delay) gets it, from its last request on. */
+  setHostDelay(host: string, delayMs: number): void {
+    const extra = delayMs - this.delayOf(host);
+    if (extra <= 0) return;
+    this.hostDelays.set(host, delayMs);
+    const s = this.hosts.get(host);
+    if (s && s.nextAllowedAt > -Infinity) s.nextAllowedAt += extra;
+  }
+
+  private delayOf(host: string): number {
+    return this.hostDelays.get(host) ?? this.options.delayMs;
+  }
+
   /** The requests that may start now, marked in flight; the caller must `finish` each one. */
   startable(now: number): Waiter<T>[] {
     const free = this.options.concurrency - this.inFlight;
@@ -74,7 +89,7 @@ export class PolitenessQueue<T> {
     if (!s.inFlight) throw new Error(`politeness: no request in flight for ${host}`);
     s.inFlight = false;
     this.inFlight--;
-    s.nextAllowedAt = Math.max(s.nextAllowedAt, now + this.options.delayMs);
+    s.nextAllowedAt = Math.max(s.nextAllowedAt, now + this.delayOf(host));
     this.forget(host);
   }
 

@@ -1,7 +1,7 @@
 import robotsParserModule from 'robots-parser';
 
 // A CommonJS function export that its typings declare as an ES default; at run time the import is the function.
-const robotsParser = robotsParserModule as unknown as (url: string, text: string) => { isAllowed(url: string, ua?: string): boolean | undefined };
+const robotsParser = robotsParserModule as unknown as (url: string, text: string) => { isAllowed(url: string, ua?: string): boolean | undefined; getCrawlDelay(ua?: string): number | undefined };
 
 /**
  * robots.txt, interpreted per RFC 9309. Pure: the crawl fetches the file (a request like any other,
@@ -31,4 +31,15 @@ export function robotsAllows(rules: RobotsRules, url: string, userAgent: string)
   const origin = new URL(url).origin;
   // undefined means the file is for another origin; it then says nothing about this URL.
   return robotsParser(`${origin}/robots.txt`, rules.text).isAllowed(url, robotsToken(userAgent)) !== false;
+}
+
+/**
+ * The gap between requests the file asks of us (Crawl-delay, in seconds; not in RFC 9309 but widely
+ * used), capped so that one file cannot stall a host's sources for good. Null when it asks none.
+ */
+export function robotsCrawlDelayMs(rules: RobotsRules, userAgent: string, maxMs: number): number | null {
+  if (!rules.text?.trim()) return null;
+  const seconds = robotsParser('http://robots.invalid/robots.txt', rules.text).getCrawlDelay(robotsToken(userAgent));
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return null;
+  return Math.min(Math.round(seconds * 1000), maxMs);
 }

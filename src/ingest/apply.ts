@@ -2,6 +2,7 @@ import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { citations, events, ingestRuns, sources, sourceUrls } from '../db/schema/index.js';
 import type { IngestPlan } from './plan.js';
+import { chunks } from '../db/chunks.js';
 
 /** Rows per statement: well under the 65,535 bind parameters of the protocol. */
 const CHUNK = 500;
@@ -14,17 +15,17 @@ export type RunRecord = { startedAt: Date; paths: string[]; counts: Record<strin
  */
 export async function applyPlan(db: Db, plan: IngestPlan, sourceIds: Map<string, number>, run: RunRecord): Promise<void> {
   await db.transaction(async (tx) => {
-    for (const rows of chunks(plan.newSources)) {
+    for (const rows of chunks(plan.newSources, CHUNK)) {
       const inserted = await tx.insert(sources).values(rows).onConflictDoNothing().returning({ id: sources.id, url: sources.url });
       for (const s of inserted) sourceIds.set(s.url, s.id);
     }
     const missing = plan.newSources.filter((s) => !sourceIds.has(s.url)).map((s) => s.url);
     // Another ingest inserted them between our read and our write (PostgreSQL only).
-    for (const urls of chunks(missing)) {
+    for (const urls of chunks(missing, CHUNK)) {
       for (const s of await tx.select({ id: sources.id, url: sources.url }).from(sources).where(inArray(sources.url, urls))) sourceIds.set(s.url, s.id);
     }
     const changed = [...plan.insertEvents, ...plan.updateEvents];
-    for (const rows of chunks(changed)) {
+    for (const rows of chunks(changed, CHUNK)) {
       await tx
         .insert(events)
         .values(rows.map((e) => ({
@@ -40,7 +41,7 @@ export async function applyPlan(db: Db, plan: IngestPlan, sourceIds: Map<string,
           },
         });
     }
-    for (const rows of chunks(plan.upsertCitations)) {
+    for (const rows of chunks(plan.upsertCitations, CHUNK)) {
       await tx
         .insert(citations)
         .values(rows.map(({ eventId, citation: c }) => ({
@@ -56,15 +57,15 @@ export async function applyPlan(db: Db, plan: IngestPlan, sourceIds: Map<string,
           },
         });
     }
-    for (const rows of chunks(plan.detachCitations)) {
+    for (const rows of chunks(plan.detachCitations, CHUNK)) {
       const pairs = sql.join(rows.map((d) => sql`(${d.eventId}, ${sourceIds.get(d.sourceUrl)!}::int)`), sql`, `);
       await tx.execute(sql`update citations set detached_at = now()
         where detached_at is null and (event_id, source_id) in (${pairs})`);
     }
-    for (const ids of chunks(plan.removeEvents)) {
+    for (const ids of chunks(plan.removeEvents, CHUNK)) {
       await tx.update(events).set({ removedAt: sql`now()` }).where(inArray(events.id, ids));
     }
-    for (const rows of chunks(plan.newSpellings)) {
+    for (const rows of chunks(plan.newSpellings, CHUNK)) {
       await tx
         .insert(sourceUrls)
         .values(rows.map((s) => ({ sourceId: sourceIds.get(s.sourceUrl)!, url: s.url, kind: 'cited' })))
@@ -93,10 +94,4 @@ function excluded(columns: string[]): Record<string, SQL> {
 
 function camel(column: string): string {
   return column.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
-}
-
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

@@ -1,4 +1,5 @@
-import { prepareSnapshot, storeCapture } from '../../src/archive/store.js';
+import { prepareSnapshot } from '../../src/archive/store.js';
+import { storeCapture } from '../../src/archive/storeCaptures.js';
 import type { Db } from '../../src/db/open.js';
 import { citations, events, hosts, sources } from '../../src/db/schema/index.js';
 

@@ -1,0 +1,60 @@
+import type { Db } from '../db/open.js';
+import type { CaptureRow } from './store.js';
+import { storeCapture, storeCaptures, type CaptureInput } from './storeCaptures.js';
+
+export type CaptureWriterOptions = {
+  /** A batch is written as soon as it holds this many attempts... */
+  maxBatch: number;
+  /** ...or this long after its first attempt arrived. */
+  maxWaitMs: number;
+};
+
+export type CaptureWriter = {
+  /** Resolves with the stored row once the batch holding this attempt is committed. */
+  write(input: CaptureInput): Promise<CaptureRow>;
+  /** Writes whatever is waiting, and waits for every batch under way. */
+  close(): Promise<void>;
+};
+
+type Waiting = { input: CaptureInput; resolve(row: CaptureRow): void; reject(error: unknown): void };
+
+/**
+ * Write-behind for a crawl pass: attempts that finish within a few milliseconds of each other (a
+ * pass has hundreds of hosts answering at once) are archived in one transaction. On the embedded
+ * database a statement's fixed cost dwarfs its rows, so this is most of the archive's throughput.
+ * A batch that fails is retried one attempt at a time, so one bad row fails only its own attempt.
+ * Batches are written one after another, in order.
+ */
+export function createCaptureWriter(db: Db, options: CaptureWriterOptions): CaptureWriter {
+  let waiting: Waiting[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let chain: Promise<void> = Promise.resolve();
+
+  const flush = (): Promise<void> => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const batch = waiting;
+    waiting = [];
+    if (batch.length > 0) chain = chain.then(() => writeBatch(db, batch));
+    return chain;
+  };
+
+  return {
+    write(input) {
+      const stored = new Promise<CaptureRow>((resolve, reject) => waiting.push({ input, resolve, reject }));
+      if (waiting.length >= options.maxBatch) void flush();
+      else if (!timer) timer = setTimeout(() => void flush(), options.maxWaitMs);
+      return stored;
+    },
+    close: flush,
+  };
+}
+
+async function writeBatch(db: Db, batch: Waiting[]): Promise<void> {
+  try {
+    const rows = await storeCaptures(db, batch.map((w) => w.input));
+    batch.forEach((w, i) => w.resolve(rows[i]));
+  } catch {
+    for (const w of batch) await storeCapture(db, w.input).then(w.resolve, w.reject);
+  }
+}
