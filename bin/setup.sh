@@ -15,7 +15,5 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
-# The lock file pins every version. Not `npm ci`: this workplace's registry mirror serves only the
-# linux builds of platform packages (e.g. @rollup/rollup-android-*), so no lock file can list them
-# all and `npm ci` rejects every lock as out of sync. `npm install` installs what the lock pins.
-npm install --no-audit --no-fund
+# Exactly what the lock file pins, from a clean node_modules.
+npm ci --no-audit --no-fund
