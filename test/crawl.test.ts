@@ -42,7 +42,12 @@ const spec: WebSpec = {
         '/cp1252': article('Café société à Genève', { charset: { bytes: 'windows-1252', header: null, meta: null } }),
         '/doc.pdf': { kind: 'article', template: 'pdf', article: story('Annual report on procurement') },
         '/private/secret': article('Not for robots'),
+        '/to-strict': { kind: 'redirect', status: 301, location: { host: 'strict.example', path: '/landing' } },
       },
+    },
+    'strict.example': {
+      robotsTxt: 'User-agent: *\nDisallow: /\n',
+      pages: { '/landing': article('Nobody may crawl this') },
     },
     'trouble.example': {
       pages: {
@@ -180,6 +185,17 @@ describe(`crawl against the simulated web (${testDatabaseKind})`, () => {
     expect(news.probe).toMatchObject({ status: 404 });
     expect(String(news.probe!.finalUrl)).toMatch(/citewatch-probe-[0-9a-f]+$/);
     expect(web.log.filter((r) => r.host === 'news.example' && r.path.includes('citewatch-probe-'))).toHaveLength(1);
+  });
+
+  it('does not follow a redirect to a page the robots.txt of its host disallows', async () => {
+    const c = await only('news.example', '/to-strict');
+    expect([c.outcome, c.errorKind]).toEqual(['robots-disallowed', 'robots']);
+    expect(c.redirects.map((r) => [web.hostOf(r.url), r.status])).toEqual([['news.example', 301]]);
+    expect(c.finalUrl).toBe(web.url('strict.example', '/landing'));
+    expect(c.errorMessage).toMatch(/robots\.txt of .* disallows/);
+    // One robots.txt read serves the host's own sources and the redirect; the page is never asked.
+    expect(web.log.filter((r) => r.host === 'strict.example').map((r) => r.path)).toEqual(['/robots.txt']);
+    expect((await only('strict.example', '/landing')).outcome).toBe('robots-disallowed');
   });
 
   it('is polite: one request in flight per host, the delay between them, hosts in parallel', () => {

@@ -5,6 +5,7 @@ import type { Db } from '../db/open.js';
 import type { BrowserRenderer } from './browserRenderer.js';
 import type { CrawlSummary } from './captureRecord.js';
 import type { FetchDeps } from './fetchPage.js';
+import type { RobotsCache } from './hostRules.js';
 import type { Resolver } from './resolveTarget.js';
 import type { RobotsRules } from './robots.js';
 
@@ -42,6 +43,8 @@ export type CrawlContext = {
   /** Remembers when each host was last asked, written to hosts.last_request_at with the next capture. */
   noteRequests(ends: Map<string, number>): void;
   lastRequest(host: string): Date | undefined;
+  /** robots.txt of every host the pass reaches, read once: see createRobotsCache. */
+  robots: RobotsCache;
 };
 
 export type HostInfo = {

@@ -4,7 +4,7 @@ import { classifyCapture, countCapture } from './captureRecord.js';
 import { checkSource, type Attempt } from './checkSource.js';
 import type { CrawlContext, HostInfo } from './context.js';
 import { GateClosedError } from './hostGate.js';
-import { probeHost, robotsFor } from './hostRules.js';
+import { probeHost } from './hostRules.js';
 import type { Outcome } from './outcomePolicy.js';
 import { robotsCrawlDelayMs } from './robots.js';
 
@@ -35,7 +35,7 @@ export async function crawlHost(ctx: CrawlContext, work: HostWork): Promise<void
     const wait = row.lastRequestAt ? row.lastRequestAt.getTime() + ctx.config.hostDelayMs - Date.now() : 0;
     if (wait > 0) ctx.fetch.gate.holdUntil(host, ctx.fetch.gate.now() + wait);
     const priority = sources[0].priority;
-    const robots = await robotsFor(ctx, host, row, sources[0].url, priority);
+    const robots = await ctx.robots.rulesFor(host, row, sources[0].url, priority);
     const crawlDelayMs = robotsCrawlDelayMs(robots, ctx.config.userAgent, ctx.config.maxCrawlDelayMs);
     if (crawlDelayMs !== null) ctx.fetch.gate.setHostDelay(host, crawlDelayMs);
     const info: HostInfo = { host, robots, renderMode: row.renderMode === 'browser' ? 'browser' : 'http' };

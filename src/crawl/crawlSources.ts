@@ -7,6 +7,7 @@ import { defaultWorkerId } from './checkSource.js';
 import type { CrawlContext, CrawlDeps } from './context.js';
 import { crawlHost } from './crawlHost.js';
 import { createHostGate, GateClosedError } from './hostGate.js';
+import { createRobotsCache } from './hostRules.js';
 import { createHttpFetcher } from './httpFetcher.js';
 import { systemResolver } from './resolveTarget.js';
 import { groupByHost, leaseHosts, selectSources, type CrawlSelection } from './selectSources.js';
@@ -61,7 +62,10 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     onCaptured: deps.onCaptured,
     noteRequests: (ends) => ends.forEach((at, host) => lastRequests.set(host, at)),
     lastRequest: (host) => (lastRequests.has(host) ? new Date(lastRequests.get(host)!) : undefined),
+    robots: undefined as unknown as CrawlContext['robots'],
   };
+  ctx.robots = createRobotsCache(ctx);
+  ctx.fetch.robotsAllow = (url) => ctx.robots.allowRedirect(url);
   try {
     const leaseMs = Math.max(300_000, 4 * (config.totalTimeoutMs + config.hostDelayMs));
     const leased = await leaseHosts(db, [...groups.keys()], ctx.workerId, new Date(), leaseMs);

@@ -5,7 +5,14 @@ import { resolveTarget, type Resolver } from './resolveTarget.js';
 
 export type FetchSettings = { userAgent: string; maxRedirects: number; allowPrivateNetwork: boolean };
 
-export type FetchDeps = { fetcher: HttpFetcher; gate: HostGate; resolver: Resolver; settings: FetchSettings };
+export type FetchDeps = {
+  fetcher: HttpFetcher;
+  gate: HostGate;
+  resolver: Resolver;
+  settings: FetchSettings;
+  /** Whether robots.txt lets us follow a redirect to this URL: true, or why not. Absent: not asked. */
+  robotsAllow?(url: URL): Promise<true | string>;
+};
 
 /** What one attempt at a URL came to, after following its redirects. Plain data, ready to archive. */
 export type PageFetch = {
@@ -25,8 +32,9 @@ export type PageFetch = {
 const ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,application/pdf;q=0.8,*/*;q=0.5';
 
 /**
- * Fetches a URL over HTTP, one hop at a time: every hop is checked (scheme, resolved address),
- * waits its turn at the host gate, and is recorded with its status. A repeated URL is a loop.
+ * Fetches a URL over HTTP, one hop at a time: every hop is checked (scheme, resolved address, and
+ * for a redirect the robots.txt of the host it leads to), waits its turn at the host gate, and is
+ * recorded with its status. A repeated URL is a loop.
  * `conditional` headers go only to the hop at `conditional.url`: the page the validators came from
  * (the end of last time's redirects), never to the hops before it.
  */
@@ -88,6 +96,11 @@ export async function fetchPage(
       }
       if (seen.has(next.href)) return fail('http-error', 'redirect-loop', `redirect loop: ${next.href} was already visited`);
       if (hop + 1 > deps.settings.maxRedirects) return fail('http-error', 'too-many-redirects', `more than ${deps.settings.maxRedirects} redirects`);
+      const allowed = deps.robotsAllow ? await deps.robotsAllow(next) : true;
+      if (allowed !== true) {
+        result.finalUrl = next.href;
+        return fail('robots-disallowed', 'robots', allowed);
+      }
       current = next;
       continue;
     }

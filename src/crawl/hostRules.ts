@@ -5,7 +5,7 @@ import { hosts } from '../db/schema/index.js';
 import { fingerprint, toSignedBigint } from '../diff/fingerprint.js';
 import { probeUrl } from './captureRecord.js';
 import { fetchPage } from './fetchPage.js';
-import { robotsAllows, robotsFromAnswer } from './robots.js';
+import { robotsAllows, robotsFromAnswer, robotsToken } from './robots.js';
 import type { CrawlContext, HostInfo } from './context.js';
 
 const DAY_MS = 86_400_000;
@@ -17,11 +17,12 @@ type HostRow = typeof hosts.$inferSelect;
  * A robots.txt that cannot be reached at all (network error) means the pages are not asked either:
  * their captures say why instead of guessing (RFC 9309 treats an unreachable file as disallow-all).
  */
-export async function robotsFor(ctx: CrawlContext, host: string, row: HostRow | undefined, anyUrl: string, priority: number): Promise<HostInfo['robots']> {
+async function robotsFor(ctx: Pick<CrawlContext, 'db' | 'fetch' | 'noteRequests'>, host: string, row: HostRow | undefined, anyUrl: string, priority: number): Promise<HostInfo['robots']> {
   const fresh = row?.robotsFetchedAt && Date.now() - row.robotsFetchedAt.getTime() < DAY_MS && row.robotsTxt !== null;
   if (fresh) return { text: row!.robotsTxt };
   const url = `${new URL(anyUrl).origin}/robots.txt`;
-  const answer = await fetchPage(ctx.fetch, url, { priority });
+  // robots.txt itself is fetched whatever other files say (and asking them could go round in circles).
+  const answer = await fetchPage({ ...ctx.fetch, robotsAllow: undefined }, url, { priority });
   ctx.noteRequests(answer.requestEnds);
   if (answer.outcome === 'refused-address') return { text: '' }; // the pages themselves will be refused, and say so
   if (answer.outcome === 'network-error') {
@@ -29,13 +30,42 @@ export async function robotsFor(ctx: CrawlContext, host: string, row: HostRow | 
   }
   const rules = robotsFromAnswer(answer);
   if (rules.text !== null) {
-    await ctx.db.update(hosts).set({ robotsTxt: rules.text, robotsFetchedAt: new Date() }).where(eq(hosts.host, host));
+    const cached = { robotsTxt: rules.text, robotsFetchedAt: new Date() };
+    await ctx.db.insert(hosts).values({ host, ...cached }).onConflictDoUpdate({ target: hosts.host, set: cached });
     return rules;
   }
   // 5xx: keep using yesterday's file if there is one, else nothing is allowed for now.
   if (row?.robotsTxt != null) return { text: row.robotsTxt };
   return { text: null, failure: { errorKind: 'robots-unavailable', message: `robots.txt answered HTTP ${answer.httpStatus}; nothing may be fetched until it can be read` } };
 }
+
+/**
+ * robots.txt per host for one pass: read once (from the day-old cache in hosts, or fetched) whether
+ * the host is crawled in this pass or only reached through a redirect, and asked about every
+ * redirect target before it is followed.
+ */
+export function createRobotsCache(ctx: Pick<CrawlContext, 'db' | 'config' | 'fetch' | 'noteRequests'>) {
+  const rules = new Map<string, Promise<HostInfo['robots']>>();
+  const rulesFor = (host: string, row: HostRow | undefined | null, anyUrl: string, priority: number): Promise<HostInfo['robots']> => {
+    if (!rules.has(host)) {
+      const loaded = row !== null ? Promise.resolve(row) : ctx.db.select().from(hosts).where(eq(hosts.host, host)).then(([r]) => r);
+      rules.set(host, loaded.then((r) => robotsFor(ctx, host, r, anyUrl, priority)));
+    }
+    return rules.get(host)!;
+  };
+  return {
+    /** The rules of a host, given its row when the caller has it (null: look it up). */
+    rulesFor,
+    async allowRedirect(url: URL): Promise<true | string> {
+      const robots = await rulesFor(url.host, null, url.href, 0);
+      if (robots.failure) return `redirected to ${url.host}, whose robots.txt could not be read: ${robots.failure.message}`;
+      if (robotsAllows(robots, url.href, ctx.config.userAgent)) return true;
+      return `redirected to ${url.href}, which the robots.txt of ${url.host} disallows for ${robotsToken(ctx.config.userAgent)}`;
+    },
+  };
+}
+
+export type RobotsCache = ReturnType<typeof createRobotsCache>;
 
 /**
  * The soft-404 probe: what the host answers for a sibling path that cannot exist. Stored in
