@@ -3,7 +3,7 @@
  * (first pass: everything new; second pass: everything unchanged, answered 304 or identical bytes).
  * The politeness bound is what no polite crawler can beat: for the busiest host, the sum of its
  * requests' latencies plus the delay between them. A ratio near 1 means hosts really ran in parallel.
- * Usage: npm run bench:crawl -- [N=5000] [H=1000] [delayMs=1000]   (DATABASE_URL=... for PostgreSQL)
+ * Usage: npm run bench:crawl -- [N=5000] [H=1000] [delayMs=1000] [--states]   (DATABASE_URL=... for PostgreSQL)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -15,12 +15,16 @@ import { loadConfig } from '../src/config/loadConfig.js';
 import { crawlSources, type CrawlSummary } from '../src/crawl/crawlSources.js';
 import { openDatabase, queryRows, type Db } from '../src/db/open.js';
 import { sources } from '../src/db/schema/index.js';
+import { runPass } from '../src/watch/runPass.js';
 import { generateArticle } from '../src/simweb/articleGen.js';
 import { rngFor } from '../src/simweb/prng.js';
 import { startSimWeb, type RequestRecord, type TemplateName, type WebSpec } from '../src/simweb/index.js';
 import { describeMachine } from './machine.js';
 
-const [N = 5000, H = 1000, DELAY = 1000] = (isMainThread ? process.argv.slice(2) : (workerData as string[])).map(Number);
+const args = isMainThread ? process.argv.slice(2) : (workerData as string[]);
+const [N = 5000, H = 1000, DELAY = 1000] = args.filter((a) => !a.startsWith('--')).map(Number);
+/** --states: run what `citewatch crawl` runs (runPass: each capture also re-derives its source's state). */
+const WITH_STATES = args.includes('--states');
 const TEMPLATES: TemplateName[] = ['news', 'wire', 'blog', 'gov'];
 
 function buildSpec(): WebSpec {
@@ -79,7 +83,7 @@ async function pass(label: string, db: Db, web: WebClient, config: ReturnType<ty
   const t = performance.now();
   const t0 = performance.timeOrigin + t;
   const cpuBefore = process.cpuUsage();
-  const summary: CrawlSummary = await crawlSources({ db, config }, { all: true });
+  const summary: CrawlSummary = await (WITH_STATES ? runPass : crawlSources)({ db, config }, { all: true });
   const wall = performance.now() - t;
   const cpu = process.cpuUsage(cpuBefore);
   const answer = await web.ask({ type: 'log', from: fromSeq });
@@ -107,7 +111,7 @@ async function pass(label: string, db: Db, web: WebClient, config: ReturnType<ty
 
 async function main(): Promise<void> {
   console.log(describeMachine());
-  console.log(`bench: ${N} sources on ${H} hosts, host delay ${DELAY} ms, database ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`);
+  console.log(`bench: ${N} sources on ${H} hosts, host delay ${DELAY} ms, database ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, ${WITH_STATES ? 'crawl + source states (runPass)' : 'crawl only'}`);
   const home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-bench-crawl-'));
   const config = loadConfig({ env: { ...process.env, CITEWATCH_HOME: home }, flags: { hostDelayMs: DELAY, allowPrivateNetwork: true, browserEnabled: false } });
   console.log(`crawler: concurrency ${config.concurrency}, timeouts ${config.connectTimeoutMs}/${config.readTimeoutMs}/${config.totalTimeoutMs} ms`);

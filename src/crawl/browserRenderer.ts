@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { PlaywrightCrawler, log as crawleeLog, type PlaywrightCrawlingContext } from 'crawlee';
 import { chromium } from 'playwright';
-import { crawleeConfig, keepAliveRunner } from './httpFetcher.js';
+import { batchedAdder, crawleeConfig, keepAliveRunner } from './crawleeRuntime.js';
 import { resolveTarget, type Resolver } from './resolveTarget.js';
 
 /** Debian's Chromium, quiet: no phoning home, no updates, no QUIC (our address checks speak TCP). */
@@ -55,6 +55,7 @@ export function createBrowserRenderer(options: {
 }) {
   let crawler: PlaywrightCrawler | null = null;
   let runner: ReturnType<typeof keepAliveRunner> | null = null;
+  let queued: ReturnType<typeof batchedAdder> | null = null;
   const pending = new Map<string, Pending>();
 
   function start(): PlaywrightCrawler {
@@ -154,6 +155,7 @@ export function createBrowserRenderer(options: {
       crawleeConfig(),
     );
     runner = keepAliveRunner(c);
+    queued = batchedAdder(c);
     return c;
   }
 
@@ -172,7 +174,7 @@ export function createBrowserRenderer(options: {
         timer = setTimeout(() => resolve({ ok: false, message: 'the browser did not answer in time' }), 2 * options.timeoutMs + 30_000);
       });
       try {
-        return await Promise.race([crawler.addRequests([{ url: req.url, uniqueKey: key }]).then(() => result), giveUp]);
+        return await Promise.race([queued!.add({ url: req.url, uniqueKey: key }).then(() => result), giveUp]);
       } catch (err) {
         return { ok: false, message: (err as Error).message };
       } finally {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
-import { Configuration, HttpCrawler, log as crawleeLog, type HttpCrawlingContext } from 'crawlee';
+import { HttpCrawler, log as crawleeLog, type HttpCrawlingContext } from 'crawlee';
+import { batchedAdder, crawleeConfig, keepAliveRunner } from './crawleeRuntime.js';
 
 /** One HTTP request, no redirect following: the caller checks and follows each hop itself. */
 export type HopRequest = {
@@ -16,14 +17,6 @@ export type HopResult =
   | { ok: false; error: Error & { code?: string } };
 
 export type HopLimits = { connectTimeoutMs: number; readTimeoutMs: number; totalTimeoutMs: number; maxBodyBytes: number };
-
-/**
- * crawlee settings for a crawler we feed ourselves: queues in memory only (no ./storage left behind),
- * and no system sampling every second (it spawns `ps`; our concurrency is fixed, not autoscaled).
- */
-export function crawleeConfig(): Configuration {
-  return new Configuration({ persistStorage: false, purgeOnStart: true, systemInfoIntervalMillis: 3_600_000, persistStateIntervalMillis: 3_600_000 });
-}
 
 type Pending = { hop: HopRequest; resolve(result: HopResult): void; read?: Extract<HopResult, { ok: true }> };
 
@@ -115,74 +108,6 @@ export function createHttpFetcher(limits: HopLimits & { concurrency: number }) {
       }
     },
     close: () => runner.stop(),
-  };
-}
-
-type RequestQueueLike = { markRequestHandled(request: { id?: string }): Promise<unknown>; client: { deleteRequest(id: string): Promise<unknown> } };
-type Enqueueing = { addRequests(requests: { url: string; uniqueKey: string }[]): Promise<unknown>; getRequestQueue(): Promise<unknown> };
-
-/**
- * Hands hops to crawlee in batches (all hops asked for in one turn of the event loop go in one
- * addRequests call: each call validates its arguments at some cost), on a queue that forgets a
- * request once it is handled. crawlee's in-memory queue otherwise keeps every handled request and
- * walks past all of them to find the next one, which grows with the square of a pass's requests;
- * a fetcher gives each request exactly once, so nothing needs remembering.
- */
-function batchedAdder(crawler: Enqueueing) {
-  let batch: { url: string; uniqueKey: string }[] = [];
-  let added: Promise<unknown> | null = null;
-  let queuePatched: Promise<void> | null = null;
-  const forgetHandled = async () => {
-    const queue = (await crawler.getRequestQueue()) as RequestQueueLike;
-    const mark = queue.markRequestHandled.bind(queue);
-    queue.markRequestHandled = async (request) => {
-      const info = await mark(request);
-      if (request.id) await queue.client.deleteRequest(request.id);
-      return info;
-    };
-  };
-  return {
-    async add(request: { url: string; uniqueKey: string }): Promise<void> {
-      await (queuePatched ??= forgetHandled());
-      batch.push(request);
-      added ??= new Promise((resolve) => setImmediate(resolve)).then(() => {
-        const requests = batch;
-        batch = [];
-        added = null;
-        return crawler.addRequests(requests);
-      });
-      await added;
-    },
-  };
-}
-
-type Runnable = { run(): Promise<unknown>; stop(): void; autoscaledPool?: unknown };
-
-/**
- * Runs a keepAlive crawlee crawler on first use and stops it gracefully (in-flight requests finish).
- * crawlee installs its own SIGINT handler that aborts the pool mid-request; Ctrl-C is citewatch's to
- * handle (stop taking work, finish what is in flight), so that handler is taken off again.
- */
-export function keepAliveRunner(crawler: Runnable) {
-  let running: Promise<unknown> | null = null;
-  let ready: Promise<void> | null = null;
-  return {
-    start(): Promise<void> {
-      if (ready) return ready;
-      const before = new Set(process.listeners('SIGINT'));
-      running = crawler.run().catch(() => {});
-      ready = (async () => {
-        for (let i = 0; i < 500 && !crawler.autoscaledPool; i++) await new Promise((r) => setTimeout(r, 5));
-        for (const l of process.listeners('SIGINT')) if (!before.has(l)) process.off('SIGINT', l);
-      })();
-      return ready;
-    },
-    async stop(): Promise<void> {
-      if (!running) return;
-      await ready;
-      crawler.stop();
-      await Promise.race([running, new Promise((r) => setTimeout(r, 10_000))]);
-    },
   };
 }
 
