@@ -6,9 +6,7 @@
  * Usage: npm run bench:crawl -- [N=5000] [H=1000] [delayMs=1000] [--states]   (DATABASE_URL=... for PostgreSQL)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import os from 'node:os';
-import { performance as perf } from 'node:perf_hooks';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config/loadConfig.js';
@@ -18,10 +16,12 @@ import { sources } from '../src/db/schema/index.js';
 import { runPass } from '../src/watch/runPass.js';
 import { generateArticle } from '../src/simweb/articleGen.js';
 import { rngFor } from '../src/simweb/prng.js';
-import { startSimWeb, type RequestRecord, type TemplateName, type WebSpec } from '../src/simweb/index.js';
+import type { RequestRecord, TemplateName, WebSpec } from '../src/simweb/index.js';
 import { describeMachine } from './machine.js';
+import { lagBeyondDelay, politenessBound } from './politeness.js';
+import { startWebThread, type WebThread } from './webThread.js';
 
-const args = isMainThread ? process.argv.slice(2) : (workerData as string[]);
+const args = process.argv.slice(2);
 const [N = 5000, H = 1000, DELAY = 1000] = args.filter((a) => !a.startsWith('--')).map(Number);
 /** --states: run what `citewatch crawl` runs (runPass: each capture also re-derives its source's state). */
 const WITH_STATES = args.includes('--states');
@@ -37,35 +37,6 @@ function buildSpec(): WebSpec {
   return { hosts, seed: 7, firstAddress: '127.20.0.1' };
 }
 
-/** For the busiest host: its requests' latencies plus one delay between each two of them. */
-function politenessBound(log: RequestRecord[]): { ms: number; host: string; requests: number } {
-  const perHost = new Map<string, { busy: number; n: number }>();
-  for (const r of log) {
-    const s = perHost.get(r.host) ?? { busy: 0, n: 0 };
-    s.busy += (r.endMs ?? r.startMs) - r.startMs;
-    s.n++;
-    perHost.set(r.host, s);
-  }
-  let worst = { ms: 0, host: '', requests: 0 };
-  for (const [host, s] of perHost) {
-    const ms = s.busy + Math.max(0, s.n - 1) * DELAY;
-    if (ms > worst.ms) worst = { ms, host, requests: s.n };
-  }
-  return worst;
-}
-
-/** How much later than the delay allowed each host's next request started, on average and at worst. */
-function lagBeyondDelay(log: RequestRecord[]): { mean: number; max: number } {
-  const last = new Map<string, number>();
-  const lags: number[] = [];
-  for (const r of log) {
-    const prevEnd = last.get(r.host);
-    if (prevEnd !== undefined) lags.push(r.startMs - prevEnd - DELAY);
-    last.set(r.host, r.endMs ?? r.startMs);
-  }
-  return { mean: lags.reduce((a, b) => a + b, 0) / Math.max(1, lags.length), max: Math.max(0, ...lags) };
-}
-
 /** Logical bytes of the archive rows (captures and snapshots) and their tables' size on disk. */
 async function archiveBytes(db: Db): Promise<{ rows: number; disk: number; captures: number }> {
   const [r] = await queryRows<{ rows: string; disk: string; captures: number }>(
@@ -77,8 +48,8 @@ async function archiveBytes(db: Db): Promise<{ rows: number; disk: number; captu
   return { rows: Number(r.rows), disk: Number(r.disk), captures: r.captures };
 }
 
-async function pass(label: string, db: Db, web: WebClient, config: ReturnType<typeof loadConfig>): Promise<void> {
-  const fromSeq = (await web.ask({ type: 'log', from: 0 })).log.length; // also starts the web's busy clock
+async function pass(label: string, db: Db, web: WebThread, config: ReturnType<typeof loadConfig>): Promise<void> {
+  const fromSeq = (await web.log(0)).log.length; // also starts the web's busy clock
   const before = await archiveBytes(db);
   const t = performance.now();
   const t0 = performance.timeOrigin + t;
@@ -86,19 +57,19 @@ async function pass(label: string, db: Db, web: WebClient, config: ReturnType<ty
   const summary: CrawlSummary = await (WITH_STATES ? runPass : crawlSources)({ db, config }, { all: true });
   const wall = performance.now() - t;
   const cpu = process.cpuUsage(cpuBefore);
-  const answer = await web.ask({ type: 'log', from: fromSeq });
+  const answer = await web.log(fromSeq);
   const mine: RequestRecord[] = answer.log;
   const firstStart = Math.min(...mine.map((r) => r.startMs)) - t0;
   const lastEnd = t0 + wall - Math.max(...mine.map((r) => r.endMs ?? r.startMs));
   const after = await archiveBytes(db);
-  const bound = politenessBound(mine);
+  const bound = politenessBound(mine, DELAY);
   const added = after.captures - before.captures;
   const kb = (n: number) => `${(n / 1024).toFixed(2)} KiB`;
   console.log(`\n${label}: ${summary.checked} sources checked, ${mine.length} requests, outcomes ${JSON.stringify(summary.byOutcome)}`);
   console.log(`  wall time         ${(wall / 1000).toFixed(2)} s`);
   console.log(`  politeness bound  ${(bound.ms / 1000).toFixed(2)} s  (busiest host ${bound.host}: ${bound.requests} requests)`);
   console.log(`  ratio             ${(wall / bound.ms).toFixed(3)}   (before the first request ${(firstStart / 1000).toFixed(2)} s, after the last ${(lastEnd / 1000).toFixed(2)} s)`);
-  const lag = lagBeyondDelay(mine);
+  const lag = lagBeyondDelay(mine, DELAY);
   console.log(`  lag beyond delay  ${lag.mean.toFixed(1)} ms mean, ${lag.max.toFixed(0)} ms worst (time a host sat idle after its delay was over)`);
   console.log(`  web thread busy   ${(100 * answer.busy).toFixed(0)}% of the pass (the simulated web's own event loop)`);
   // process.cpuUsage counts every thread: crawler, extraction workers, database and the simulated web.
@@ -115,60 +86,22 @@ async function main(): Promise<void> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-bench-crawl-'));
   const config = loadConfig({ env: { ...process.env, CITEWATCH_HOME: home }, flags: { hostDelayMs: DELAY, allowPrivateNetwork: true, browserEnabled: false } });
   console.log(`crawler: concurrency ${config.concurrency}, timeouts ${config.connectTimeoutMs}/${config.readTimeoutMs}/${config.totalTimeoutMs} ms`);
-  const web = startWebThread();
+  const web = startWebThread(buildSpec());
   const database = await openDatabase(config);
   try {
-    const { urls } = await web.ask({ type: 'urls' });
-    const rows = (urls as string[]).map((url) => ({ url, host: new URL(url).host }));
+    const urls = await web.urls();
+    const rows = urls.map((url) => ({ url, host: new URL(url).host }));
     for (let i = 0; i < rows.length; i += 1000) await database.db.insert(sources).values(rows.slice(i, i + 1000));
     await pass('first pass (all new)', database.db, web, config);
-    await web.ask({ type: 'round', n: 1 });
+    await web.setRound(1);
     // Back to back, the second pass would rightly wait out the first one's last delay on each host.
     await new Promise((r) => setTimeout(r, DELAY));
     await pass('second pass (unchanged)', database.db, web, config);
   } finally {
     await database.close();
-    await web.ask({ type: 'close' });
-    await web.worker.terminate();
+    await web.close();
     rmSync(home, { recursive: true, force: true });
   }
 }
 
-/**
- * The simulated web runs in its own thread: on the real web the servers are elsewhere, and here their
- * work would otherwise be charged to the crawler's thread (and inflate the latencies it is judged by).
- */
-type WebClient = { worker: Worker; ask(message: Record<string, unknown>): Promise<Record<string, any>> };
-
-function startWebThread(): WebClient {
-  // A worker does not inherit tsx's loader: its entry registers tsx, then loads this file.
-  const entry = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(import.meta.url)});`;
-  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(entry)}`), { workerData: [N, H, DELAY].map(String) });
-  let queue = Promise.resolve<Record<string, any>>({});
-  const ask = (message: Record<string, unknown>) =>
-    (queue = queue.then(() => new Promise((resolve) => {
-      worker.once('message', resolve);
-      worker.postMessage(message);
-    })));
-  return { worker, ask };
-}
-
-async function serveWeb(): Promise<void> {
-  const spec = buildSpec();
-  const web = await startSimWeb(spec);
-  let lastElu = perf.eventLoopUtilization();
-  parentPort!.on('message', async (m: { type: string; from?: number; n?: number }) => {
-    if (m.type === 'urls') parentPort!.postMessage({ urls: Object.keys(spec.hosts).flatMap((h) => Object.keys(spec.hosts[h].pages).map((p) => web.url(h, p))) });
-    else if (m.type === 'log') {
-      // How busy the web's own thread was since the last ask: near 100% means the web, not the crawler, was the limit.
-      const now = perf.eventLoopUtilization();
-      parentPort!.postMessage({ log: web.log.slice(m.from), busy: perf.eventLoopUtilization(now, lastElu).utilization });
-      lastElu = now;
-    }
-    else if (m.type === 'round') parentPort!.postMessage({ round: (web.setRound(m.n!), m.n) });
-    else if (m.type === 'close') parentPort!.postMessage({ closed: await web.close() });
-  });
-}
-
-if (isMainThread) await main();
-else await serveWeb();
+await main();
