@@ -11,9 +11,25 @@ export type SignalInput = {
   markup: string;
 };
 
-/** Said in the body of an error page; a title or headline may say less ("404", "Not Found"). */
-const ERROR_TEXT =
-  /\b(page|article|story|content|document|file|url|resource)s? (you requested )?(was |could |is )?(not|cannot|can't|couldn't) (be )?found\b|\berror 404\b|\b404 (error|not found)\b|no longer (available|exists|online)|(doesn't|does not|didn't|did not|no longer) exist|can(no|')t (be )?(find|found|locate)|couldn't find|page (you|you're) (are )?(looking|requested|searching)|has been (removed|deleted|taken down)|\bgone\b.{0,20}\b410\b|\b410 gone\b|page unavailable/i;
+/** What an error page says it cannot show. */
+const PAGE = '(?:page|article|story|content|document|file|url|link|resource|video|post)s?';
+
+/**
+ * Said in the body of an error page; a title or headline may say less ("404", "Not Found"). Each
+ * phrase names the page itself or apologises in the first person: news says "probable cause did not
+ * exist" or "investigators could not find" every day, and a short story must not read as an error.
+ */
+const ERROR_TEXT = new RegExp(
+  [
+    `\\b${PAGE} (?:you requested )?(?:was |could |is )?(?:not|cannot|can't|couldn't) (?:be )?found\\b`,
+    `\\berror 404\\b|\\b404 (?:error|not found)\\b|\\bgone\\b.{0,20}\\b410\\b|\\b410 gone\\b|\\bpage unavailable\\b`,
+    `\\b${PAGE}\\b[^.!?]{0,40}\\b(?:no longer (?:available|exists?|online)|(?:doesn't|does not) exist)\\b`,
+    `\\b(?:we|sorry)\\b[^.!?]{0,20}\\b(?:can't|cannot|couldn't|could not) (?:find|locate)\\b`,
+    `\\bpage (?:you|you're) (?:are |were )?(?:looking|requested|searching)`,
+    `\\b${PAGE} (?:has|have) been (?:removed|deleted|taken down)\\b`,
+  ].join('|'),
+  'i',
+);
 const ERROR_HEAD = /\b404\b|\bnot found\b|page unavailable|server error|\b(410|500|503)\b.{0,20}(gone|error|unavailable)/i;
 const PARKED =
   /\b(this )?domain( name)? (is |may be )?(for sale|parked|available)|buy this domain|domain (has )?expired|parked (free|domain|by)|hugedomains|sedo(parking)?|afternic|dan\.com|bodis|parkingcrew|related searches|inquire about this domain|make an offer on this domain/i;
@@ -25,10 +41,14 @@ const PAYWALL =
 export function computeSignals(p: SignalInput): Signals {
   const head = `${p.title}\n${p.documentTitle}`;
   const opening = p.text.slice(0, 600);
+  // The body's opening without the headline it repeats: the headline is judged apart, by its length.
+  const body = p.title && p.text.startsWith(p.title) ? p.text.slice(p.title.length) : p.text;
   const short = p.wordCount < 250;
   // "404" in a long headline is more likely a highway than an error page.
   const shortHeads = [p.title, p.documentTitle].filter((t) => t.split(/\s+/).length <= 8).join('\n');
-  const errorPage = ERROR_HEAD.test(shortHeads) || ERROR_TEXT.test(head) || (short && ERROR_TEXT.test(opening));
+  // An error phrase counts only on a short page, and in a title only in a short one: "Epstein client
+  // list doesn't exist, DOJ says, walking back theory Bondi promoted" is a story (a real citation).
+  const errorPage = ERROR_HEAD.test(shortHeads) || (short && (ERROR_TEXT.test(shortHeads) || ERROR_TEXT.test(body.slice(0, 600))));
   const parked = (PARKED.test(head) || PARKED.test(p.text.slice(0, 2000))) && p.wordCount < 400;
   const botChallenge =
     (CHALLENGE.test(head) || (short && CHALLENGE.test(opening)) || /cf-challenge|cf_chl_|challenge-platform/.test(p.markup)) &&
