@@ -14,7 +14,7 @@ import { openDatabase } from '../src/db/open.js';
 import { ingestPaths } from '../src/ingest/index.js';
 import { simulateCorpus } from '../src/simweb/corpus.js';
 import { runPass } from '../src/watch/runPass.js';
-import { describeMachine } from './machine.js';
+import { describeCpu, describeMachine } from './machine.js';
 import { lagBeyondDelay, politenessBound } from './politeness.js';
 import { startWebThread } from './webThread.js';
 
@@ -45,13 +45,12 @@ async function main(): Promise<void> {
     const { log, busy } = await web.log(0);
     const bound = politenessBound(log, DELAY);
     const lag = lagBeyondDelay(log, DELAY);
-    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     console.log(`crawl (runPass)   ${summary.checked} sources, ${log.length} requests, outcomes ${JSON.stringify(summary.byOutcome)}`);
     console.log(`  wall time         ${(wall / 1000).toFixed(1)} s`);
     console.log(`  politeness bound  ${(bound.ms / 1000).toFixed(1)} s  (busiest host ${bound.host}: ${bound.requests} requests)`);
     console.log(`  ratio             ${(wall / bound.ms).toFixed(3)}`);
     console.log(`  lag beyond delay  ${lag.mean.toFixed(1)} ms mean, ${lag.max.toFixed(0)} ms worst`);
-    console.log(`  CPU               ${cpuSeconds.toFixed(1)} s in all threads = ${(cpuSeconds / (wall / 1000)).toFixed(2)} of ${os.availableParallelism()} cores busy (the web's share ~${((busy * wall) / 1000).toFixed(1)} s)`);
+    console.log(`  CPU               ${describeCpu(cpu, wall, busy)}`);
     console.log(`  throughput        ${(summary.checked / (wall / 1000)).toFixed(1)} sources/s; states ${JSON.stringify(summary.stateMoves)}`);
     console.log(`  peak RSS          ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
   } finally {

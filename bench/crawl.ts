@@ -11,13 +11,14 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config/loadConfig.js';
 import { crawlSources, type CrawlSummary } from '../src/crawl/crawlSources.js';
+import { chunks } from '../src/db/chunks.js';
 import { openDatabase, queryRows, type Db } from '../src/db/open.js';
 import { sources } from '../src/db/schema/index.js';
 import { runPass } from '../src/watch/runPass.js';
 import { generateArticle } from '../src/simweb/articleGen.js';
 import { rngFor } from '../src/simweb/prng.js';
 import type { RequestRecord, TemplateName, WebSpec } from '../src/simweb/index.js';
-import { describeMachine } from './machine.js';
+import { describeCpu, describeMachine } from './machine.js';
 import { lagBeyondDelay, politenessBound } from './politeness.js';
 import { startWebThread, type WebThread } from './webThread.js';
 
@@ -72,9 +73,7 @@ async function pass(label: string, db: Db, web: WebThread, config: ReturnType<ty
   const lag = lagBeyondDelay(mine, DELAY);
   console.log(`  lag beyond delay  ${lag.mean.toFixed(1)} ms mean, ${lag.max.toFixed(0)} ms worst (time a host sat idle after its delay was over)`);
   console.log(`  web thread busy   ${(100 * answer.busy).toFixed(0)}% of the pass (the simulated web's own event loop)`);
-  // process.cpuUsage counts every thread: crawler, extraction workers, database and the simulated web.
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  console.log(`  CPU               ${cpuSeconds.toFixed(1)} s in all threads = ${(cpuSeconds / (wall / 1000)).toFixed(2)} of ${os.availableParallelism()} cores busy (the web's share ~${((answer.busy * wall) / 1000).toFixed(1)} s)`);
+  console.log(`  CPU               ${describeCpu(cpu, wall, answer.busy)}`);
   console.log(`  throughput        ${(summary.checked / (wall / 1000)).toFixed(1)} pages/s`);
   console.log(`  stored/capture    ${kb((after.rows - before.rows) / added)} of rows, ${kb((after.disk - before.disk) / added)} on disk (tables + indexes)`);
   console.log(`  peak RSS so far   ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
@@ -91,7 +90,7 @@ async function main(): Promise<void> {
   try {
     const urls = await web.urls();
     const rows = urls.map((url) => ({ url, host: new URL(url).host }));
-    for (let i = 0; i < rows.length; i += 1000) await database.db.insert(sources).values(rows.slice(i, i + 1000));
+    for (const chunk of chunks(rows, 1000)) await database.db.insert(sources).values(chunk);
     await pass('first pass (all new)', database.db, web, config);
     await web.setRound(1);
     // Back to back, the second pass would rightly wait out the first one's last delay on each host.

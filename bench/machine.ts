@@ -9,3 +9,12 @@ export function describeMachine(): string {
     `load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version} on ${os.platform()} ${os.release()} ${os.arch()}`
   );
 }
+
+/**
+ * CPU a pass used, per second of wall time. process.cpuUsage counts every thread of the process:
+ * crawler, extraction workers, embedded database and the simulated web (whose share is given apart).
+ */
+export function describeCpu(usage: NodeJS.CpuUsage, wallMs: number, webBusy: number): string {
+  const seconds = (usage.user + usage.system) / 1e6;
+  return `${seconds.toFixed(1)} s in all threads = ${(seconds / (wallMs / 1000)).toFixed(2)} of ${os.availableParallelism()} cores busy (the web's share ~${((webBusy * wallMs) / 1000).toFixed(1)} s)`;
+}

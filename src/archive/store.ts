@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { chunks } from '../db/chunks.js';
 import type { Db } from '../db/open.js';
 import { captures, snapshots } from '../db/schema/index.js';
 import type { Extracted } from '../extract/index.js';
@@ -52,8 +53,7 @@ export type PreviousSnapshots = { snapshotId: number; renderedSnapshotId: number
  */
 export async function previousSnapshotsOf(db: Db, sourceIds: number[]): Promise<Map<number, PreviousSnapshots>> {
   const out = new Map<number, PreviousSnapshots>();
-  for (let i = 0; i < sourceIds.length; i += 1000) {
-    const ids = sourceIds.slice(i, i + 1000);
+  for (const ids of chunks(sourceIds, 1000)) {
     const rows = await db
       .selectDistinctOn([captures.sourceId], { sourceId: captures.sourceId, snapshotId: captures.snapshotId, renderedSnapshotId: captures.renderedSnapshotId, hash: snapshots.hash, finalUrl: captures.finalUrl })
       .from(captures)

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { inArray, sql } from 'drizzle-orm';
 import { chunks } from '../db/chunks.js';
-import type { Db } from '../db/open.js';
+import { queryRows, type Db, type Tx } from '../db/open.js';
 import { captures, hosts, snapshots, sourceUrls } from '../db/schema/index.js';
 import { fingerprint, toSignedBigint } from '../diff/fingerprint.js';
 import { EXTRACTOR_VERSION } from '../extract/index.js';
@@ -32,8 +32,6 @@ export type CaptureInput = {
   update: SourceUpdate;
   hostTouched?: HostTouch;
 };
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** Archives one attempt: see storeCaptures. */
 export async function storeCapture(db: Db, input: CaptureInput): Promise<CaptureRow> {
@@ -72,8 +70,7 @@ export async function storeCaptures(db: Db, inputs: CaptureInput[]): Promise<Cap
 }
 
 async function nextIds(tx: Tx, sequence: string, n: number): Promise<number[]> {
-  const result = (await tx.execute(sql`select nextval(${sequence}::regclass)::bigint as id from generate_series(1, ${n}::int)`)) as unknown;
-  const rows = (Array.isArray(result) ? result : (result as { rows: { id: string | number }[] }).rows) as { id: string | number }[];
+  const rows = await queryRows<{ id: string | number }>(tx, sql`select nextval(${sequence}::regclass)::bigint as id from generate_series(1, ${n}::int)`);
   return rows.map((r) => Number(r.id));
 }
 
@@ -141,17 +138,25 @@ function foldHostTouches(inputs: CaptureInput[]): HostTouch[] {
   for (const { hostTouched: t } of inputs) {
     if (!t) continue;
     const before = byHost.get(t.host);
-    byHost.set(t.host, before ? { ...before, ...Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined)), at: t.at > before.at ? t.at : before.at } : t);
+    if (!before) byHost.set(t.host, t);
+    else {
+      byHost.set(t.host, {
+        host: t.host,
+        at: t.at > before.at ? t.at : before.at,
+        notBefore: t.notBefore !== undefined ? t.notBefore : before.notBefore,
+        renderMode: t.renderMode ?? before.renderMode,
+      });
+    }
   }
   return [...byHost.values()];
 }
 
 /** Records that a host was asked at `at` (and, when known, until when it asked us to wait). */
-export async function touchHost(db: Db | Tx, t: HostTouch): Promise<void> {
+async function touchHost(tx: Tx, t: HostTouch): Promise<void> {
   const set: Partial<typeof hosts.$inferInsert> = { lastRequestAt: t.at };
   if (t.notBefore !== undefined) set.notBefore = t.notBefore;
   if (t.renderMode) set.renderMode = t.renderMode;
-  await db
+  await tx
     .insert(hosts)
     .values({ host: t.host, ...set })
     .onConflictDoUpdate({ target: hosts.host, set });

@@ -6,7 +6,6 @@ import type { CrawlContext, HostInfo } from './context.js';
 import { GateClosedError } from './hostGate.js';
 import { probeHost } from './hostRules.js';
 import type { Outcome } from './outcomePolicy.js';
-import { robotsCrawlDelayMs } from './robots.js';
 
 /** A Retry-After longer than this ends the host's pass; its sources stay due for the next one. */
 const IN_PASS_WAIT_MAX_MS = 60_000;
@@ -14,11 +13,11 @@ const IN_PASS_WAIT_MAX_MS = 60_000;
 export type HostWork = { host: string; row: HostRow; sources: DueSource[]; previous: Map<number, PreviousSnapshots>; leaseMs: number };
 
 /**
- * One host's share of a pass, under its lease: robots.txt (and the Crawl-delay it asks), the soft-404
- * probe, then its sources in order. Two lanes: one source's capture is stored and handed on while
- * the next one's request waits its turn at the gate, so database time stays off the host's critical
- * path (the gate still lets one request through at a time). A long Retry-After stops both; the rest
- * waits for a later pass.
+ * One host's share of a pass, under its lease: robots.txt (whose Crawl-delay the robots cache
+ * applies), the soft-404 probe, then its sources in order. Two lanes: one source's capture is
+ * stored and handed on while the next one's request waits its turn at the gate, so database time
+ * stays off the host's critical path (the gate still lets one request through at a time). A long
+ * Retry-After stops both; the rest waits for a later pass.
  */
 export async function crawlHost(ctx: CrawlContext, work: HostWork): Promise<void> {
   const { host, row, sources } = work;
@@ -36,8 +35,6 @@ export async function crawlHost(ctx: CrawlContext, work: HostWork): Promise<void
     if (wait > 0) ctx.fetch.gate.holdUntil(host, ctx.fetch.gate.now() + wait);
     const priority = sources[0].priority;
     const robots = await ctx.robots.rulesFor(host, row, sources[0].url, priority);
-    const crawlDelayMs = robotsCrawlDelayMs(robots, ctx.config.userAgent, ctx.config.maxCrawlDelayMs);
-    if (crawlDelayMs !== null) ctx.fetch.gate.setHostDelay(host, crawlDelayMs);
     const info: HostInfo = { host, robots, renderMode: row.renderMode === 'browser' ? 'browser' : 'http' };
     const probe = robots.failure ? Promise.resolve(false) : probeHost(ctx, info, row, sources[0].url, priority);
     let next = 0;

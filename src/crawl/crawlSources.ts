@@ -6,6 +6,7 @@ import { emptySummary, type CrawlSummary } from './captureRecord.js';
 import { defaultWorkerId } from './checkSource.js';
 import type { CrawlContext, CrawlDeps } from './context.js';
 import { crawlHost } from './crawlHost.js';
+import type { FetchDeps } from './fetchPage.js';
 import { createHostGate, GateClosedError } from './hostGate.js';
 import { createRobotsCache } from './hostRules.js';
 import { createHttpFetcher } from './httpFetcher.js';
@@ -45,13 +46,17 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
   });
   const writer = createCaptureWriter(db, { maxBatch: 500, maxWaitMs: 200 });
   const lastRequests = new Map<string, number>();
+  const noteRequests = (ends: Map<string, number>) => ends.forEach((at, host) => lastRequests.set(host, at));
+  const fetch: FetchDeps = { fetcher, gate, resolver, settings: config };
+  const robots = createRobotsCache({ db, config, fetch, noteRequests });
+  fetch.robotsAllow = robots.allowRedirect;
   const summary = emptySummary();
   summary.hosts = groups.size;
   const ctx: CrawlContext = {
     db,
     config,
     signal,
-    fetch: { fetcher, gate, resolver, settings: config },
+    fetch,
     renderer,
     writer,
     workerId: deps.workerId ?? defaultWorkerId(),
@@ -60,12 +65,10 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     total: list.length,
     onProgress: deps.onProgress,
     onCaptured: deps.onCaptured,
-    noteRequests: (ends) => ends.forEach((at, host) => lastRequests.set(host, at)),
+    noteRequests,
     lastRequest: (host) => (lastRequests.has(host) ? new Date(lastRequests.get(host)!) : undefined),
-    robots: undefined as unknown as CrawlContext['robots'],
+    robots,
   };
-  ctx.robots = createRobotsCache(ctx);
-  ctx.fetch.robotsAllow = (url) => ctx.robots.allowRedirect(url);
   try {
     const leaseMs = Math.max(300_000, 4 * (config.totalTimeoutMs + config.hostDelayMs));
     const leased = await leaseHosts(db, [...groups.keys()], ctx.workerId, new Date(), leaseMs);

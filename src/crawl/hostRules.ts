@@ -5,7 +5,7 @@ import { hosts } from '../db/schema/index.js';
 import { fingerprint, toSignedBigint } from '../diff/fingerprint.js';
 import { probeUrl } from './captureRecord.js';
 import { fetchPage } from './fetchPage.js';
-import { robotsAllows, robotsFromAnswer, robotsToken } from './robots.js';
+import { robotsAllows, robotsCrawlDelayMs, robotsFromAnswer, robotsToken } from './robots.js';
 import type { CrawlContext, HostInfo } from './context.js';
 
 const DAY_MS = 86_400_000;
@@ -42,14 +42,23 @@ async function robotsFor(ctx: Pick<CrawlContext, 'db' | 'fetch' | 'noteRequests'
 /**
  * robots.txt per host for one pass: read once (from the day-old cache in hosts, or fetched) whether
  * the host is crawled in this pass or only reached through a redirect, and asked about every
- * redirect target before it is followed.
+ * redirect target before it is followed. A Crawl-delay longer than ours becomes the host's gap at
+ * the gate as soon as the file is read, whichever way the host was reached.
  */
 export function createRobotsCache(ctx: Pick<CrawlContext, 'db' | 'config' | 'fetch' | 'noteRequests'>) {
   const rules = new Map<string, Promise<HostInfo['robots']>>();
   const rulesFor = (host: string, row: HostRow | undefined | null, anyUrl: string, priority: number): Promise<HostInfo['robots']> => {
     if (!rules.has(host)) {
       const loaded = row !== null ? Promise.resolve(row) : ctx.db.select().from(hosts).where(eq(hosts.host, host)).then(([r]) => r);
-      rules.set(host, loaded.then((r) => robotsFor(ctx, host, r, anyUrl, priority)));
+      rules.set(
+        host,
+        loaded.then(async (r) => {
+          const robots = await robotsFor(ctx, host, r, anyUrl, priority);
+          const crawlDelayMs = robotsCrawlDelayMs(robots, ctx.config.userAgent, ctx.config.maxCrawlDelayMs);
+          if (crawlDelayMs !== null) ctx.fetch.gate.setHostDelay(host, crawlDelayMs);
+          return robots;
+        }),
+      );
     }
     return rules.get(host)!;
   };

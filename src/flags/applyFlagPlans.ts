@@ -1,12 +1,10 @@
 import { and, eq, isNull, ne } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
+import type { Db, Tx } from '../db/open.js';
 import { changes, citations, events, flags, flagSources } from '../db/schema/index.js';
 import { touchesClaim } from '../diff/claim.js';
 import { isFlagWorthy, planFlags, type FlagEntry, type SourceStateFacts } from './planFlags.js';
 
 export type FlagOutcome = { eventId: string; action: 'open' | 'add'; flagId: number };
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 const entryColumns = { sourceId: flagSources.sourceId, state: flagSources.state, changeId: flagSources.changeId, sinceCaptureId: flagSources.sinceCaptureId };
 

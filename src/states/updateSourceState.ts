@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
+import type { Db, Tx } from '../db/open.js';
 import { sources, sourceStates } from '../db/schema/index.js';
 import { recordChange } from '../diff/store.js';
 import { applyFlagPlans, type FlagOutcome } from '../flags/applyFlagPlans.js';
@@ -8,8 +8,6 @@ import { loadHistory } from './loadHistory.js';
 import { observeCapture } from './observeCapture.js';
 
 export type StateUpdate = { sourceId: number; previous: StateVerdict; verdict: StateVerdict; moved: boolean; flags: FlagOutcome[] };
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /**
  * Re-derives one source's state after a capture (the crawler's onCaptured hook): compares the new
