@@ -12,7 +12,7 @@ import { parseTimelineFile } from '../src/ingest/parseFile.js';
 import { listInputs } from '../src/ingest/readTree.js';
 import { describeMachine } from './machine.js';
 
-const paths = process.argv.slice(2).length ? process.argv.slice(2) : [path.resolve(import.meta.dirname, '../../shared/fixtures/kleptocracy-timeline/events')];
+const paths = process.argv.slice(2).length ? process.argv.slice(2) : [path.resolve(import.meta.dirname, '../test/fixtures/kleptocracy-timeline/events')];
 
 function line(label: string, ms: number, files: number, events: number): string {
   const s = ms / 1000;
