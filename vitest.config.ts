@@ -7,7 +7,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Tests run their simulated web on loopback; nothing may leave the machine.
-    env: { CITEWATCH_ALLOW_PRIVATE_NETWORK: '1' },
+    // Tests run their simulated web on 127.1.0.0/16 (SIMULATED_WEB_RANGE); nothing may leave the
+    // machine, and the rest of loopback stays refused.
+    env: { CITEWATCH_ALLOW_PRIVATE_NETWORK: '127.1.0.0/16' },
   },
 });

@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config/loadConfig.js';
 import { openDatabase } from '../src/db/open.js';
 import { ingestPaths } from '../src/ingest/index.js';
 import { simulateCorpus } from '../src/simweb/corpus.js';
+import { SIMULATED_WEB_RANGE } from '../src/simweb/index.js';
 import { runPass } from '../src/watch/runPass.js';
 import { describeCpu, describeMachine } from './machine.js';
 import { lagBeyondDelay, politenessBound } from './politeness.js';
@@ -22,12 +23,12 @@ const args = process.argv.slice(2);
 const sampleAt = args.indexOf('--sample');
 const SAMPLE = sampleAt >= 0 ? Number(args[sampleAt + 1]) : undefined;
 const [DELAY = 1000] = args.filter((a, i) => !a.startsWith('--') && i !== sampleAt + 1).map(Number);
-const CORPUS = path.resolve(import.meta.dirname, '../../shared/fixtures/kleptocracy-timeline/events');
+const CORPUS = path.resolve(import.meta.dirname, '../test/fixtures/kleptocracy-timeline/events');
 
 async function main(): Promise<void> {
   console.log(describeMachine());
   const home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-bench-corpus-'));
-  const config = loadConfig({ env: { ...process.env, CITEWATCH_HOME: home }, flags: { hostDelayMs: DELAY, allowPrivateNetwork: true, browserEnabled: false } });
+  const config = loadConfig({ env: { ...process.env, CITEWATCH_HOME: home }, flags: { hostDelayMs: DELAY, allowPrivateNetwork: [SIMULATED_WEB_RANGE], browserEnabled: false } });
   const corpus = await simulateCorpus({ eventsDir: CORPUS, outDir: path.join(home, 'timeline'), sample: SAMPLE, seed: 7 });
   console.log(`bench: ${corpus.files.length} timeline files, ${corpus.urlMap.size} cited URLs on ${Object.keys(corpus.spec.hosts).length} simulated hosts, host delay ${DELAY} ms, database ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, concurrency ${config.concurrency}`);
   const web = startWebThread(corpus.spec);

@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   console.log(describeMachine());
   console.log(`bench: ${N} sources on ${H} hosts, host delay ${DELAY} ms, database ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, ${WITH_STATES ? 'crawl + source states (runPass)' : 'crawl only'}`);
   const home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-bench-crawl-'));
-  const config = loadConfig({ env: { ...process.env, CITEWATCH_HOME: home }, flags: { hostDelayMs: DELAY, allowPrivateNetwork: true, browserEnabled: false } });
+  const config = loadConfig({ env: { ...process.env, CITEWATCH_HOME: home }, flags: { hostDelayMs: DELAY, allowPrivateNetwork: ['127.20.0.0/16'], browserEnabled: false } });
   console.log(`crawler: concurrency ${config.concurrency}, timeouts ${config.connectTimeoutMs}/${config.readTimeoutMs}/${config.totalTimeoutMs} ms`);
   const web = startWebThread(buildSpec());
   const database = await openDatabase(config);

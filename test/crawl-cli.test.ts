@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows } from '../src/db/open.js';
-import { startSimWeb, type SimWeb } from '../src/simweb/index.js';
+import { SIMULATED_WEB_RANGE, startSimWeb, type SimWeb } from '../src/simweb/index.js';
 import { BIN, cliEnv, runCli, type CliResult } from './helpers/cli.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
 
@@ -28,7 +28,7 @@ describe(`citewatch crawl end to end (${testDatabaseKind})`, () => {
   let timeline: string;
 
   function env(): NodeJS.ProcessEnv {
-    return cliEnv(home, database.url, { CITEWATCH_HOST_DELAY_MS: '50', CITEWATCH_ALLOW_PRIVATE_NETWORK: '1', CITEWATCH_TOTAL_TIMEOUT_MS: '3000', CITEWATCH_READ_TIMEOUT_MS: '2000' });
+    return cliEnv(home, database.url, { CITEWATCH_HOST_DELAY_MS: '50', CITEWATCH_ALLOW_PRIVATE_NETWORK: SIMULATED_WEB_RANGE, CITEWATCH_TOTAL_TIMEOUT_MS: '3000', CITEWATCH_READ_TIMEOUT_MS: '2000' });
   }
   const cli = (...args: string[]): Promise<CliResult> => runCli(args, env());
   async function query<T>(text: string): Promise<T[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressAllowed, classifyAddress, literalAddress } from '../src/crawl/addressPolicy.js';
+import { addressAllowed, classifyAddress, literalAddress, parseCidr } from '../src/crawl/addressPolicy.js';
 import { classifyCapture, probeUrl, selectHeaders } from '../src/crawl/captureRecord.js';
 import { classifyNetworkError, nextCheckAt, outcomePolicy, parseRetryAfter } from '../src/crawl/outcomePolicy.js';
 import { PolitenessQueue } from '../src/crawl/politeness.js';
@@ -61,6 +61,36 @@ describe('address classifier', () => {
     expect(addressAllowed('10.0.0.1', true)).toEqual({ allowed: true, cls: 'private' });
     expect(addressAllowed('93.184.216.34', false).allowed).toBe(true);
     expect(addressAllowed('garbage', true).allowed).toBe(false);
+  });
+
+  const simulatedWeb = ['127.1.0.0/16', 'fd00:abcd::/32'];
+  it.each([
+    ['127.1.0.1', true],
+    ['127.1.255.254', true],
+    ['::ffff:127.1.3.4', true],
+    ['127.0.0.1', false],
+    ['127.2.0.1', false],
+    ['10.0.0.1', false],
+    ['169.254.169.254', false],
+    ['fd00:abcd:1::5', true],
+    ['fd00:abce::5', false],
+    ['::1', false],
+    ['93.184.216.34', true],
+  ])('with 127.1.0.0/16 and fd00:abcd::/32 allowed, %s is allowed: %s', (address, allowed) => {
+    expect(addressAllowed(address, simulatedWeb).allowed).toBe(allowed);
+  });
+
+  it.each([
+    ['127.1.0.0/16', true],
+    ['10.0.0.7', true],
+    ['::1/128', true],
+    ['127.1.0.0/33', false],
+    ['127.1.0.0/-1', false],
+    ['127.1.0.0/16/2', false],
+    ['localhost/8', false],
+    ['', false],
+  ])('parseCidr(%j) is a range: %s', (text, ok) => {
+    expect(parseCidr(text) !== null).toBe(ok);
   });
 });
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimWeb, type SimWeb } from '../src/simweb/index.js';
+import { SIMULATED_WEB_RANGE, startSimWeb, type SimWeb } from '../src/simweb/index.js';
 import { BIN, cliEnv, runCli } from './helpers/cli.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
 
@@ -17,7 +17,7 @@ describe(`citewatch watch (${testDatabaseKind})`, () => {
     database = await openTestDatabase();
     web = await startSimWeb({ hosts: { 'w.example': { pages: { '/page': { kind: 'front', title: 'Watched page' } } } } });
     home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-watch-'));
-    env = cliEnv(home, database.url, { CITEWATCH_ALLOW_PRIVATE_NETWORK: '1', CITEWATCH_HOST_DELAY_MS: '50' });
+    env = cliEnv(home, database.url, { CITEWATCH_ALLOW_PRIVATE_NETWORK: SIMULATED_WEB_RANGE, CITEWATCH_HOST_DELAY_MS: '50' });
     writeFileSync(path.join(home, 'e.md'), `---\nid: watched\ntitle: Watched\nsources:\n- url: ${web.url('w.example', '/page')}\n---\nA claim.\n`);
     expect((await runCli(['ingest', path.join(home, 'e.md')], env)).code).toBe(0);
   });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseCidr } from '../crawl/addressPolicy.js';
 import { ConfigError } from '../errors.js';
 
 /**
@@ -14,7 +15,7 @@ const configSchema = z
     userAgent: z.string().min(1),
     hostDelayMs: z.number().int().min(0),
     maxCrawlDelayMs: z.number().int().min(0),
-    allowPrivateNetwork: z.boolean(),
+    allowPrivateNetwork: z.union([z.boolean(), z.array(z.string().refine((r) => parseCidr(r) !== null, 'each entry must be a CIDR range such as 127.1.0.0/16'))]),
     connectTimeoutMs: z.number().int().positive(),
     readTimeoutMs: z.number().int().positive(),
     totalTimeoutMs: z.number().int().positive(),
@@ -45,7 +46,8 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hostDelayMs: 1000,
     /** A robots.txt Crawl-delay longer than hostDelayMs is honoured up to this. */
     maxCrawlDelayMs: 60_000,
-    allowPrivateNetwork: false,
+    /** Private and loopback addresses a crawl may reach: false (none), true (all), or CIDR ranges. */
+    allowPrivateNetwork: false as boolean | string[],
     connectTimeoutMs: 10_000,
     readTimeoutMs: 20_000,
     totalTimeoutMs: 45_000,
@@ -78,7 +80,8 @@ function fromEnv(env: NodeJS.ProcessEnv, defaults: Config): Record<string, unkno
     const raw = env[envName(key)];
     if (raw === undefined || raw === '') continue;
     const kind = typeof (defaults as Record<string, unknown>)[key];
-    out[key] = kind === 'number' ? parseNumber(raw, envName(key)) : kind === 'boolean' ? parseBoolean(raw, envName(key)) : raw;
+    if (key === 'allowPrivateNetwork') out[key] = parseAllowance(raw);
+    else out[key] = kind === 'number' ? parseNumber(raw, envName(key)) : kind === 'boolean' ? parseBoolean(raw, envName(key)) : raw;
   }
   return out;
 }
@@ -93,6 +96,12 @@ function parseBoolean(raw: string, name: string): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new ConfigError(`${name} must be 1/0 or true/false, got "${raw}"`);
+}
+
+/** CITEWATCH_ALLOW_PRIVATE_NETWORK: 1/0, or a comma-separated list of CIDR ranges (validated by the schema). */
+function parseAllowance(raw: string): boolean | string[] {
+  if (/^(1|true|yes|on|0|false|no|off)$/i.test(raw)) return parseBoolean(raw, envName('allowPrivateNetwork'));
+  return raw.split(',').map((range) => range.trim()).filter(Boolean);
 }
 
 function fromFile(file: string, required: boolean): Record<string, unknown> {
@@ -130,7 +139,7 @@ export function loadConfig({ env = process.env, configFile, flags = {} }: Config
   if (!result.success) {
     const issue = result.error.issues[0];
     const key = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(config)');
-    throw new ConfigError(`config key ${key} (env ${envName(key)}): ${issue.message}`);
+    throw new ConfigError(`config key ${key} (env ${envName(String(issue.path[0] ?? key))}): ${issue.message}`);
   }
   return result.data;
 }

@@ -93,11 +93,66 @@ export function classifyAddress(address: string): AddressClass {
   return 'invalid';
 }
 
-/** Whether a crawl may connect to this address: only public ones, unless private networks are allowed. */
-export function addressAllowed(address: string, allowPrivateNetwork: boolean): { allowed: boolean; cls: AddressClass } {
+/**
+ * Which non-public addresses a crawl may reach: none (the default), all of them (true), or only the
+ * listed CIDR ranges, so a test or the demo can open its simulated web (127.1.0.0/16) and still prove
+ * that a canary on 127.0.0.1 stays refused.
+ */
+export type PrivateAllowance = boolean | readonly string[];
+
+type Cidr = { family: 4 | 6; groups: number[]; bits: number };
+
+/** Parses "a.b.c.d/n" or "v6::/n" (a bare address means a single host); null when it is not one. */
+export function parseCidr(text: string): Cidr | null {
+  const [address, bitsText, extra] = text.trim().split('/');
+  if (extra !== undefined) return null;
+  const family = isIP(address);
+  if (family !== 4 && family !== 6) return null;
+  const max = family === 4 ? 32 : 128;
+  const bits = bitsText === undefined ? max : Number(bitsText);
+  if (!/^\d{0,3}$/.test(bitsText ?? '') || !Number.isInteger(bits) || bits < 0 || bits > max) return null;
+  // An IPv4 range is held as the IPv4-mapped IPv6 range, so both forms of an address compare alike.
+  const groups = groups6(family === 4 ? `::ffff:${address}` : address);
+  return groups ? { family, groups, bits: family === 4 ? bits + 96 : bits } : null;
+}
+
+function inCidr(groups: number[], cidr: Cidr): boolean {
+  for (let i = 0, left = cidr.bits; left > 0; i++, left -= 16) {
+    const mask = left >= 16 ? 0xffff : (0xffff << (16 - left)) & 0xffff;
+    if ((groups[i] & mask) !== (cidr.groups[i] & mask)) return false;
+  }
+  return true;
+}
+
+const parsedRanges = new WeakMap<readonly string[], Cidr[]>();
+
+function rangesOf(list: readonly string[]): Cidr[] {
+  let ranges = parsedRanges.get(list);
+  if (!ranges) {
+    ranges = list.map((text) => {
+      const cidr = parseCidr(text);
+      if (!cidr) throw new Error(`not a CIDR range: "${text}" (expected e.g. 127.1.0.0/16)`);
+      return cidr;
+    });
+    parsedRanges.set(list, ranges);
+  }
+  return ranges;
+}
+
+/** The address as IPv6 groups, IPv4 as IPv4-mapped (so it can be matched against parsed ranges). */
+function asGroups(address: string): number[] | null {
+  const a = address.replace(/^\[|\]$/g, '');
+  return isIP(a.replace(/%.*$/, '')) === 4 ? groups6(`::ffff:${a}`) : groups6(a);
+}
+
+/** Whether a crawl may connect to this address: public ones, and private ones only as allowed. */
+export function addressAllowed(address: string, allowance: PrivateAllowance): { allowed: boolean; cls: AddressClass } {
   const cls = classifyAddress(address);
   if (cls === 'invalid') return { allowed: false, cls };
-  return { allowed: cls === 'public' || allowPrivateNetwork, cls };
+  if (cls === 'public' || allowance === true) return { allowed: true, cls };
+  if (allowance === false) return { allowed: false, cls };
+  const groups = asGroups(address);
+  return { allowed: groups !== null && rangesOf(allowance).some((range) => inCidr(groups, range)), cls };
 }
 
 /**

@@ -1,9 +1,10 @@
+import type { PrivateAllowance } from './addressPolicy.js';
 import type { HostGate } from './hostGate.js';
 import type { HttpFetcher } from './httpFetcher.js';
 import { classifyNetworkError, type Outcome } from './outcomePolicy.js';
 import { resolveTarget, type Resolver } from './resolveTarget.js';
 
-export type FetchSettings = { userAgent: string; maxRedirects: number; allowPrivateNetwork: boolean };
+export type FetchSettings = { userAgent: string; maxRedirects: number; allowPrivateNetwork: PrivateAllowance };
 
 export type FetchDeps = {
   fetcher: HttpFetcher;

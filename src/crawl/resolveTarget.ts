@@ -1,5 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import { addressAllowed, literalAddress, type AddressClass } from './addressPolicy.js';
+import { addressAllowed, literalAddress, type AddressClass, type PrivateAllowance } from './addressPolicy.js';
 
 /** Resolves a host name to its addresses. Injectable so tests never ask real DNS. */
 export type Resolver = (hostname: string) => Promise<string[]>;
@@ -17,7 +17,7 @@ export type Target =
  * address the name resolves to (one bad answer refuses the hop, so DNS cannot mix in a private one).
  * The fetch then connects to exactly the address returned here.
  */
-export async function resolveTarget(url: URL, resolver: Resolver, allowPrivateNetwork: boolean): Promise<Target> {
+export async function resolveTarget(url: URL, resolver: Resolver, allowPrivateNetwork: PrivateAllowance): Promise<Target> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: 'scheme', url, message: `unsupported scheme ${url.protocol}` };
   const literal = literalAddress(url);
   let addresses: string[];

@@ -4,7 +4,7 @@ import { openDatabase } from '../db/open.js';
 import { listFlags, type FlagView } from '../flags/listFlags.js';
 import { ingestPaths, type IngestReport } from '../ingest/index.js';
 import { simulateCorpus } from '../simweb/corpus.js';
-import { startSimWeb } from '../simweb/index.js';
+import { SIMULATED_WEB_RANGE, startSimWeb } from '../simweb/index.js';
 import { runPass, type PassSummary } from '../watch/runPass.js';
 import type { Db } from '../db/open.js';
 
@@ -43,7 +43,7 @@ export async function runDemo(
 ): Promise<DemoReport> {
   const { say, signal } = deps;
   // The simulated web lives on 127.x.y.z, which a real crawl refuses: allowed for this run only.
-  const config: Config = { ...deps.config, allowPrivateNetwork: true, hostDelayMs: options.hostDelayMs };
+  const config: Config = { ...deps.config, allowPrivateNetwork: [SIMULATED_WEB_RANGE], hostDelayMs: options.hostDelayMs };
   const outDir = path.join(config.home, 'timeline');
   const corpus = await simulateCorpus({ eventsDir: options.corpusDir, outDir, sample: options.sample, seed: options.seed });
   const web = await startSimWeb(corpus.spec);

@@ -8,7 +8,7 @@ import type { Db } from '../db/open.js';
 import { citations, sources } from '../db/schema/index.js';
 import { listFlags } from '../flags/listFlags.js';
 import { ingestPaths, type IngestReport } from '../ingest/index.js';
-import { buildLabelledWeb, startSimWeb } from '../simweb/index.js';
+import { buildLabelledWeb, SIMULATED_WEB_RANGE, startSimWeb } from '../simweb/index.js';
 import { runPass, type PassSummary } from '../watch/runPass.js';
 import { scoreOutcomes, type CaseOutcome, type Score } from './score.js';
 import { labelledTimeline } from './timeline.js';
@@ -51,7 +51,7 @@ export async function evaluateLabelledWeb(options: EvaluationOptions): Promise<E
   const started = performance.now();
   const { db, perLabel, seed, signal, resolver } = options;
   // The simulated web lives on 127.x.y.z, which a real crawl refuses: allowed for this run only.
-  const config: Config = { ...options.config, allowPrivateNetwork: true, hostDelayMs: options.hostDelayMs ?? 50 };
+  const config: Config = { ...options.config, allowPrivateNetwork: [SIMULATED_WEB_RANGE], hostDelayMs: options.hostDelayMs ?? 50 };
   const { spec, cases } = buildLabelledWeb({ perLabel, seed });
   const web = await startSimWeb(spec);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'citewatch-labelled-'));

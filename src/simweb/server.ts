@@ -13,6 +13,11 @@ import type { RequestRecord, SimWeb, WebSpec } from './types.js';
 export type SimWebOptions = { port?: number; firstAddress?: string; /** Clock for the noise (timestamps); default Date.now. */ clock?: () => number };
 
 export const DEFAULT_FIRST_ADDRESS = '127.1.0.1';
+/**
+ * The addresses a simulated web takes by default: what its crawls allow as a private network
+ * (CITEWATCH_ALLOW_PRIVATE_NETWORK), leaving 127.0.0.1 outside, so a canary there proves refusal.
+ */
+export const SIMULATED_WEB_RANGE = '127.1.0.0/16';
 
 /** The web last started from each spec, so URLs built with the spec (labelled cases) can find their port. */
 const webs = new WeakMap<WebSpec, SimWeb>();

@@ -6,15 +6,16 @@ import { loadConfig, type Config } from '../../src/config/loadConfig.js';
 import { queryRows, type Db } from '../../src/db/open.js';
 import { captures, sources } from '../../src/db/schema/index.js';
 import type { Resolver } from '../../src/crawl/resolveTarget.js';
+import { SIMULATED_WEB_RANGE } from '../../src/simweb/index.js';
 
-/** Test settings: short delays and limits, private networks allowed (the simulated web is on loopback). */
+/** Test settings: short delays and limits, only the simulated web's loopback range allowed. */
 export function crawlConfig(flags: Partial<Config> = {}): Config {
   const home = mkdtempSync(path.join(tmpdir(), 'citewatch-crawl-'));
   return loadConfig({
     env: { CITEWATCH_HOME: home },
     flags: {
       hostDelayMs: 100,
-      allowPrivateNetwork: true,
+      allowPrivateNetwork: [SIMULATED_WEB_RANGE],
       connectTimeoutMs: 1000,
       readTimeoutMs: 700,
       totalTimeoutMs: 1500,
