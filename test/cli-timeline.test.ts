@@ -88,9 +88,9 @@ describe(`citewatch ingest / events / sources end to end (${testDatabaseKind})`,
   it('lists sources with state and the events citing them', async () => {
     const result = await cli('sources', '--json');
     expect(result.code).toBe(0);
-    const sources = JSON.parse(result.stdout) as { url: string; state: string; reason: null; checkedAt: null; priority: number; events: string[] }[];
+    const sources = JSON.parse(result.stdout) as { url: string; host: string; state: string; reason: null; checkedAt: null; priority: number; events: string[] }[];
     expect(sources).toHaveLength(5523 + 1); // + the small directory's one usable URL
-    expect(sources[0]).toEqual({ url: expect.stringMatching(/^https?:\/\//), state: 'pending', reason: null, checkedAt: null, priority: 10, events: expect.any(Array) });
+    expect(sources[0]).toEqual({ url: expect.stringMatching(/^https?:\/\//), host: expect.any(String), state: 'pending', reason: null, checkedAt: null, priority: 10, events: expect.any(Array) });
     const cited = sources.filter((s) => s.events.length > 1);
     expect(cited.length).toBeGreaterThan(0);
     expect(sources.find((s) => s.url === 'https://fine.example/a')?.events).toEqual(['ok']);

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { Db } from '../../db/open.js';
 import { renderChangeHeading, renderWordDiff } from '../../diff/render.js';
 import { wordDiff } from '../../diff/words.js';
-import { findSourceByUrl, latestChange } from '../../states/findChange.js';
+import { latestChange } from '../../diff/queries.js';
+import { findSourceByUrl } from '../../ingest/queries.js';
 import type { Output } from '../output.js';
 import type { ActionBinder } from './index.js';
 
@@ -37,10 +38,10 @@ export async function printLatestChange(db: Db, output: Output, url: string): Pr
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   output.out(`${source.url}  (${source.state}${source.stateReason ? `: ${source.stateReason}` : ''})`);
   output.out(`${before.at.toISOString()} → ${after.at.toISOString()}  change ${change.id}`);
-  output.out(renderChangeHeading({ ...change, summary: change.summary ?? '' } as Parameters<typeof renderChangeHeading>[0], { color }));
+  output.outStyled(renderChangeHeading({ ...change, summary: change.summary ?? '' } as Parameters<typeof renderChangeHeading>[0], { color }));
   output.out('');
   const titleBefore = before.title ?? '';
   const titleAfter = after.title ?? '';
-  if (titleBefore !== titleAfter) output.out(renderWordDiff(wordDiff(titleBefore, titleAfter), { color }) + '\n');
-  output.out(renderWordDiff(wordDiff(before.text, after.text), { color }));
+  if (titleBefore !== titleAfter) output.outStyled(renderWordDiff(wordDiff(titleBefore, titleAfter), { color }) + '\n');
+  output.outStyled(renderWordDiff(wordDiff(before.text, after.text), { color }));
 }

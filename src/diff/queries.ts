@@ -1,27 +1,8 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/open.js';
-import { changes, snapshots, sources, sourceUrls } from '../db/schema/index.js';
+import { changes, snapshots } from '../db/schema/index.js';
 import { NotFoundError } from '../errors.js';
-import { normalizeUrl } from '../ingest/normalizeUrl.js';
-
-export type SourceRow = typeof sources.$inferSelect;
-
-/** A source by any URL it is known under: as cited, normalized, or where a crawl ended up. */
-export async function findSourceByUrl(db: Db, raw: string): Promise<SourceRow> {
-  const normalized = normalizeUrl(raw.trim());
-  const candidates = [...new Set([raw.trim(), ...(normalized.ok ? [normalized.url] : [])])];
-  const [direct] = await db.select().from(sources).where(inArray(sources.url, candidates)).limit(1);
-  if (direct) return direct;
-  const [alias] = await db
-    .select({ source: sources })
-    .from(sourceUrls)
-    .innerJoin(sources, eq(sources.id, sourceUrls.sourceId))
-    .where(inArray(sourceUrls.url, candidates))
-    .limit(1);
-  if (alias) return alias.source;
-  const why = normalized.ok ? '' : ` (${normalized.reason})`;
-  throw new NotFoundError(`no cited source has the URL ${raw}${why}`);
-}
+import type { SourceRow } from '../ingest/queries.js';
 
 export type SourceChange = {
   change: typeof changes.$inferSelect;
