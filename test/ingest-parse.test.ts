@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTimelineFile } from '../src/ingest/parseFile.js';
+import { MAX_CITATIONS_PER_EVENT } from '../src/ingest/toEvent.js';
 
 const md = (frontMatter: string, body = '') => `---\n${frontMatter.trim()}\n---\n${body}`;
 
@@ -161,5 +162,40 @@ sources:
   it('finds lines in JSON files too', () => {
     const json = '{\n  "id": "e",\n  "title": "T",\n  "sources": [\n    {"url": "https://ok.example/"},\n    {"url": "Reuters"}\n  ]\n}';
     expect(parseTimelineFile('/t/x.json', json).rejections).toMatchObject([{ kind: 'not-a-url', line: 6 }]);
+  });
+});
+
+/** The billion laughs: each level doubles the one below, by alias; toJS would build 2^20 strings. */
+const aliasBomb = ['a: &a [lol, lol]', ...Array.from({ length: 20 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join('\n');
+
+describe('parseTimelineFile: hostile input is a rejection of its file, never a throw', () => {
+  it.each([
+    ['/t/bomb.yaml', `id: e\ntitle: T\n${aliasBomb}\n`, /invalid YAML: Excessive alias count/],
+    ['/t/bomb.md', md(`id: e\ntitle: T\n${aliasBomb}`), /invalid YAML: Excessive alias count/],
+    ['/t/deep.json', `{"id": "e", "title": "T", "sources": [{"url": "https://a.example/", "x": ${'['.repeat(200_000)}${']'.repeat(200_000)}}]}`, /cannot parse the file/],
+  ])('%s', (file, text, reason) => {
+    const { events, rejections } = parseTimelineFile(file, text);
+    expect(events).toEqual([]);
+    expect(rejections).toMatchObject([{ kind: 'parse-error', file }]);
+    expect(rejections[0].reason).toMatch(reason);
+  });
+
+  it(`reads the first ${MAX_CITATIONS_PER_EVENT} sources of an event and rejects the rest, naming the file`, () => {
+    const sources = Array.from({ length: 100_000 }, (_, i) => `https://many.example/${i}`);
+    const { events, rejections } = parseTimelineFile('/t/many.json', JSON.stringify({ id: 'e', title: 'T', sources }));
+    expect(events[0].citations).toHaveLength(MAX_CITATIONS_PER_EVENT);
+    expect(events[0].citationsGiven).toBe(MAX_CITATIONS_PER_EVENT);
+    expect(rejections).toMatchObject([{ kind: 'invalid-field', field: 'sources', file: '/t/many.json', eventId: 'e' }]);
+    expect(rejections[0].reason).toContain('lists 100000 sources');
+  });
+
+  it('keeps prototype keys as plain own fields and pollutes nothing', () => {
+    const text = md('id: e\ntitle: T\n__proto__: {polluted: yes}\nconstructor: c\nsources:\n- url: https://a.example/\n  __proto__: {polluted: yes}\n  constructor: x\n  toString: 5');
+    const { events, rejections } = parseTimelineFile('/t/proto.md', text);
+    expect(rejections).toEqual([]);
+    expect(Object.keys(events[0].citations[0].extra)).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const onlyInProto = parseTimelineFile('/t/proto.json', '{"__proto__": {"id": "e", "title": "T"}}');
+    expect(onlyInProto.rejections).toMatchObject([{ kind: 'missing-id', file: '/t/proto.json' }]);
   });
 });

@@ -4,6 +4,7 @@ import { chunks } from '../db/chunks.js';
 import { queryRows, type Db, type Tx } from '../db/open.js';
 import { captures, hosts, snapshots, sourceUrls } from '../db/schema/index.js';
 import { fingerprint, toSignedBigint } from '../diff/fingerprint.js';
+import { sanitizeForDb } from '../db/sanitizeText.js';
 import { EXTRACTOR_VERSION } from '../extract/index.js';
 import { sha256, type CaptureRow, type PreparedSnapshot } from './store.js';
 
@@ -44,10 +45,12 @@ export async function storeCapture(db: Db, input: CaptureInput): Promise<Capture
  * source's schedule, the hosts' news and the URLs the sources were finally found at. A batch is a
  * handful of multi-row statements whatever its size, which is what makes a pass cheap on an
  * embedded database; and an interrupted crawl never leaves a capture without its snapshot.
- * Rows come back in input order.
+ * Rows come back in input order. Every string bound for a text or jsonb column (titles, text,
+ * signals, headers, URLs, messages) is made storable here, once: a page cannot fail its batch.
  */
-export async function storeCaptures(db: Db, inputs: CaptureInput[]): Promise<CaptureRow[]> {
-  if (inputs.length === 0) return [];
+export async function storeCaptures(db: Db, given: CaptureInput[]): Promise<CaptureRow[]> {
+  if (given.length === 0) return [];
+  const inputs = sanitizeForDb(given);
   return db.transaction(async (tx) => {
     const snapshotIds = await putSnapshots(tx, inputs.flatMap((i) => [i.raw, i.rendered]).filter((s): s is PreparedSnapshot => !!s));
     const idOf = (s: PreparedSnapshot | null | undefined, reuse: number | null | undefined) => (s ? (s.existingId ?? snapshotIds.get(s.hash)!) : (reuse ?? null));

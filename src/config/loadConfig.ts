@@ -20,6 +20,7 @@ const configSchema = z
     readTimeoutMs: z.number().int().positive(),
     totalTimeoutMs: z.number().int().positive(),
     maxBodyBytes: z.number().int().positive(),
+    maxInputFileBytes: z.number().int().positive(),
     maxRedirects: z.number().int().min(0).max(50),
     maxRetryAfterMs: z.number().int().min(0),
     recheckIntervalMs: z.number().int().positive(),
@@ -52,6 +53,8 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): Config {
     readTimeoutMs: 20_000,
     totalTimeoutMs: 45_000,
     maxBodyBytes: 15 * 1024 * 1024,
+    /** A timeline file larger than this is rejected unread: events are a few KB, 10 MB of YAML is an attack. */
+    maxInputFileBytes: 1024 * 1024,
     maxRedirects: 10,
     maxRetryAfterMs: 6 * HOUR_MS,
     recheckIntervalMs: 24 * HOUR_MS,

@@ -1,3 +1,4 @@
+import { printable } from '../cli/output.js';
 import type { ClassifiedChange } from './classifyChange.js';
 import type { WordPart } from './words.js';
 
@@ -22,15 +23,17 @@ function elide(value: string, context: number, first: boolean, last: boolean): s
 
 /**
  * A word diff for a terminal: removed words red and struck through, added words green; without
- * colour, [-removed-] and {+added+} as git's word diff writes them.
+ * colour, [-removed-] and {+added+} as git's word diff writes them. Page text is escaped here, before
+ * the styles are added, so Output.outStyled can tell the renderer's escapes from the page's.
  */
 export function renderWordDiff(parts: WordPart[], options: RenderOptions): string {
   const context = options.context ?? 8;
   return parts
     .map((part, i) => {
-      if (part.removed) return options.color ? `${RED}${STRIKE}${part.value}${RESET}` : `[-${part.value}-]`;
-      if (part.added) return options.color ? `${GREEN}${part.value}${RESET}` : `{+${part.value}+}`;
-      const text = elide(part.value, context, i === 0, i === parts.length - 1);
+      const value = printable(part.value);
+      if (part.removed) return options.color ? `${RED}${STRIKE}${value}${RESET}` : `[-${value}-]`;
+      if (part.added) return options.color ? `${GREEN}${value}${RESET}` : `{+${value}+}`;
+      const text = elide(value, context, i === 0, i === parts.length - 1);
       return options.color ? `${DIM}${text}${RESET}` : text;
     })
     .join('');
@@ -40,5 +43,5 @@ export function renderWordDiff(parts: WordPart[], options: RenderOptions): strin
 export function renderChangeHeading(change: Pick<ClassifiedChange, 'classification' | 'kinds' | 'significance' | 'summary'>, options: RenderOptions): string {
   const label = `${change.classification} (${change.kinds.join(', ') || 'no kinds'}, significance ${change.significance.toFixed(2)})`;
   const styled = options.color ? `${BOLD}${change.classification === 'material' ? RED : DIM}${label}${RESET}` : label;
-  return `${styled}\n${change.summary}`;
+  return `${styled}\n${printable(change.summary)}`;
 }

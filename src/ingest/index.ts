@@ -1,11 +1,13 @@
+import { defaultConfig } from '../config/loadConfig.js';
 import type { Db } from '../db/open.js';
+import { sanitizeForDb } from '../db/sanitizeText.js';
 import { applyPlan } from './apply.js';
 import { mergeDuplicates } from './merge.js';
 import { parseTimelineFile } from './parseFile.js';
 import { planIngest } from './plan.js';
 import { listInputs, readText } from './readTree.js';
 import { loadState } from './state.js';
-import type { ParsedEvent, Rejection, RejectionKind } from './types.js';
+import type { ParsedEvent, ParseResult, Rejection, RejectionKind } from './types.js';
 
 export type IngestReport = {
   paths: string[];
@@ -25,6 +27,8 @@ export type IngestOptions = {
   /** Called once the files are listed, then after each file is parsed (for a progress bar). */
   onListed?(files: number): void;
   onFile?(): void;
+  /** Files larger than this are rejected unread (default: config maxInputFileBytes's). */
+  maxFileBytes?: number;
 };
 
 /** Rejections that leave a file's events unknown: its stored events must not be taken as removed. */
@@ -36,15 +40,15 @@ const FILE_LEVEL: RejectionKind[] = ['unreadable-file', 'parse-error', 'missing-
  */
 export async function ingestPaths(db: Db, paths: string[], options: IngestOptions = {}): Promise<IngestReport> {
   const started = new Date();
-  const { roots, files } = listInputs(paths);
+  const { roots, files, rejections: unlisted } = listInputs(paths);
   options.onListed?.(files.length);
   const parsed: ParsedEvent[] = [];
-  const rejections: Rejection[] = [];
+  const rejections: Rejection[] = sanitizeForDb(unlisted);
+  const maxFileBytes = options.maxFileBytes ?? defaultConfig().maxInputFileBytes;
   let read = 0;
   for (const file of files) {
     if (options.signal?.aborted) break;
-    const content = readText(file);
-    const result = 'text' in content ? parseTimelineFile(file, content.text) : { events: [], rejections: [{ kind: 'unreadable-file' as const, file, reason: content.error }] };
+    const result = readFile(file, maxFileBytes);
     parsed.push(...result.events);
     rejections.push(...result.rejections);
     read++;
@@ -93,6 +97,16 @@ export async function ingestPaths(db: Db, paths: string[], options: IngestOption
   const { rejections: _r, paths: _p, ...counts } = report;
   await applyPlan(db, plan, sourceIds, { startedAt: started, paths: roots, counts: flatten(counts), rejections });
   return finish(report, started);
+}
+
+/**
+ * One file read, parsed and made storable. The strings are made storable here, before planning, and
+ * not when rows are built: an id holding U+0000 must be compared with the stored ids in the form it is stored in.
+ */
+function readFile(file: string, maxBytes: number): ParseResult {
+  const content = readText(file, maxBytes);
+  if ('error' in content) return sanitizeForDb({ events: [], rejections: [{ kind: 'unreadable-file', file, reason: content.error }] });
+  return sanitizeForDb(parseTimelineFile(file, content.text));
 }
 
 function finish(report: IngestReport, started: Date): IngestReport {

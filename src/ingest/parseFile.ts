@@ -14,9 +14,19 @@ export function isTimelineFile(filePath: string): boolean {
 
 /**
  * Parses one timeline file (Markdown with YAML front matter, JSON or YAML; one event object or a
- * list of them) into plain events. Pure: never throws on bad content, refuses it in `rejections`.
+ * list of them) into plain events. Pure: never throws on bad content, refuses it in `rejections`;
+ * whatever a parser throws on input nobody foresaw (an alias bomb, nesting deep enough to exhaust
+ * the stack) is a rejection of this file too, never the end of the ingest.
  */
 export function parseTimelineFile(filePath: string, text: string): ParseResult {
+  try {
+    return parseUnguarded(filePath, text);
+  } catch (err) {
+    return { events: [], rejections: [{ kind: 'parse-error', file: filePath, reason: `cannot parse the file: ${String((err as Error)?.message ?? err).split('\n')[0].slice(0, 200)}` }] };
+  }
+}
+
+function parseUnguarded(filePath: string, text: string): ParseResult {
   const ext = path.extname(filePath).toLowerCase();
   const fail = (reason: string, line?: number): ParseResult => ({ events: [], rejections: [{ kind: 'parse-error', file: filePath, line, reason }] });
   text = text.replace(/^\uFEFF/, '');
@@ -87,8 +97,11 @@ type YamlParsed = { value: unknown; lineOf: LineOf } | { error: string; line?: n
 function parseYaml(text: string, firstLine: number): YamlParsed {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
+  let value: unknown;
   try {
     doc = parseDocument(text, { lineCounter, prettyErrors: false });
+    // toJS expands aliases, and refuses an alias bomb ("Excessive alias count") by throwing.
+    value = doc.errors.length > 0 ? undefined : doc.toJS();
   } catch (err) {
     return { error: `invalid YAML: ${(err as Error).message}`, line: firstLine };
   }
@@ -102,7 +115,7 @@ function parseYaml(text: string, firstLine: number): YamlParsed {
     const range = (node as { range?: [number, number, number] } | undefined)?.range;
     return range ? lineCounter.linePos(range[0]).line + firstLine - 1 : undefined;
   };
-  return { value: doc.toJS(), lineOf };
+  return { value, lineOf };
 }
 
 /** Front matter between a first line "---" and the next line "---" (or "..."). */

@@ -7,6 +7,9 @@ export type LineOf = (path: (string | number)[]) => number | undefined;
 
 type Record_ = Record<string, unknown>;
 
+/** Citations read per event: real events cite a dozen at most; 100,000 would only slow every pass. */
+export const MAX_CITATIONS_PER_EVENT = 1000;
+
 /**
  * One event record (front matter, or a JSON/YAML object) as plain data. Field names vary across
  * the corpus: the description is the Markdown body and/or `summary`/`description`; a citation's
@@ -47,7 +50,7 @@ export function toEvent(record: Record_, body: string, file: string, lineOf: Lin
     actors: textList(record.actors),
     citations,
   };
-  const citationsGiven = Array.isArray(record.sources) ? record.sources.length : 0;
+  const citationsGiven = Array.isArray(record.sources) ? Math.min(record.sources.length, MAX_CITATIONS_PER_EVENT) : 0;
   return { event: { ...content, file, citationsGiven, contentHash: hashOf(content) }, rejections };
 }
 
@@ -57,9 +60,12 @@ function toCitations(sources: unknown, id: string, file: string, lineOf: LineOf,
     reject({ kind: 'invalid-field', field: 'sources', line: lineOf(['sources']), reason: `sources of event ${id} is not a list; kept without citations` });
     return [];
   }
+  if (sources.length > MAX_CITATIONS_PER_EVENT) {
+    reject({ kind: 'invalid-field', field: 'sources', line: lineOf(['sources', MAX_CITATIONS_PER_EVENT]), reason: `event ${id} lists ${sources.length} sources; only the first ${MAX_CITATIONS_PER_EVENT} are read` });
+  }
   const out: ParsedCitation[] = [];
   const firstAt = new Map<string, number>();
-  sources.forEach((item, position) => {
+  sources.slice(0, MAX_CITATIONS_PER_EVENT).forEach((item, position) => {
     const fields: Record_ = typeof item === 'string' ? { url: item } : item && typeof item === 'object' && !Array.isArray(item) ? { ...(item as Record_) } : {};
     const field = `sources[${position}]`;
     const line = lineOf(['sources', position]);

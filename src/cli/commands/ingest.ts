@@ -14,12 +14,12 @@ export function registerIngest(program: Command, bind: ActionBinder): void {
     .argument('<paths...>', 'files or directories (read recursively)')
     .option('--strict', 'fail (exit code 3) when any input was rejected; by default rejections are warnings');
   bind<{ strict?: boolean }>(command, (options, paths) => ({
-    run: async ({ database, output, signal }) => {
+    run: async ({ config, database, output, signal }) => {
       const { db } = await database();
       const progress = createProgress(output, 'reading', 0);
       let report: IngestReport;
       try {
-        report = await ingestPaths(db, paths, { signal, onListed: (n) => progress.setTotal(n), onFile: () => progress.tick() });
+        report = await ingestPaths(db, paths, { signal, maxFileBytes: config.maxInputFileBytes, onListed: (n) => progress.setTotal(n), onFile: () => progress.tick() });
       } finally {
         progress.stop();
       }
