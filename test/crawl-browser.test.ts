@@ -8,6 +8,7 @@ import { hosts, snapshots } from '../src/db/schema/index.js';
 import { startSimWeb, type SimWeb } from '../src/simweb/index.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
 import { addSources, capturesOf, crawlConfig, noDns } from './helpers/crawl.js';
+import { CANARY_SECRET, namesResolver, redirect, shell, startCanary, startSite } from './hostile/browserSites.js';
 
 const article = (headline: string) => ({
   kind: 'article' as const,
@@ -95,7 +96,7 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
     const renderer = createBrowserRenderer({
       executable: config.browserExecutable,
       resolver: noDns,
-      allowPrivateNetwork: true,
+      allowPrivateNetwork: config.allowPrivateNetwork, // the simulated web's range only
       userAgent: config.userAgent,
       timeoutMs: 1500,
       acquire: (host, signal) =>
@@ -118,5 +119,32 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
     expect(result.ok).toBe(false);
     for (const h of held) h.grant();
     await vi.waitFor(() => expect(released.sort()).toEqual(granted.sort()), { timeout: 5000 });
+  });
+
+  it('records a shell whose script leads the browser to loopback as not rendered, archiving nothing from there', async () => {
+    // The HTTP fetch is fine; the page's script then sends the browser to a host that redirects to a
+    // canary on 127.0.0.1 (outside the allowed range). No byte may reach it, and the capture must say
+    // why it was not rendered instead of archiving whatever came back as the page.
+    const canary = await startCanary();
+    const b = await startSite('127.1.200.12', { '/to-canary': redirect(() => `http://127.0.0.1:${canary.port}/`) });
+    const a = await startSite('127.1.200.11', {
+      '/shell': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(shell(`location.replace(${JSON.stringify(`${b.origin('b.test')}/to-canary`)});`)),
+    });
+    try {
+      const url = `http://${a.address}:${a.port}/shell`;
+      const more = await addSources(database.db, [{ url }]);
+      const resolver = namesResolver({ 'b.test': b.address });
+      await crawlSources({ db: database.db, config, resolver }, { sourceUrl: url });
+      const [c] = await capturesOf(database.db, more.get(url)!);
+      expect([c.fetcher, c.outcome, c.errorKind, c.renderedSnapshotId]).toEqual(['http', 'not-rendered', 'browser', null]);
+      expect(c.errorMessage).toMatch(/refused|ended on/);
+      expect((await snapshot(c.snapshotId)).kind).toBe('raw');
+      expect(b.hits).toEqual(['/to-canary']);
+      expect([canary.connections, canary.requests.length]).toEqual([0, 0]);
+      const texts = await database.db.select({ text: snapshots.text }).from(snapshots);
+      expect(texts.filter((t) => t.text?.includes(CANARY_SECRET))).toEqual([]);
+    } finally {
+      await Promise.all([a.close(), b.close(), canary.close()]);
+    }
   });
 });

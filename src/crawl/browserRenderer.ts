@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { PlaywrightCrawler, log as crawleeLog, type PlaywrightCrawlingContext } from 'crawlee';
-import { chromium } from 'playwright';
-import { batchedAdder, crawleeConfig, keepAliveRunner } from './crawleeRuntime.js';
+import type { Browser, BrowserContext, Page, Request, Response } from 'playwright';
+import type { PrivateAllowance } from './addressPolicy.js';
+import { launchIsolated } from './browserLaunch.js';
+import { REFUSED_HEADER, startBrowserProxy, type BrowserProxy, type ProxySession } from './browserProxy.js';
 import { resolveTarget, type Resolver } from './resolveTarget.js';
 
-/** Debian's Chromium, quiet: no phoning home, no updates, no QUIC (our address checks speak TCP). */
-export const CHROMIUM_ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--no-sandbox'];
+export { CHROMIUM_ARGS } from './browserLaunch.js';
 
 export type RenderRequest = {
   url: string;
@@ -30,163 +29,179 @@ export type RenderResult =
   | { ok: false; message: string };
 
 const UNNEEDED = new Set(['image', 'font', 'media', 'stylesheet']);
+const RENDERS_AT_ONCE = 2;
 
-/**
- * releases: the gate turns held by this render's requests, all given back when the render ends.
- * over: aborted when the render ends. A page request still waiting at the gate then stops waiting,
- * and one whose turn comes later gives it straight back: Playwright's route.continue() on a closed
- * page resolves silently, with no requestfinished/requestfailed, so a turn taken after the render
- * (the page closed by crawlee) was never released and the host's gate stayed shut for the pass.
- */
-type Pending = { req: RenderRequest; resolve(r: RenderResult): void; releases: Map<unknown, () => void>; over: AbortController };
-
-/**
- * A long-lived crawlee PlaywrightCrawler over Chromium, started on first use. Every request the
- * page makes (scripts, XHR, redirects we can see) passes the same address check as HTTP hops.
- */
-export function createBrowserRenderer(options: {
+export type RendererOptions = {
   executable: string;
   resolver: Resolver;
-  allowPrivateNetwork: boolean;
+  allowPrivateNetwork: PrivateAllowance;
   userAgent: string;
   timeoutMs: number;
+  /** What one render may download in all (bytes through the proxy); past it the render is abandoned. */
+  maxBytes?: number;
   /** The politeness gate: every request the browser sends waits its turn like an HTTP hop; `signal` stops the wait. */
   acquire(host: string, signal: AbortSignal): Promise<() => void>;
-}) {
-  let crawler: PlaywrightCrawler | null = null;
-  let runner: ReturnType<typeof keepAliveRunner> | null = null;
-  let queued: ReturnType<typeof batchedAdder> | null = null;
-  const pending = new Map<string, Pending>();
+  /** robots.txt of a host a redirect inside the render leads to: true, or why not. */
+  robotsAllow?(url: URL): Promise<true | string>;
+};
 
-  function start(): PlaywrightCrawler {
-    crawleeLog.setLevel(crawleeLog.LEVELS.OFF);
-    const c = new PlaywrightCrawler(
-      {
-        keepAlive: true,
-        maxRequestRetries: 0,
-        useSessionPool: false,
-        persistCookiesPerSession: false,
-        maxConcurrency: 2,
-        navigationTimeoutSecs: Math.ceil(options.timeoutMs / 1000),
-        requestHandlerTimeoutSecs: Math.ceil(options.timeoutMs / 1000) + 10,
-        autoscaledPoolOptions: { maybeRunIntervalSecs: 0.02 },
-        launchContext: {
-          launcher: chromium,
-          useIncognitoPages: true,
-          userAgent: options.userAgent,
-          launchOptions: { executablePath: options.executable, headless: true, args: CHROMIUM_ARGS },
-        },
-        browserPoolOptions: { useFingerprints: false },
-        preNavigationHooks: [
-          async ({ page, request }, gotoOptions) => {
-            const p = pending.get(request.uniqueKey);
-            if (gotoOptions) Object.assign(gotoOptions, { waitUntil: 'load', timeout: options.timeoutMs });
-            if (!p || p.over.signal.aborted) {
-              // The render already ended (gave up): nothing of this page may take a gate turn.
-              await page.route('**/*', (route) => route.abort('blockedbyclient').catch(() => {}));
-              return;
-            }
-            const { releases, over } = p;
-            const done = (r: unknown) => {
-              releases.get(r)?.();
-              releases.delete(r);
-            };
-            page.on('requestfinished', done);
-            page.on('requestfailed', done);
-            await page.route('**/*', async (route) => {
-              const r = route.request();
-              if (over.signal.aborted) return route.abort('blockedbyclient').catch(() => {});
-              if (p.req.document && r.isNavigationRequest() && r.frame() === page.mainFrame() && r.url() === request.url) {
-                const { status, headers, body } = p.req.document;
-                return route.fulfill({ status, headers, body: Buffer.from(body) });
-              }
-              // Text comes from the DOM; pictures and styling only matter for a screenshot.
-              if (!p.req.screenshot && UNNEEDED.has(r.resourceType())) return route.abort('blockedbyclient');
-              let url: URL;
-              try {
-                url = new URL(r.url());
-              } catch {
-                return route.abort('blockedbyclient');
-              }
-              const target = await resolveTarget(url, options.resolver, options.allowPrivateNetwork);
-              if (!target.ok) return route.abort('blockedbyclient');
-              let release: () => void;
-              try {
-                release = await options.acquire(url.host, over.signal);
-              } catch {
-                return route.abort('blockedbyclient').catch(() => {});
-              }
-              if (over.signal.aborted) {
-                release();
-                return route.abort('blockedbyclient').catch(() => {});
-              }
-              releases.set(r, release);
-              return route.continue().catch(() => done(r));
-            });
-          },
-        ],
-        requestHandler: async ({ page, response, request }: PlaywrightCrawlingContext) => {
-          const p = pending.get(request.uniqueKey);
-          if (!p) return;
-          // Scripts that fetch their content after load get a short moment to settle.
-          await page.waitForLoadState('networkidle', { timeout: Math.min(5000, options.timeoutMs) }).catch(() => {});
-          const redirects: { url: string; status: number }[] = [];
-          for (let req = response?.request().redirectedFrom(); req; req = req.redirectedFrom()) {
-            const res = await req.response();
-            redirects.unshift({ url: req.url(), status: res?.status() ?? 0 });
-          }
-          if (response) redirects.push({ url: response.url(), status: response.status() });
-          const raw = p.req.document || !response ? null : await response.body().catch(() => null);
-          p.resolve({
-            ok: true,
-            status: response?.status() ?? null,
-            finalUrl: page.url(),
-            redirects,
-            headers: response ? await response.allHeaders() : {},
-            raw,
-            html: await page.content(),
-            screenshot: p.req.screenshot ? await page.screenshot({ fullPage: true, type: 'png' }) : null,
-          });
-        },
-        failedRequestHandler: async ({ request }, error) => {
-          pending.get(request.uniqueKey)?.resolve({ ok: false, message: error.message.split('\n')[0].slice(0, 500) });
-        },
-      },
-      crawleeConfig(),
-    );
-    runner = keepAliveRunner(c);
-    queued = batchedAdder(c);
-    return c;
+/**
+ * Renders pages in Debian's Chromium, started on first use, one incognito context per render.
+ * All of the browser's traffic goes through citewatch's own proxy (browserProxy.ts), which enforces
+ * the address policy on every connection and hop; the route handler below is a second line.
+ */
+export function createBrowserRenderer(options: RendererOptions) {
+  let started: Promise<{ browser: Browser; proxy: BrowserProxy; isolation: string; cleanup(): void }> | null = null;
+  let slots = RENDERS_AT_ONCE;
+  const waiting: (() => void)[] = [];
+  const start = async () => {
+    const proxy = await startBrowserProxy({ resolver: options.resolver, allowance: options.allowPrivateNetwork, acquire: options.acquire, robotsAllow: options.robotsAllow });
+    try {
+      return { proxy, ...(await launchIsolated(options.executable, proxy.server)) };
+    } catch (err) {
+      await proxy.close();
+      throw err;
+    }
+  };
+
+  async function renderIn(browser: Browser, proxy: BrowserProxy, req: RenderRequest): Promise<RenderResult> {
+    const session = proxy.open(options.maxBytes ?? Infinity);
+    let context: BrowserContext | null = null;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      context = await browser.newContext({
+        proxy: { server: proxy.server, username: session.username, password: session.password },
+        serviceWorkers: 'block',
+        acceptDownloads: false,
+        userAgent: options.userAgent,
+      });
+      // WebSockets never connect: the proxy would check them too, but a page has no business with them.
+      await context.routeWebSocket(/.*/, (ws) => ws.close({ code: 1008, reason: 'not while archiving' }));
+      const page = await context.newPage();
+      await page.route('**/*', (route) => routeRequest(page, route.request(), route, session, req));
+      const work = navigate(page, session, req);
+      // Every render ends, whatever hangs; the timer is cleared so it never holds the process.
+      const giveUp = new Promise<RenderResult>((resolve) => (timer = setTimeout(() => resolve({ ok: false, message: 'the browser did not answer in time' }), options.timeoutMs + 15_000)));
+      const tooBig = new Promise<RenderResult>((resolve) => session.overSignal.addEventListener('abort', () => resolve(overCap()), { once: true }));
+      work.catch(() => {});
+      return await Promise.race([work, giveUp, tooBig]);
+    } catch (err) {
+      return { ok: false, message: (err as Error).message.split('\n')[0].slice(0, 500) };
+    } finally {
+      clearTimeout(timer);
+      session.close();
+      await context?.close().catch(() => {});
+    }
+  }
+
+  const overCap = (): RenderResult => ({ ok: false, message: `the page downloaded more than ${options.maxBytes} bytes; rendering stopped` });
+
+  async function routeRequest(page: Page, r: Request, route: import('playwright').Route, session: ProxySession, req: RenderRequest) {
+    const abort = () => route.abort('blockedbyclient').catch(() => {});
+    if (session.closed) return abort();
+    if (req.document && r.isNavigationRequest() && r.frame() === page.mainFrame() && r.url() === req.url) {
+      const { status, headers, body } = req.document;
+      return route.fulfill({ status, headers, body: Buffer.from(body) }).catch(() => {});
+    }
+    // Text comes from the DOM; pictures and styling only matter for a screenshot.
+    if (!req.screenshot && UNNEEDED.has(r.resourceType())) return abort();
+    let url: URL;
+    try {
+      url = new URL(r.url());
+    } catch {
+      return abort();
+    }
+    if (url.protocol === 'data:' || url.protocol === 'blob:') return route.continue().catch(() => {});
+    const target = await resolveTarget(url, options.resolver, options.allowPrivateNetwork);
+    if (!target.ok) return abort();
+    if (url.protocol === 'http:') {
+      // The page asked for this URL itself (not a redirect hop); the proxy takes its gate turn.
+      session.routed.add(url.href);
+      return route.continue().catch(() => {});
+    }
+    // HTTPS travels in tunnels the proxy cannot look into: its turn at the gate is taken here.
+    let release: () => void;
+    try {
+      release = await options.acquire(url.host, session.signal);
+    } catch {
+      return abort();
+    }
+    if (session.closed) return release(), abort();
+    const turns = turnsOf(page, session);
+    turns.set(r, release);
+    return route.continue().catch(() => turns.get(r)?.());
+  }
+
+  /** Gate turns held by a page's HTTPS requests: given back when each ends, or all when the render ends. */
+  const turnMaps = new WeakMap<Page, Map<Request, () => void>>();
+  function turnsOf(page: Page, session: ProxySession): Map<Request, () => void> {
+    let turns = turnMaps.get(page);
+    if (!turns) {
+      const map = (turns = new Map<Request, () => void>());
+      const done = (r: Request) => (map.get(r)?.(), map.delete(r));
+      page.on('requestfinished', done);
+      page.on('requestfailed', done);
+      session.signal.addEventListener('abort', () => (map.forEach((release) => release()), map.clear()), { once: true });
+      turnMaps.set(page, map);
+    }
+    return turns;
+  }
+
+  async function navigate(page: Page, session: ProxySession, req: RenderRequest): Promise<RenderResult> {
+    let main: Response | null = null;
+    page.on('response', (r) => {
+      if (r.request().isNavigationRequest() && r.frame() === page.mainFrame()) main = r;
+    });
+    const response = await page.goto(req.url, { waitUntil: 'load', timeout: options.timeoutMs });
+    // Scripts that fetch their content after load get a short moment to settle.
+    await page.waitForLoadState('networkidle', { timeout: Math.min(5000, options.timeoutMs) }).catch(() => {});
+    if (session.overLimit) return overCap();
+    const last = (main ?? response) as Response | null;
+    const refused = last ? (await last.allHeaders())[REFUSED_HEADER] : undefined;
+    if (refused) return { ok: false, message: `the page led to a refused request: ${decodeURIComponent(refused)}` };
+    if (!/^https?:/.test(page.url())) return { ok: false, message: `the page ended on ${page.url().slice(0, 200)}${session.refusals.length ? ` (${session.refusals[0]})` : ''}` };
+    const redirects: { url: string; status: number }[] = [];
+    for (let r = response?.request().redirectedFrom(); r; r = r.redirectedFrom()) redirects.unshift({ url: r.url(), status: (await r.response())?.status() ?? 0 });
+    if (response) redirects.push({ url: response.url(), status: response.status() });
+    return {
+      ok: true,
+      status: response?.status() ?? null,
+      finalUrl: page.url(),
+      redirects,
+      headers: response ? await response.allHeaders() : {},
+      raw: req.document || !response ? null : await response.body().catch(() => null),
+      html: await page.content(),
+      screenshot: req.screenshot ? await page.screenshot({ fullPage: true, type: 'png' }) : null,
+    };
   }
 
   return {
     async render(req: RenderRequest): Promise<RenderResult> {
       if (!existsSync(options.executable)) return { ok: false, message: `no browser at ${options.executable} (set browserExecutable or install chromium)` };
-      crawler ??= start();
-      await runner!.start();
-      const key = randomUUID();
-      const releases = new Map<unknown, () => void>();
-      const over = new AbortController();
-      const result = new Promise<RenderResult>((resolve) => pending.set(key, { req, resolve, releases, over }));
-      // The deadline covers handing the request to crawlee too: every render ends, whatever hangs.
-      let timer: NodeJS.Timeout | undefined;
-      const giveUp = new Promise<RenderResult>((resolve) => {
-        timer = setTimeout(() => resolve({ ok: false, message: 'the browser did not answer in time' }), 2 * options.timeoutMs + 30_000);
-      });
+      if (slots === 0) await new Promise<void>((resolve) => waiting.push(resolve));
+      else slots--;
       try {
-        return await Promise.race([queued!.add({ url: req.url, uniqueKey: key }).then(() => result), giveUp]);
+        const { browser, proxy } = await (started ??= start());
+        return await renderIn(browser, proxy, req);
       } catch (err) {
-        return { ok: false, message: (err as Error).message };
+        return { ok: false, message: (err as Error).message.split('\n')[0].slice(0, 500) };
       } finally {
-        clearTimeout(timer);
-        pending.delete(key);
-        over.abort();
-        for (const release of releases.values()) release();
-        releases.clear();
+        const next = waiting.shift();
+        if (next) next();
+        else slots++;
       }
     },
+    /** How the browser runs on this machine (sandbox, user), once it has started. */
+    async isolation(): Promise<string | null> {
+      return started ? (await started.catch(() => null))?.isolation ?? null : null;
+    },
     async close(): Promise<void> {
-      await runner?.stop();
+      const s = await started?.catch(() => null);
+      started = null;
+      if (!s) return;
+      await s.browser.close().catch(() => {});
+      await s.proxy.close();
+      s.cleanup();
     },
   };
 }

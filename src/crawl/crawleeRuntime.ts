@@ -1,4 +1,6 @@
-import { Configuration } from 'crawlee';
+// @crawlee/core, not the 'crawlee' umbrella: loading the umbrella loads @crawlee/browser-pool, whose
+// proxy-server module starts an unauthenticated proxy-chain server on every interface as a side effect.
+import { Configuration } from '@crawlee/core';
 
 /** How citewatch runs crawlee crawlers: long-lived, fed by our own scheduler, in memory only. */
 
@@ -73,7 +75,14 @@ export function keepAliveRunner(crawler: Runnable) {
       if (!running) return;
       await ready;
       crawler.stop();
-      await Promise.race([running, new Promise((r) => setTimeout(r, 10_000))]);
+      // A bounded wait, its timer cleared (and unref'd): a pending 10 s timer kept every crawl alive after its summary.
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise((r) => (timer = setTimeout(r, 10_000)).unref());
+      try {
+        await Promise.race([running, bound]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
-import { HttpCrawler, log as crawleeLog, type HttpCrawlingContext } from 'crawlee';
+import { HttpCrawler, log as crawleeLog, type HttpCrawlingContext } from '@crawlee/http'; // not 'crawlee': see crawleeRuntime.ts
 import { batchedAdder, crawleeConfig, keepAliveRunner } from './crawleeRuntime.js';
 
 /** One HTTP request, no redirect following: the caller checks and follows each hop itself. */

@@ -1,0 +1,90 @@
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright';
+
+/**
+ * How Chromium is started: page JavaScript is the least trusted code citewatch runs, so it runs in
+ * Chromium's own sandbox where the kernel allows it (unprivileged user namespaces), and never as root:
+ * as root, Chromium refuses its sandbox, so a small wrapper drops to `nobody` first.
+ */
+
+/** Debian's Chromium, quiet: no phoning home, no updates, no QUIC (our proxy speaks TCP), no WebRTC UDP. */
+export const CHROMIUM_ARGS = [
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-breakpad',
+  // WebRTC could otherwise send UDP (STUN) straight to any address, around the proxy.
+  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+  '--webrtc-ip-handling-policy=disable_non_proxied_udp',
+];
+
+export type IsolationPlan = { asNobody: boolean; sandbox: boolean };
+
+/** What to try, best first. Pure. As root without a way to drop privileges there is nothing safe to try. */
+export function isolationPlans(uid: number, canDropPrivileges: boolean): IsolationPlan[] {
+  if (uid !== 0) return [{ asNobody: false, sandbox: true }, { asNobody: false, sandbox: false }];
+  if (!canDropPrivileges) return [];
+  return [{ asNobody: true, sandbox: true }, { asNobody: true, sandbox: false }];
+}
+
+export function describeIsolation(plan: IsolationPlan): string {
+  return `${plan.sandbox ? 'Chromium sandbox' : 'no Chromium sandbox (the kernel refused it)'}, as ${plan.asNobody ? 'nobody (uid 65534)' : `uid ${process.getuid?.() ?? '?'}`}`;
+}
+
+const SETPRIV = '/usr/bin/setpriv';
+const NOBODY = 65534;
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * A wrapper Playwright starts instead of Chromium: it hands Playwright's fresh profile directory to
+ * nobody (the only place the browser may write), then drops every privilege and execs Chromium.
+ */
+function nobodyWrapper(executable: string): { path: string; dir: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'citewatch-chromium-'));
+  const file = path.join(dir, 'chromium-as-nobody');
+  writeFileSync(
+    file,
+    `#!/bin/sh
+for a in "$@"; do
+  case "$a" in --user-data-dir=*) profile="\${a#--user-data-dir=}"; chown -R ${NOBODY}:${NOBODY} "$profile" ;; esac
+done
+[ -n "$profile" ] || exit 97
+export HOME="$profile" XDG_CONFIG_HOME="$profile/.config" XDG_CACHE_HOME="$profile/.cache" TMPDIR="$profile"
+exec ${SETPRIV} --reuid=${NOBODY} --regid=${NOBODY} --clear-groups --inh-caps=-all --bounding-set=-all -- ${quote(executable)} "$@"
+`,
+  );
+  chmodSync(file, 0o700);
+  return { path: file, dir };
+}
+
+/** Launches Chromium as isolated as this machine allows, all its traffic sent to `proxyServer`. */
+export async function launchIsolated(executable: string, proxyServer: string): Promise<{ browser: Browser; isolation: string; cleanup(): void }> {
+  const plans = isolationPlans(process.getuid?.() ?? 0, existsSync(SETPRIV));
+  if (plans.length === 0) throw new Error(`refusing to run Chromium as root without ${SETPRIV} to drop privileges`);
+  const errors: string[] = [];
+  for (const plan of plans) {
+    const wrapper = plan.asNobody ? nobodyWrapper(executable) : null;
+    const cleanup = () => wrapper && rmSync(wrapper.dir, { recursive: true, force: true });
+    try {
+      const browser = await chromium.launch({
+        executablePath: wrapper?.path ?? executable,
+        headless: true,
+        chromiumSandbox: plan.sandbox,
+        // The default context goes to the proxy too, where it has no credentials and reaches nothing;
+        // Playwright adds <-loopback> to the bypass list, so loopback is proxied, not bypassed.
+        proxy: { server: proxyServer },
+        args: [...CHROMIUM_ARGS, `--proxy-server=${proxyServer}`, '--proxy-bypass-list=<-loopback>'],
+        timeout: 30_000,
+      });
+      return { browser, isolation: describeIsolation(plan), cleanup };
+    } catch (err) {
+      cleanup();
+      errors.push(`${describeIsolation(plan)}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new Error(`Chromium did not start: ${errors.join('; ')}`);
+}
