@@ -1,5 +1,10 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/loadConfig.js';
+import { loadConfig, loadConfigWithOrigins } from '../src/config/loadConfig.js';
+import { configReference, formatDefault } from '../src/config/reference.js';
+import { REPO } from './helpers/paths.js';
 
 const load = (env: Record<string, string>) => loadConfig({ env: { CITEWATCH_HOME: '/nonexistent/citewatch-home', ...env } });
 
@@ -18,5 +23,35 @@ describe('loadConfig: which private networks a crawl may reach', () => {
     expect(() => load({ CITEWATCH_ALLOW_PRIVATE_NETWORK: '127.1.0.0/16,intranet' })).toThrow(
       /config key allowPrivateNetwork\.1 \(env CITEWATCH_ALLOW_PRIVATE_NETWORK\): each entry must be a CIDR range/,
     );
+  });
+});
+
+describe('the settings reference', () => {
+  it('docs/configuration.md is what settings.ts generates (run `npm run docs:config` after changing a setting)', () => {
+    expect(readFileSync(path.join(REPO, 'docs/configuration.md'), 'utf8').trimEnd()).toBe(configReference().trimEnd());
+  });
+
+  it.each([
+    ['hostDelayMs', '1 s'],
+    ['recheckIntervalMs', '24 h'],
+    ['maxBodyBytes', '15 MiB'],
+    ['concurrency', '`64`'],
+    ['databaseUrl', '—'],
+  ] as const)('shows the default of %s as %s', (key, shown) => {
+    expect(formatDefault(key)).toBe(shown);
+  });
+
+  it('says where each value came from: default, file, env or flag', () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'citewatch-config-'));
+    writeFileSync(path.join(home, 'config.json'), JSON.stringify({ hostDelayMs: 500, concurrency: 8 }));
+    const { config, origins } = loadConfigWithOrigins({ env: { CITEWATCH_HOME: home, CITEWATCH_CONCURRENCY: '4' }, flags: { screenshots: true } });
+    expect([config.hostDelayMs, config.concurrency, config.screenshots, config.maxRedirects]).toEqual([500, 4, true, 10]);
+    expect([origins.hostDelayMs, origins.concurrency, origins.screenshots, origins.maxRedirects]).toEqual(['file', 'env', 'flag', 'default']);
+  });
+
+  it('names the key and the file when the file holds an unknown key', () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'citewatch-config-'));
+    writeFileSync(path.join(home, 'config.json'), JSON.stringify({ hostDelay: 500 }));
+    expect(() => loadConfig({ env: { CITEWATCH_HOME: home } })).toThrow(/config key hostDelay .*Unrecognized key/);
   });
 });

@@ -1,5 +1,6 @@
-import { loadConfig, type Config } from '../config/loadConfig.js';
-import { openDatabase, type Database } from '../db/open.js';
+import { loadConfigWithOrigins, type Config, type ConfigOrigin } from '../config/loadConfig.js';
+import type { ConfigKey } from '../config/settings.js';
+import type { Database } from '../db/open.js';
 import { CitewatchError, EXIT_INTERRUPTED } from '../errors.js';
 import { createOutput, type Output } from './output.js';
 
@@ -9,6 +10,8 @@ export type GlobalOptions = { home?: string; config?: string; json?: boolean; de
 /** What a command's action receives: everything it may use, built once per run. */
 export type CommandDeps = {
   config: Config;
+  /** Where each setting came from: a command's own default may stand in for a default, never for a chosen value. */
+  origins: Record<ConfigKey, ConfigOrigin>;
   output: Output;
   /** Aborted on the first Ctrl-C / SIGTERM: long work stops taking new items and finishes cleanly. */
   signal: AbortSignal;
@@ -34,12 +37,14 @@ export async function runCommand(globals: GlobalOptions, flags: Partial<Config>,
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const config = loadConfig({ configFile: globals.config, flags: { ...flags, home: globals.home ?? flags.home } });
+    const { config, origins } = loadConfigWithOrigins({ configFile: globals.config, flags: { ...flags, home: globals.home ?? flags.home } });
     const code = await action({
       config,
+      origins,
       output,
       signal: controller.signal,
-      database: () => (opened ??= openDatabase(config)),
+      // Imported on first use: commands that never open the database (--help, demo) skip its modules.
+      database: () => (opened ??= import('../db/open.js').then(({ openDatabase }) => openDatabase(config))),
     });
     // An action that returns a code has handled the interruption itself (watch ends that way).
     return code ?? (controller.signal.aborted ? EXIT_INTERRUPTED : 0);

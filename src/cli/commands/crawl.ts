@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { runPass, type PassSummary } from '../../watch/runPass.js';
+import type { PassSummary } from '../../watch/runPass.js';
 import { formatTable, type Output } from '../output.js';
 import { createProgress } from '../progress.js';
 import type { ActionBinder } from './index.js';
@@ -21,6 +21,7 @@ export function registerCrawl(program: Command, bind: ActionBinder): void {
     run: async ({ database, output, signal, config }) => {
       const limit = options.limit === undefined ? undefined : Number(options.limit);
       if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit must be a positive whole number, got "${options.limit}"`);
+      const { runPass } = await import('../../watch/runPass.js');
       const { db } = await database();
       const progress = createProgress(output, 'crawling', 0);
       let summary: PassSummary;

@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
 import type { Db } from '../../db/open.js';
-import { renderChangeHeading, renderWordDiff } from '../../diff/render.js';
-import { wordDiff } from '../../diff/words.js';
-import { latestChange } from '../../diff/queries.js';
-import { findSourceByUrl } from '../../ingest/queries.js';
 import type { Output } from '../output.js';
 import type { ActionBinder } from './index.js';
 
@@ -16,6 +12,7 @@ export function registerDiff(program: Command, bind: ActionBinder): void {
     run: async ({ database, output }) => {
       const { db } = await database();
       if (output.json) {
+        const [{ latestChange }, { findSourceByUrl }] = await Promise.all([import('../../diff/queries.js'), import('../../ingest/queries.js')]);
         const source = await findSourceByUrl(db, url);
         const { change, before, after } = await latestChange(db, source);
         return output.printJson({
@@ -33,6 +30,12 @@ export function registerDiff(program: Command, bind: ActionBinder): void {
 
 /** A source's latest change for people: heading, then the title and text word diffs. */
 export async function printLatestChange(db: Db, output: Output, url: string): Promise<void> {
+  const [{ latestChange }, { findSourceByUrl }, { renderChangeHeading, renderWordDiff }, { wordDiff }] = await Promise.all([
+    import('../../diff/queries.js'),
+    import('../../ingest/queries.js'),
+    import('../../diff/render.js'),
+    import('../../diff/words.js'),
+  ]);
   const source = await findSourceByUrl(db, url);
   const { change, before, after } = await latestChange(db, source);
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { listEvents } from '../../ingest/queries.js';
 import { formatTable } from '../output.js';
 import type { ActionBinder } from './index.js';
 
@@ -15,6 +14,7 @@ export function registerEvents(program: Command, bind: ActionBinder): void {
     run: async ({ database, output }) => {
       const minImportance = optionalInteger(options.minImportance, '--min-importance');
       const limit = optionalInteger(options.limit, '--limit');
+      const { listEvents } = await import('../../ingest/queries.js');
       const rows = await listEvents((await database()).db, { minImportance, status: options.status, limit });
       if (output.json) {
         return output.printJson(rows);

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { listFlags, type FlagView } from '../../flags/listFlags.js';
-import { dismissFlag, resolveFlag } from '../../flags/review.js';
+import type { FlagView } from '../../flags/listFlags.js';
 import { formatTable } from '../output.js';
 import type { ActionBinder } from './index.js';
 
@@ -12,6 +11,7 @@ export function registerFlags(program: Command, bind: ActionBinder): void {
   bind(flags, (options: { all?: boolean }) => ({
     run: async ({ database, output }) => {
       const { db } = await database();
+      const { listFlags } = await import('../../flags/listFlags.js');
       const views = await listFlags(db, { all: Boolean(options.all) });
       if (output.json) return output.printJson(views.map(flagToJson));
       if (views.length === 0) return output.out(options.all ? 'no flags' : 'no open flags');
@@ -29,6 +29,7 @@ export function registerFlags(program: Command, bind: ActionBinder): void {
       flags: { reviewer: options.reviewer },
       run: async ({ database, output, config }) => {
         const { db } = await database();
+        const { dismissFlag, resolveFlag } = await import('../../flags/review.js');
         const close = action === 'resolve' ? resolveFlag : dismissFlag;
         const outcome = await close(db, eventId, { reviewer: config.reviewer, note: options.note });
         if (output.json) return output.printJson(outcome);

@@ -10,6 +10,7 @@ import { registerDiff } from './diff.js';
 import { registerIngest } from './ingest.js';
 import { registerEvents } from './events.js';
 import { registerSources } from './sources.js';
+import { registerConfig } from './config.js';
 
 /**
  * How a command file hooks its action up: `action(cmd, (opts) => [configFlags, deps => ...])`.
@@ -38,4 +39,5 @@ export function registerCommands(program: Command, onExitCode: (code: number) =>
   registerSources(program, bind);
   registerFlags(program, bind);
   registerDiff(program, bind);
+  registerConfig(program, bind);
 }

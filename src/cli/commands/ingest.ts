@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { RejectedInputError } from '../../errors.js';
-import { ingestPaths, type IngestReport } from '../../ingest/index.js';
+import type { IngestReport } from '../../ingest/index.js';
 import type { Rejection } from '../../ingest/types.js';
 import type { Output } from '../output.js';
 import { createProgress } from '../progress.js';
@@ -15,6 +15,7 @@ export function registerIngest(program: Command, bind: ActionBinder): void {
     .option('--strict', 'fail (exit code 3) when any input was rejected; by default rejections are warnings');
   bind<{ strict?: boolean }>(command, (options, paths) => ({
     run: async ({ config, database, output, signal }) => {
+      const { ingestPaths } = await import('../../ingest/index.js');
       const { db } = await database();
       const progress = createProgress(output, 'reading', 0);
       let report: IngestReport;

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { listSources } from '../../ingest/queries.js';
 import { formatTable } from '../output.js';
 import { clip, optionalInteger } from './events.js';
 import type { ActionBinder } from './index.js';
@@ -14,6 +13,7 @@ export function registerSources(program: Command, bind: ActionBinder): void {
   bind<{ state?: string; host?: string; limit?: string }>(command, (options) => ({
     run: async ({ database, output }) => {
       const limit = optionalInteger(options.limit, '--limit');
+      const { listSources } = await import('../../ingest/queries.js');
       const rows = await listSources((await database()).db, { state: options.state, host: options.host, limit });
       if (output.json) {
         return output.printJson(rows);

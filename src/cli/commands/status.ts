@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { timelineCounts } from '../../ingest/queries.js';
 import { formatTable } from '../output.js';
 import type { ActionBinder } from './index.js';
 
@@ -7,6 +6,7 @@ export function registerStatus(program: Command, bind: ActionBinder): void {
   bind(program.command('status').description('counts of events, sources and citations, and sources by state'), () => ({
     run: async ({ database, output }) => {
       const { db, kind, location } = await database();
+      const { timelineCounts } = await import('../../ingest/queries.js');
       const counts = await timelineCounts(db);
       if (output.json) return output.printJson({ database: { kind, location }, ...counts });
       output.out(`database: ${kind} (${location})`);

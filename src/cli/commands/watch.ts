@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { scheduleCrawl } from '../../../jobs/crawl.js';
 import { printSummary } from './crawl.js';
 import type { ActionBinder } from './index.js';
 
@@ -11,6 +10,7 @@ export function registerWatch(program: Command, bind: ActionBinder): void {
   bind<{ schedule?: string }>(command, (options) => ({
     flags: { crawlSchedule: options.schedule },
     run: async ({ database, output, signal, config }) => {
+      const { scheduleCrawl } = await import('../../../jobs/crawl.js');
       const { db } = await database();
       const stamp = () => new Date().toISOString();
       const schedule = scheduleCrawl(config.crawlSchedule, {
