@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { packageVersion } from '../packageRoot.js';
 import { registerCommands } from './commands/index.js';
 
 /** Builds the program. Every command lives in src/cli/commands/ and is registered there. */
@@ -9,6 +10,7 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
     .option('--config <file>', 'a JSON config file (default $CITEWATCH_HOME/config.json)')
     .option('--json', 'print one JSON document for machines instead of text for people')
     .option('--debug', 'print stack traces with errors')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerCommands(program, onExitCode);

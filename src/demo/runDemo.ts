@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config/loadConfig.js';
 import { openDatabase } from '../db/open.js';
+import { PACKAGE_ROOT } from '../packageRoot.js';
 import { listFlags, type FlagView } from '../flags/listFlags.js';
 import { ingestPaths, type IngestReport } from '../ingest/index.js';
 import { simulateCorpus } from '../simweb/corpus.js';
@@ -28,7 +29,7 @@ export type DemoReport = {
   flags: FlagView[];
 };
 
-export const BUNDLED_TIMELINE = path.resolve(import.meta.dirname, 'timeline');
+export const BUNDLED_TIMELINE = path.join(PACKAGE_ROOT, 'src/demo/timeline');
 
 /**
  * The whole pipeline offline: real timeline files rewritten onto the simulated web on loopback,
