@@ -24,6 +24,10 @@ type Waiting = { input: CaptureInput; resolve(row: CaptureRow): void; reject(err
  * database a statement's fixed cost dwarfs its rows, so this is most of the archive's throughput.
  * A batch that fails is retried one attempt at a time, so one bad row fails only its own attempt.
  * Batches are written one after another, in order.
+ *
+ * The promise on kill -9: attempts still waiting here (up to maxWaitMs of them) are lost, never
+ * half-stored (a batch is one transaction), and a source's next check moves only in the transaction
+ * that stores its capture, so every attempt lost this way is due again and asked again next pass.
  */
 export function createCaptureWriter(db: Db, options: CaptureWriterOptions): CaptureWriter {
   let waiting: Waiting[] = [];

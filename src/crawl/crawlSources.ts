@@ -11,7 +11,7 @@ import { createHostGate, GateClosedError } from './hostGate.js';
 import { createRobotsCache } from './hostRules.js';
 import { createHttpFetcher } from './httpFetcher.js';
 import { systemResolver } from './resolveTarget.js';
-import { groupByHost, leaseHosts, selectSources, type CrawlSelection } from './selectSources.js';
+import { groupByHost, holdLiveness, leaseHosts, selectSources, type CrawlSelection } from './selectSources.js';
 
 export type { CrawlSummary } from './captureRecord.js';
 export type { CrawlDeps, CrawlProgress } from './context.js';
@@ -21,6 +21,8 @@ export type { CrawlSelection } from './selectSources.js';
  * One crawl pass: the selected sources, grouped by host, every host in parallel (politeness is the
  * host gate's job), most important sources first. Each attempt is archived as it completes, so a
  * stopped pass keeps everything it did; waiting requests are dropped, in-flight ones finish.
+ * A killed pass (kill -9) loses the attempts not yet written, but a source's next check moves only
+ * with its stored capture and its host's lease dies with the process: the next pass asks again.
  */
 export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = {}): Promise<CrawlSummary> {
   const started = performance.now();
@@ -43,6 +45,8 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     userAgent: config.userAgent,
     timeoutMs: config.totalTimeoutMs,
     acquire: (host, stop) => gate.acquire(host, 0, stop),
+    maxBytes: config.maxBodyBytes,
+    robotsAllow: (url) => robots.allowRedirect(url), // robots is built below; only called once a render runs
   });
   const writer = createCaptureWriter(db, { maxBatch: 500, maxWaitMs: 200 });
   const lastRequests = new Map<string, number>();
@@ -69,7 +73,9 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     lastRequest: (host) => (lastRequests.has(host) ? new Date(lastRequests.get(host)!) : undefined),
     robots,
   };
+  let dropLiveness: (() => Promise<void>) | undefined;
   try {
+    dropLiveness = await holdLiveness(db, ctx.workerId);
     const leaseMs = Math.max(300_000, 4 * (config.totalTimeoutMs + config.hostDelayMs));
     const leased = await leaseHosts(db, [...groups.keys()], ctx.workerId, new Date(), leaseMs);
     summary.hostsSkipped = groups.size - leased.size;
@@ -78,7 +84,12 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof GateClosedError));
     if (failure) throw failure.reason;
   } finally {
-    await Promise.all([writer.close(), fetcher.close(), renderer.close()]);
+    try {
+      await Promise.all([writer.close(), fetcher.close(), renderer.close()]);
+    } finally {
+      // Only now: every host loop has given its lease back.
+      await dropLiveness?.();
+    }
   }
   summary.interrupted = signal.aborted;
   summary.durationMs = Math.round(performance.now() - started);

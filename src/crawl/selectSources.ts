@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
+import { holdSessionLock, type Db } from '../db/open.js';
 import { hosts, sources } from '../db/schema/index.js';
 
 export type CrawlSelection = {
@@ -40,8 +40,30 @@ export function groupByHost<T extends { host: string }>(rows: T[]): Map<string, 
 
 export type HostRow = typeof hosts.$inferSelect;
 
+/** The advisory lock keys of workers' liveness: (this, hashtext(owner)). Any number but the migrations'. */
+const LIVENESS_LOCK_KEY = 7_130_516;
+
 /**
- * Takes the lease on hosts for `ms`, except those another worker holds unexpired. One conditional
+ * Proves a worker alive while it holds leases: a session-level advisory lock on its name, taken
+ * before its first lease and dropped after its last. The server drops it the moment the process
+ * dies (kill -9, a second Ctrl-C: the kernel closes its socket), so its leases are taken over by
+ * the next pass at once instead of after they expire (still the fallback for a machine that
+ * vanishes without closing its socket). Chosen over a heartbeat row because it needs no timer, no
+ * clock agreement between machines and no writes, and a main thread busy for seconds cannot make
+ * a live worker look dead. On PGlite the home lock already proves the last process dead, and its
+ * advisory locks died with it: the same check covers both databases.
+ */
+export function holdLiveness(db: Db, owner: string): Promise<() => Promise<void>> {
+  return holdSessionLock(db, LIVENESS_LOCK_KEY, owner);
+}
+
+/** The lease's owner holds no liveness lock: it is gone (its expiry is the fallback if the hash is shared). */
+const ownerGone = sql`not exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted
+  and l.database = (select oid from pg_database where datname = current_database())
+  and l.classid = ${LIVENESS_LOCK_KEY}::int::oid and l.objid = hashtext(${hosts.leaseOwner})::oid and l.objsubid = 2)`;
+
+/**
+ * Takes the lease on hosts for `ms`, except those another live worker holds unexpired. One conditional
  * upsert per 500 hosts, so two workers racing for a host cannot both win (PostgreSQL or PGlite), and
  * a pass over a thousand hosts starts them all at once instead of one after another.
  * Returns the rows of the hosts now leased to `owner`.
@@ -56,7 +78,7 @@ export async function leaseHosts(db: Db, names: string[], owner: string, now: Da
       .onConflictDoUpdate({
         target: hosts.host,
         set: { leaseOwner: owner, leaseExpiresAt: expires },
-        setWhere: or(isNull(hosts.leaseExpiresAt), lte(hosts.leaseExpiresAt, now), eq(hosts.leaseOwner, owner)),
+        setWhere: or(isNull(hosts.leaseExpiresAt), lte(hosts.leaseExpiresAt, now), eq(hosts.leaseOwner, owner), ownerGone),
       })
       .returning();
     for (const r of rows) leased.set(r.host, r);

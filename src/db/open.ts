@@ -31,6 +31,37 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.m
 /** Any fixed number: workers that open the same server at once apply migrations one at a time. */
 const MIGRATION_LOCK_KEY = 7_130_515;
 
+/**
+ * Takes the session-level advisory lock (key, hashtext(name)) on a session of its own, kept until
+ * the returned function is called: a reserved connection on PostgreSQL (a pooled one could carry
+ * the lock off to other work), the only session on PGlite. The server drops it the moment that
+ * session ends, so it lasts exactly as long as the process (or its connection). When another
+ * session already holds it, that one proves the same thing and is left alone.
+ */
+export async function holdSessionLock(db: Db, key: number, name: string): Promise<() => Promise<void>> {
+  const open = sessions.get(db);
+  if (!open) throw new Error('holdSessionLock: this database was not opened by openDatabase');
+  const session = await open();
+  try {
+    const [{ taken }] = await session.query<{ taken: boolean }>('select pg_try_advisory_lock($1::int, hashtext($2)) as taken', [key, name]);
+    return async () => {
+      try {
+        if (taken) await session.query('select pg_advisory_unlock($1::int, hashtext($2))', [key, name]);
+      } finally {
+        session.release();
+      }
+    };
+  } catch (err) {
+    session.release();
+    throw err;
+  }
+}
+
+type Session = { query<T>(text: string, params: unknown[]): Promise<T[]>; release(): void };
+
+/** How each open database lends a session of its own (see holdSessionLock). */
+const sessions = new WeakMap<Db, () => Promise<Session>>();
+
 /** Rows of a raw query, whatever the driver (PGlite answers {rows}, postgres.js an array). */
 export async function queryRows<T = Record<string, unknown>>(db: Db | Tx, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown;
@@ -54,8 +85,13 @@ export async function openPostgres(url: string): Promise<Database> {
     throw new DatabaseError(`cannot open the PostgreSQL database at ${location}: ${(err as Error).message}`, { cause: err });
   }
   const client = postgres(url, { max: 10, onnotice: () => {} });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  sessions.set(db, async () => {
+    const reserved = await client.reserve();
+    return { query: async <T>(text: string, params: unknown[]) => (await reserved.unsafe(text, params as never[])) as unknown as T[], release: () => reserved.release() };
+  });
   return {
-    db: drizzlePostgres(client, { schema }) as unknown as Db,
+    db,
     kind: 'postgres',
     location,
     close: () => client.end({ timeout: 5 }),
@@ -93,6 +129,7 @@ async function openEmbedded(home: string): Promise<Database> {
 /** Wraps an already created PGlite (tests load a migrated template into one), migrating it if needed. */
 export async function wrapPglite(client: PGlite, location: string, close?: () => Promise<void>): Promise<Database> {
   const db = drizzlePglite(client, { schema }) as unknown as Db;
+  sessions.set(db, async () => ({ query: async <T>(text: string, params: unknown[]) => (await client.query<T>(text, params)).rows, release: () => {} }));
   await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_DIR });
   return { db, kind: 'pglite', location, close: close ?? (() => client.close()) };
 }
