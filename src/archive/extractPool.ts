@@ -8,18 +8,25 @@ import { extractContent, type ExtractInput, type Extracted } from '../extract/in
 /**
  * Extraction (Readability over linkedom, pdf.js) is the crawler's heaviest CPU work per new page.
  * It runs here on worker threads, so another core parses while the main thread fetches and writes.
- * One worker per core beyond the main thread's (at least one, at most four). Idle workers are
- * unref'd: the pool never keeps a process alive, and nobody has to close it. Where no worker can
- * start, extraction runs on the calling thread as before.
+ * One worker per core beyond the main thread's (at least one, at most four), one job at a time each,
+ * so that a job's clock starts when a worker takes it. A job that outlives the timeout settles as
+ * extraction 'timeout' and its worker is terminated and replaced: a hostile page cannot hold a
+ * thread, nor the capture waiting on it. Idle workers are unref'd: the pool never keeps a process
+ * alive, and nobody has to close it. Where no worker can start, extraction runs on the calling
+ * thread as before (without a timeout: synchronous work cannot be interrupted).
  */
 const SIZE = Math.max(1, Math.min(4, os.availableParallelism() - 1));
+/** Generous: a large real page takes a few seconds on a loaded machine. */
+const TIMEOUT_MS = 30_000;
 
 type Job = { input: ExtractInput; resolve(e: Extracted): void; reject(e: Error): void };
-type Slot = { worker: Worker; ready: boolean; pending: Map<number, Job> };
+type Slot = { worker: Worker; ready: boolean; job: Job | null; timer: NodeJS.Timeout | null };
 
-let slots: Slot[] | null = null;
-let disabled = false;
-let nextId = 0;
+/** What a job that ran out of time settles with: no text, and a signal saying why. */
+export function timedOut(): Extracted {
+  const signals = { errorPage: false, parked: false, botChallenge: false, paywall: false, scriptShell: false, wordCount: 0, extraction: 'timeout' as const };
+  return { title: '', byline: null, published: null, text: '', paragraphs: [], signals };
+}
 
 /** The sources run as TypeScript through tsx; a worker does not inherit its loader, so its entry registers it. */
 function workerEntry(): URL {
@@ -31,64 +38,105 @@ function workerEntry(): URL {
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
-function spawn(entry: URL): Slot {
-  const slot: Slot = { worker: new Worker(entry), ready: false, pending: new Map() };
-  slot.worker.unref();
-  slot.worker.on('message', (m: { ready?: true; id?: number; extracted?: Extracted; error?: string }) => {
-    if (m.ready) slot.ready = true;
-    if (m.id === undefined) return;
-    const job = slot.pending.get(m.id);
-    slot.pending.delete(m.id);
-    if (slot.pending.size === 0) slot.worker.unref();
-    if (m.error !== undefined) job?.reject(new Error(m.error));
-    else job?.resolve(m.extracted!);
-  });
-  const fail = (err: Error) => {
-    const jobs = [...slot.pending.values()];
-    slot.pending.clear();
-    const i = slots?.indexOf(slot) ?? -1;
-    if (i < 0) return;
-    if (!slot.ready) {
-      // It never started (no loader, no threads): stop trying, extract the waiting bodies here.
-      disabled = true;
-      for (const s of slots!) if (s !== slot) void s.worker.terminate();
-      slots = null;
-      for (const job of jobs) extractContent({ ...job.input, body: new Uint8Array(job.input.body) }).then(job.resolve, job.reject);
-      return;
-    }
-    // A worker that dies mid-crawl takes its jobs with it (archived unextracted); the slot is replaced.
-    for (const job of jobs) job.reject(err);
-    slots![i] = spawn(entry);
+/** entry: the worker script (tests pass their own); it answers { ready } once, then { extracted } or { error } per body. */
+export function createExtractPool(options: { size?: number; timeoutMs?: number; entry?: () => URL } = {}) {
+  const size = options.size ?? SIZE;
+  const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
+  const queue: Job[] = [];
+  let slots: Slot[] | null = null;
+  let disabled = false;
+
+  const inline = (job: Job) => extractContent({ ...job.input, body: new Uint8Array(job.input.body) }).then(job.resolve, job.reject);
+
+  /** Settles a slot's job, if any, and frees the slot. */
+  const settle = (slot: Slot, outcome: (job: Job) => void) => {
+    const job = slot.job;
+    if (slot.timer) clearTimeout(slot.timer);
+    [slot.job, slot.timer] = [null, null];
+    if (job) outcome(job);
   };
-  slot.worker.on('error', fail);
-  slot.worker.on('exit', (code) => code !== 0 && fail(new Error(`extraction worker exited with code ${code}`)));
-  return slot;
-}
 
-function pool(): Slot[] | null {
-  if (disabled) return null;
-  try {
-    if (!slots) {
-      const entry = workerEntry();
-      slots = Array.from({ length: SIZE }, () => spawn(entry));
+  const replace = (slot: Slot) => {
+    const i = slots?.indexOf(slot) ?? -1;
+    if (i >= 0) slots![i] = spawn();
+  };
+
+  /** Hands queued jobs to idle workers; a worker keeps the process alive only while there is work. */
+  const pump = () => {
+    for (const slot of slots ?? []) {
+      if (queue.length === 0 || !slot.ready || slot.job) continue;
+      const job = queue.shift()!;
+      slot.job = job;
+      slot.timer = setTimeout(() => {
+        settle(slot, (j) => j.resolve(timedOut()));
+        void slot.worker.terminate(); // its exit is then no failure: the slot is already replaced
+        replace(slot);
+        pump();
+      }, timeoutMs);
+      // A private copy, transferred: the caller's bytes stay usable (and unshared with pdf.js).
+      const body = new Uint8Array(job.input.body);
+      slot.worker.postMessage({ body, contentType: job.input.contentType, url: job.input.url }, [body.buffer]);
     }
-  } catch {
-    disabled = true;
+    for (const slot of slots ?? []) {
+      if (slot.job || queue.length > 0) slot.worker.ref();
+      else slot.worker.unref();
+    }
+  };
+
+  let entry: URL | null = null;
+  function spawn(): Slot {
+    const slot: Slot = { worker: new Worker(entry!), ready: false, job: null, timer: null };
+    slot.worker.unref();
+    slot.worker.on('message', (m: { ready?: true; extracted?: Extracted; error?: string }) => {
+      if (m.ready) slot.ready = true;
+      else settle(slot, (job) => (m.error !== undefined ? job.reject(new Error(m.error)) : job.resolve(m.extracted!)));
+      pump();
+    });
+    const fail = (err: Error) => {
+      if (!slots?.includes(slot)) return; // terminated after a timeout, or the pool gave up
+      if (!slot.ready) {
+        // It never started (no loader, no threads): stop trying, extract the waiting bodies here.
+        disabled = true;
+        const others = slots.filter((s) => s !== slot);
+        slots = null;
+        for (const s of others) {
+          settle(s, (job) => void inline(job));
+          void s.worker.terminate();
+        }
+        for (const job of queue.splice(0)) void inline(job);
+        return;
+      }
+      // A worker that dies mid-crawl takes its job with it (archived unextracted); the slot is replaced.
+      settle(slot, (job) => job.reject(err));
+      replace(slot);
+      pump();
+    };
+    slot.worker.on('error', fail);
+    slot.worker.on('exit', (code) => code !== 0 && fail(new Error(`extraction worker exited with code ${code}`)));
+    return slot;
   }
-  return slots;
+
+  const start = (): boolean => {
+    if (disabled) return false;
+    try {
+      entry ??= (options.entry ?? workerEntry)();
+      slots ??= Array.from({ length: size }, spawn);
+    } catch {
+      disabled = true;
+    }
+    return !disabled;
+  };
+
+  /** extractContent on a pool thread, or on this one when there is no pool. */
+  return function extract(input: ExtractInput): Promise<Extracted> {
+    return new Promise<Extracted>((resolve, reject) => {
+      const job = { input, resolve, reject };
+      if (!start()) return void inline(job);
+      queue.push(job);
+      pump();
+    });
+  };
 }
 
-/** extractContent on a pool thread (the least busy), or on this one when there is no pool. */
-export function extractInPool(input: ExtractInput): Promise<Extracted> {
-  const all = pool();
-  if (!all) return extractContent({ ...input, body: new Uint8Array(input.body) });
-  const slot = all.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-  const id = nextId++;
-  // A private copy, transferred: the caller's bytes stay usable (and unshared with pdf.js).
-  const body = new Uint8Array(input.body);
-  return new Promise<Extracted>((resolve, reject) => {
-    slot.pending.set(id, { input, resolve, reject });
-    slot.worker.ref();
-    slot.worker.postMessage({ id, body, contentType: input.contentType, url: input.url }, [body.buffer]);
-  });
-}
+/** The process's pool, started on first use. */
+export const extractInPool = createExtractPool();

@@ -1,15 +1,14 @@
-/** A worker thread of the extraction pool (extractPool.ts): extractContent on bodies it is sent. */
+/** A worker thread of the extraction pool (extractPool.ts): extractContent on each body it is sent, one at a time. */
 import { parentPort } from 'node:worker_threads';
 import { extractContent } from '../extract/index.js';
 
-type Job = { id: number; body: Uint8Array; contentType: string | null; url: string };
+type Job = { body: Uint8Array; contentType: string | null; url: string };
 
 parentPort!.on('message', async (job: Job) => {
   try {
-    const extracted = await extractContent({ body: job.body, contentType: job.contentType, url: job.url });
-    parentPort!.postMessage({ id: job.id, extracted });
+    parentPort!.postMessage({ extracted: await extractContent(job) });
   } catch (err) {
-    parentPort!.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) });
+    parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) });
   }
 });
 parentPort!.postMessage({ ready: true });

@@ -15,6 +15,9 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Longer "figures" are digit soup, not a claim; their grouping pattern costs the square of their length. */
+const MAX_FIGURE_CHARS = 40;
+
 /** "$400,000" and "400000", "1.2 million" and "1.2m": a figure matches however it is written. */
 function numberPattern(raw: string): RegExp {
   const digits = raw.replace(/[$€£,\s]/g, '');
@@ -41,6 +44,7 @@ export function claimTerms(claim: { title: string; description?: string | null }
   for (const m of text.matchAll(/[$€£]?\d[\d,.]*\d|[$€£]\d|\b\d{2,}\b/g)) {
     const raw = m[0].replace(/[.,]$/, '');
     if (/^\d{1,2}$/.test(raw)) continue; // "7" or "14" alone matches too much
+    if (raw.length > MAX_FIGURE_CHARS) continue;
     add(raw, numberPattern(raw), 5);
   }
   const words = text.split(/\s+/);
@@ -53,7 +57,8 @@ export function claimTerms(claim: { title: string; description?: string | null }
     run = [];
   };
   for (const raw of words) {
-    const word = raw.replace(/^[("']+|[)"',.;:!?]+$/g, '');
+    // The trailing run is matched from its start only (the lookbehind), not rescanned from each character.
+    const word = raw.replace(/^[("']+|(?<![)"',.;:!?])[)"',.;:!?]+$/g, '');
     const capital = /^\p{Lu}[\p{L}'-]+$/u.test(word) && !STOP.has(word.toLowerCase());
     if (capital || (run.length > 0 && CONNECTORS.has(word.toLowerCase()))) run.push(word);
     else flushName();

@@ -51,19 +51,29 @@ function editKind(removedWords: string[], addedWords: string[]): ChangeKind {
   return 'text-edit';
 }
 
+/**
+ * Bounds that keep a rewrite of a long text from costing seconds: the sentence diff gives up past
+ * MAX_EDIT_SENTENCES changed sentences (its cost grows with length times edits), and a removed
+ * sentence is compared with at most 2 * PAIR_WINDOW + 1 added ones, those at its place in the hunk
+ * (an edited sentence stays where it was; an exhaustive search is quadratic in the hunk).
+ */
+const MAX_EDIT_SENTENCES = 1000;
+const PAIR_WINDOW = 50;
+
 /** Pairs each removed sentence of a hunk with the most similar added one: an edit, not a swap. */
 function pairHunk(removed: string[], added: string[], edits: Edit[], lone: { removed: string[]; added: string[] }): void {
   const addedTokens = added.map(tokens);
   const used = new Set<number>();
   const loneRemoved: string[] = [];
-  for (const before of removed) {
+  for (const [r, before] of removed.entries()) {
     const beforeTokens = tokens(before);
     let best = -1;
     let bestScore = 0.5;
-    addedTokens.forEach((t, i) => {
-      const score = used.has(i) ? 0 : similarity(beforeTokens, t);
+    const at = Math.round((r * added.length) / removed.length);
+    for (let i = Math.max(0, at - PAIR_WINDOW); i < Math.min(added.length, at + PAIR_WINDOW + 1); i++) {
+      const score = used.has(i) ? 0 : similarity(beforeTokens, addedTokens[i]);
       if (score >= bestScore) [best, bestScore] = [i, score];
-    });
+    }
     if (best < 0) {
       loneRemoved.push(before);
       continue;
@@ -106,7 +116,12 @@ export function classifyChange(beforeInput: ChangeInput, afterInput: ChangeInput
     if (hunk.removed.length || hunk.added.length) pairHunk(hunk.removed, hunk.added, edits, lone);
     hunk = { removed: [], added: [] };
   };
-  for (const part of diffArrays(before.sentences, after.sentences)) {
+  // Past the edit bound the two texts share too little to align: all of it is one hunk.
+  const sentenceDiff = diffArrays(before.sentences, after.sentences, { maxEditLength: MAX_EDIT_SENTENCES }) ?? [
+    { value: before.sentences, removed: true, added: false, count: before.sentences.length },
+    { value: after.sentences, removed: false, added: true, count: after.sentences.length },
+  ];
+  for (const part of sentenceDiff) {
     if (part.removed) hunk.removed.push(...part.value);
     else if (part.added) hunk.added.push(...part.value);
     else {

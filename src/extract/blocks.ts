@@ -1,17 +1,18 @@
 /** Block-level tags: text on either side of one belongs to different paragraphs. */
-const BLOCK = new Set(
+export const BLOCK = new Set(
   (
     'address article aside blockquote br dd details div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 ' +
     'header hr li main nav ol p pre section summary table tbody thead tfoot td th tr ul caption'
   ).split(' '),
 );
-const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'iframe', 'button', 'select', 'textarea', 'input']);
+export const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'iframe', 'button', 'select', 'textarea', 'input']);
 
 type NodeLike = { nodeType: number; nodeValue?: string | null; localName?: string; childNodes: ArrayLike<NodeLike> };
 
 /**
  * The paragraphs of a DOM subtree: text is gathered across inline elements and cut at block
  * boundaries, so "<p>A <b>bold</b> claim</p>" is one paragraph and "<div>x<p>y</p></div>" two.
+ * Walked with an explicit stack, not recursion: a hostile page nests elements 100,000 deep.
  */
 export function textBlocks(root: NodeLike): string[] {
   const out: string[] = [];
@@ -21,23 +22,25 @@ export function textBlocks(root: NodeLike): string[] {
     if (text) out.push(text);
     buffer = '';
   };
-  const walk = (node: NodeLike) => {
-    const children = node.childNodes;
-    for (let i = 0; i < children.length; i++) {
-      const child = children[i];
-      if (child.nodeType === 3) buffer += child.nodeValue ?? '';
-      else if (child.nodeType === 1) {
-        const tag = child.localName ?? '';
-        if (SKIP.has(tag)) continue;
-        if (BLOCK.has(tag)) {
-          flush();
-          walk(child);
-          flush();
-        } else walk(child);
-      }
-    }
+  // null marks the end of a block element: its text is cut there.
+  const stack: (NodeLike | null)[] = [];
+  const pushChildren = (node: NodeLike) => {
+    const children = node.childNodes; // linkedom builds this list on every read
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   };
-  walk(root);
+  pushChildren(root);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node === null) flush();
+    else if (node.nodeType === 3) buffer += node.nodeValue ?? '';
+    else if (node.nodeType === 1 && !SKIP.has(node.localName ?? '')) {
+      if (BLOCK.has(node.localName ?? '')) {
+        flush();
+        stack.push(null);
+      }
+      pushChildren(node);
+    }
+  }
   flush();
   return out;
 }

@@ -3,16 +3,16 @@ import { decodeBody } from './charset.js';
 import { extractHtml } from './html.js';
 import { extractPdf, isPdf } from './pdf.js';
 import { computeSignals } from './signals.js';
-import type { ExtractInput, Extracted } from './types.js';
+import type { Extraction, ExtractInput, Extracted } from './types.js';
 
-export type { Extracted, Signals, ExtractInput } from './types.js';
+export type { Extracted, Extraction, Signals, ExtractInput } from './types.js';
 
 /** Bump when extraction output changes: snapshots extracted by an older version are re-extracted. */
 export const EXTRACTOR_VERSION = 3;
 
 function assemble(
   parts: { title: string; byline: string | null; published: string | null; paragraphs: string[] },
-  raw: { documentTitle: string; scriptChars: number; appRoot: boolean; markup: string },
+  raw: { documentTitle: string; scriptChars: number; appRoot: boolean; markup: string; extraction?: Extraction },
 ): Extracted {
   const { title, byline, published } = parts;
   // A byline repeated as the first paragraph is metadata, kept in its own field.
@@ -20,6 +20,7 @@ function assemble(
   const text = paragraphs.join('\n\n');
   const wordCount = countWords(text);
   const signals = computeSignals({ ...raw, title, text, wordCount });
+  if (raw.extraction) signals.extraction = raw.extraction;
   return { title, byline, published, text, paragraphs, signals };
 }
 

@@ -18,6 +18,15 @@ export type Signals = {
   /** Little readable text, an app root and a big script payload: worth rendering in a browser. */
   scriptShell: boolean;
   wordCount: number;
+  /** Set when the text is not Readability's: see Extraction. Absent on a normal extraction. */
+  extraction?: Extraction;
 };
+
+/**
+ * How an extraction fell short, for the source's state to say so rather than stay silently ok:
+ * a document too deep or too large for the DOM was read as plain text (every word, chrome
+ * included); one that took longer than the extraction pool allows has no text at all.
+ */
+export type Extraction = 'fallback-deep-document' | 'fallback-large-document' | 'timeout';
 
 export type ExtractInput = { body: Uint8Array; contentType: string | null; url: string };

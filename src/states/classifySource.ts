@@ -89,7 +89,10 @@ function contentState(input: ClassifyInput, captureId: number, previous: StateVe
     const since = previous.state === 'changed' ? previous.sinceCaptureId : captureId;
     return { state: 'changed', reason: baseReason(lastContent.reason), sinceCaptureId: since, changeId: lastContent.changeId };
   }
-  return { state: 'ok', reason: null, sinceCaptureId: previous.state === 'ok' ? previous.sinceCaptureId : captureId, changeId: null };
+  // Text read as a fallback (src/extract Extraction) is compared all the same; the reason says it is coarser.
+  const extraction = input.captures[input.captures.length - 1].signals?.extraction;
+  const reason = extraction ? `extraction-${extraction}` : null;
+  return { state: 'ok', reason, sinceCaptureId: previous.state === 'ok' ? previous.sinceCaptureId : captureId, changeId: null };
 }
 
 /** A short what-changed: the change's weightiest kind (src/diff orders kinds by weight). */

@@ -89,7 +89,8 @@ function sameUrl(a: string, b: string): boolean {
 function stripUrl(u: string): string {
   try {
     const url = new URL(u);
-    return `${url.host.toLowerCase()}${url.pathname.replace(/\/+$/, '')}${url.search}`;
+    // The trailing slashes matched from the first only (the lookbehind): a path of slashes is not rescanned from each.
+    return `${url.host.toLowerCase()}${url.pathname.replace(/(?<!\/)\/+$/, '')}${url.search}`;
   } catch {
     return u;
   }

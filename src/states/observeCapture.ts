@@ -107,6 +107,8 @@ function observePage(requestedUrl: string, c: CaptureFacts): Observation {
   if (s?.botChallenge) return { kind: 'blocked', reason: 'bot-challenge' };
   if (s?.paywall) return { kind: 'blocked', reason: 'paywall' };
   if (s?.scriptShell) return { kind: 'blocked', reason: 'not-rendered' };
+  // No text to compare: the page may be there, it could not be read (src/extract Extraction).
+  if (s?.extraction === 'timeout') return { kind: 'blocked', reason: 'extraction-timeout' };
   return { kind: 'content' };
 }
 

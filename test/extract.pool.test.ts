@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { createExtractPool } from '../src/archive/extractPool.js';
+
+const input = (url: string, html = '<p>x</p>') => ({ body: new TextEncoder().encode(html), contentType: 'text/html', url });
+
+/** A worker that never answers for URLs containing "hang" (a hung extraction) and answers the rest at once. */
+const hangingWorker = () =>
+  new URL(
+    `data:text/javascript,${encodeURIComponent(`
+      import { parentPort } from 'node:worker_threads';
+      parentPort.on('message', (job) => {
+        if (job.url.includes('hang')) for (;;);
+        parentPort.postMessage({ extracted: { title: job.url, text: 'ok', paragraphs: ['ok'], byline: null, published: null, signals: { wordCount: 1 } } });
+      });
+      parentPort.postMessage({ ready: true });`)}`,
+  );
+
+describe('the extraction pool bounds every job in time', () => {
+  it('settles a hung job as extraction timeout, replaces its worker and runs the jobs queued behind it', async () => {
+    const extract = createExtractPool({ size: 1, timeoutMs: 300, entry: hangingWorker });
+    const started = Date.now();
+    const [hung, next] = await Promise.all([extract(input('http://h/hang')), extract(input('http://h/next'))]);
+    expect(hung.signals.extraction).toBe('timeout');
+    expect(hung.text).toBe('');
+    expect(next.title).toBe('http://h/next');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('times out a real extraction that takes too long (50,000 links) and extracts the next page normally', async () => {
+    const extract = createExtractPool({ size: 1, timeoutMs: 1_000 });
+    const links = `<html><body><article>${Array.from({ length: 50_000 }, (_, i) => `<a href="/l${i}">link ${i}</a> `).join('')}</article></body></html>`;
+    const slow = await extract(input('http://h/links', links));
+    expect(slow.signals.extraction).toBe('timeout');
+    const fine = await extract(input('http://h/fine', '<html><body><p>The council approved the budget on Tuesday.</p></body></html>'));
+    expect(fine.text).toBe('The council approved the budget on Tuesday.');
+    expect(fine.signals.extraction).toBeUndefined();
+  });
+});
