@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scheduleCrawl } from '../jobs/crawl.js';
+import { crawlJob } from '../jobs/crawl.js';
 import type { CrawlSummary } from '../src/crawl/crawlSources.js';
+import { scheduleJob } from '../src/watch/scheduler.js';
 import { startSimWeb, type SimWeb } from '../src/simweb/index.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
 import { addSources, countRows, crawlConfig, noDns } from './helpers/crawl.js';
@@ -19,7 +20,7 @@ describe(`scheduled crawl job (${testDatabaseKind})`, () => {
   });
 
   it('rejects a bad cron expression by name', () => {
-    expect(() => scheduleCrawl('every tuesday', { db: database.db, config: crawlConfig() })).toThrow(/"every tuesday" is not a cron expression/);
+    expect(() => scheduleJob(crawlJob, 'every tuesday', { db: database.db, config: crawlConfig() })).toThrow(/crawl schedule "every tuesday" is not a cron expression/);
   });
 
   it('runs a pass on each tick; the next tick finds nothing due', async () => {
@@ -27,11 +28,8 @@ describe(`scheduled crawl job (${testDatabaseKind})`, () => {
     const errors: unknown[] = [];
     let second!: () => void;
     const twoPasses = new Promise<void>((r) => (second = r));
-    const schedule = scheduleCrawl('* * * * * *', {
-      db: database.db,
-      config: crawlConfig(),
-      resolver: noDns,
-      onPass: (s) => {
+    const schedule = scheduleJob(crawlJob, '* * * * * *', { db: database.db, config: crawlConfig(), resolver: noDns }, {
+      onDone: (s) => {
         passes.push(s);
         if (passes.length === 2) second();
       },
@@ -47,3 +45,20 @@ describe(`scheduled crawl job (${testDatabaseKind})`, () => {
     expect(await countRows(database.db, 'captures')).toBe(1);
   });
 });
+
+describe('the scheduler', () => {
+  it('skips a tick that comes while the previous run is still going, and says so', async () => {
+    let release!: () => void;
+    const running = new Promise<void>((r) => (release = r));
+    let runs = 0;
+    let skipped!: () => void;
+    const skip = new Promise<void>((r) => (skipped = r));
+    const slow = { name: 'slow', description: 'waits to be released', run: async () => void (runs++, await running) };
+    const schedule = scheduleJob(slow, '* * * * * *', {}, { onSkip: () => skipped() });
+    await skip;
+    expect(runs).toBe(1);
+    release();
+    await schedule.stop();
+  });
+});
+

@@ -92,14 +92,14 @@ describe(`crawl against the simulated web (${testDatabaseKind})`, () => {
     const urls = Object.entries(spec.hosts).flatMap(([host, h]) => Object.keys(h.pages).filter((p) => p !== '/politics/mid').map((p) => ({ url: web.url(host, p) })));
     urls.push({ url: web.refusedUrl('/nobody-home') }, { url: web.url('news.example', '/politics/never-was') });
     ids = await addSources(database.db, urls);
-    first = await crawlSources({ db: database.db, config, resolver: noDns, onCaptured: (c) => void seen.push(c) }, {});
+    first = await crawlSources({ db: database.db, config, resolver: noDns, afterStore: async (_tx, rows) => void seen.push(...rows) }, {});
   });
   afterAll(async () => {
     await web?.close();
     await database?.close();
   });
 
-  it('stores a capture for every attempt and hands each to onCaptured', async () => {
+  it('stores a capture for every attempt and hands each to afterStore, in its transaction', async () => {
     expect(first.checked).toBe(ids.size);
     expect(await countRows(database.db, 'captures')).toBe(seen.length);
     expect(seen.length).toBeGreaterThan(ids.size); // the 429 and the transient failures were retried once

@@ -33,6 +33,25 @@ describe('extractContent basics', () => {
   });
 });
 
+describe('pages that leave out <html> and <body> (as HTML allows)', () => {
+  const story = `<h1>Ledger shows transfers</h1><p>${'The ledger lists four transfers to the same account in March. '.repeat(12)}</p>`;
+  const enc = (html: string) => new TextEncoder().encode(html);
+  it.each([
+    ['no tags around the content', story],
+    ['a head but no body', `<head><title>Ledger</title></head>${story}`],
+    ['only a doctype', `<!doctype html>${story}`],
+  ])('reads the text of a page with %s', async (_shape, html) => {
+    const out = await extractContent({ body: enc(html), contentType: 'text/html', url: 'http://127.1.0.1/p' });
+    expect(out.text).toContain('four transfers');
+    expect(out.signals.wordCount).toBeGreaterThan(100);
+  });
+
+  it('never throws on bytes that decode to no markup at all', async () => {
+    const garbage = new Uint8Array(4096).map((_, i) => (i * 7919) % 256);
+    await expect(extractContent({ body: garbage, contentType: 'text/html; charset=utf-16le', url: 'http://127.1.0.1/g' })).resolves.toHaveProperty('text');
+  });
+});
+
 describe('nestingDepth: how deep elements nest, read from the string without a DOM', () => {
   const cases: [string, string, number][] = [
     ['flat paragraphs', '<p>a</p><p>b</p>', 0],

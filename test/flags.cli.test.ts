@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config/loadConfig.js';
 import { openDatabase, type Database } from '../src/db/open.js';
 import { reviews } from '../src/db/schema/index.js';
-import { updateSourceState } from '../src/states/updateSourceState.js';
+import { settleSource } from '../src/watch/settleSource.js';
 import { cliEnv, runCli } from './helpers/cli.js';
 import { openTestDatabase, testDatabaseKind } from './helpers/db.js';
 import { addCapture, articleHtml, seedEvent, seedSource } from './helpers/sourceHistory.js';
@@ -51,11 +51,11 @@ describe(`citewatch flags / diff CLI (${testDatabaseKind})`, () => {
     const gone = await seedSource(db, GONE_URL, ['governor']);
     for (const [n, html] of [[0, BEFORE], [1, AFTER]] as const) {
       await addCapture(db, article, { at: day(n), html });
-      await updateSourceState(db, config, article.id);
+      await settleSource(db, config, article.id);
     }
     for (const [n, status] of [[0, 200], [1, 404], [2, 404]] as const) {
       await addCapture(db, gone, status === 200 ? { at: day(n), html: BEFORE } : { at: day(n), status });
-      await updateSourceState(db, config, gone.id);
+      await settleSource(db, config, gone.id);
     }
     // The embedded database is locked by its opener: the CLI can only open it once this closes.
     if (testDatabaseKind === 'pglite') await database.close();

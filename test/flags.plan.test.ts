@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { SourceState } from '../src/db/schema/domain.js';
 import { planFlags, type FlagEntry, type SourceStateFacts } from '../src/flags/planFlags.js';
 
-const s = (sourceId: number, state: string, changeId: number | null = null, sinceCaptureId: number | null = 10): SourceStateFacts => ({
+const s = (sourceId: number, state: SourceState, changeId: number | null = null, sinceCaptureId: number | null = 10): SourceStateFacts => ({
   sourceId, state, reason: state === 'changed' ? 'number' : state === 'vanished' ? 'http-404' : null, changeId, sinceCaptureId,
 });
-const e = (sourceId: number, state: string, changeId: number | null = null, sinceCaptureId: number | null = 10): FlagEntry => ({ sourceId, state, changeId, sinceCaptureId });
+const e = (sourceId: number, state: SourceState, changeId: number | null = null, sinceCaptureId: number | null = 10): FlagEntry => ({ sourceId, state, changeId, sinceCaptureId });
 
 describe('planFlags', () => {
   const cases: [string, Parameters<typeof planFlags>[0], ReturnType<typeof planFlags>][] = [

@@ -1,3 +1,4 @@
+import type { ChangeClassification } from '../src/db/schema/domain.js';
 import { describe, expect, it } from 'vitest';
 import { classifySource, type StateConfig, type StateVerdict } from '../src/states/classifySource.js';
 import type { CaptureFacts, PageSignals } from '../src/states/observeCapture.js';
@@ -7,7 +8,7 @@ const DAY = 86_400_000;
 const CONFIG: StateConfig = { vanishedAfterChecks: 2, unreachableAfterChecks: 3, unreachableAfterMs: 3 * DAY };
 const CLEAN: PageSignals = { errorPage: false, parked: false, botChallenge: false, paywall: false, scriptShell: false, wordCount: 600 };
 
-type Step = { capture: CaptureFacts; change: { id: number; classification: string; kinds: string[] } | null };
+type Step = { capture: CaptureFacts; change: { id: number; classification: ChangeClassification; kinds: string[] } | null };
 
 /** One capture per token; "12h:dns" says the capture came 12 hours after the one before (default a day). */
 function step(token: string, id: number, at: Date): Step {

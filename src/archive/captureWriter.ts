@@ -1,12 +1,14 @@
 import type { Db } from '../db/open.js';
 import type { CaptureRow } from './store.js';
-import { storeCapture, storeCaptures, type CaptureInput } from './storeCaptures.js';
+import { storeCapture, storeCaptures, type AfterStore, type CaptureInput } from './storeCaptures.js';
 
 export type CaptureWriterOptions = {
   /** A batch is written as soon as it holds this many attempts... */
   maxBatch: number;
   /** ...or this long after its first attempt arrived. */
   maxWaitMs: number;
+  /** Runs inside each batch's transaction, after its captures are stored. */
+  afterStore?: AfterStore;
 };
 
 export type CaptureWriter = {
@@ -39,7 +41,7 @@ export function createCaptureWriter(db: Db, options: CaptureWriterOptions): Capt
     timer = null;
     const batch = waiting;
     waiting = [];
-    if (batch.length > 0) chain = chain.then(() => writeBatch(db, batch));
+    if (batch.length > 0) chain = chain.then(() => writeBatch(db, batch, options.afterStore));
     return chain;
   };
 
@@ -54,11 +56,11 @@ export function createCaptureWriter(db: Db, options: CaptureWriterOptions): Capt
   };
 }
 
-async function writeBatch(db: Db, batch: Waiting[]): Promise<void> {
+async function writeBatch(db: Db, batch: Waiting[], afterStore?: AfterStore): Promise<void> {
   try {
-    const rows = await storeCaptures(db, batch.map((w) => w.input));
+    const rows = await storeCaptures(db, batch.map((w) => w.input), afterStore);
     batch.forEach((w, i) => w.resolve(rows[i]));
   } catch {
-    for (const w of batch) await storeCapture(db, w.input).then(w.resolve, w.reject);
+    for (const w of batch) await storeCapture(db, w.input, afterStore).then(w.resolve, w.reject);
   }
 }

@@ -3,10 +3,9 @@ import { inArray, sql } from 'drizzle-orm';
 import { chunks } from '../db/chunks.js';
 import { queryRows, type Db, type Tx } from '../db/open.js';
 import { captures, hosts, snapshots, sourceUrls } from '../db/schema/index.js';
-import { fingerprint, toSignedBigint } from '../diff/fingerprint.js';
 import { sanitizeForDb } from '../db/sanitizeText.js';
-import { EXTRACTOR_VERSION } from '../extract/index.js';
-import { sha256, type CaptureRow, type PreparedSnapshot } from './store.js';
+import { snapshotColumns } from './snapshotColumns.js';
+import type { CaptureRow, PreparedSnapshot } from './store.js';
 
 export type NewCapture = Omit<typeof captures.$inferInsert, 'id' | 'snapshotId' | 'renderedSnapshotId' | 'bodyHash'>;
 
@@ -34,9 +33,15 @@ export type CaptureInput = {
   hostTouched?: HostTouch;
 };
 
+/**
+ * What else must happen in the transaction that stores a batch (the pass derives states and flags
+ * there), so that a crash never leaves a capture without its consequences.
+ */
+export type AfterStore = (tx: Tx, rows: CaptureRow[]) => Promise<void>;
+
 /** Archives one attempt: see storeCaptures. */
-export async function storeCapture(db: Db, input: CaptureInput): Promise<CaptureRow> {
-  const [row] = await storeCaptures(db, [input]);
+export async function storeCapture(db: Db, input: CaptureInput, afterStore?: AfterStore): Promise<CaptureRow> {
+  const [row] = await storeCaptures(db, [input], afterStore);
   return row;
 }
 
@@ -48,7 +53,7 @@ export async function storeCapture(db: Db, input: CaptureInput): Promise<Capture
  * Rows come back in input order. Every string bound for a text or jsonb column (titles, text,
  * signals, headers, URLs, messages) is made storable here, once: a page cannot fail its batch.
  */
-export async function storeCaptures(db: Db, given: CaptureInput[]): Promise<CaptureRow[]> {
+export async function storeCaptures(db: Db, given: CaptureInput[], afterStore?: AfterStore): Promise<CaptureRow[]> {
   if (given.length === 0) return [];
   const inputs = sanitizeForDb(given);
   return db.transaction(async (tx) => {
@@ -68,7 +73,9 @@ export async function storeCaptures(db: Db, given: CaptureInput[]): Promise<Capt
     await updateSchedules(tx, inputs);
     for (const touch of foldHostTouches(inputs)) await touchHost(tx, touch);
     await noteFinalUrls(tx, inputs);
-    return ids.map((id) => rows.get(id)!);
+    const stored = ids.map((id) => rows.get(id)!);
+    await afterStore?.(tx, stored);
+    return stored;
   });
 }
 
@@ -95,20 +102,7 @@ async function putSnapshots(tx: Tx, prepared: PreparedSnapshot[]): Promise<Map<s
 }
 
 function snapshotRow(s: PreparedSnapshot): typeof snapshots.$inferInsert {
-  const text = s.extracted?.text ?? null;
-  return {
-    hash: s.hash,
-    kind: s.kind,
-    contentType: s.contentType,
-    size: s.body.length,
-    body: gzipSync(s.body),
-    title: s.extracted?.title ?? null,
-    text,
-    textHash: text === null ? null : sha256(text),
-    extractorVersion: s.extracted ? EXTRACTOR_VERSION : null,
-    fingerprint: text === null ? null : toSignedBigint(fingerprint(text)),
-    signals: s.extracted?.signals ?? null,
-  };
+  return { hash: s.hash, kind: s.kind, contentType: s.contentType, size: s.body.length, body: gzipSync(s.body), ...snapshotColumns(s.extracted) };
 }
 
 /**

@@ -67,7 +67,6 @@ export async function checkSource(ctx: CrawlContext, source: DueSource, info: Ho
         : undefined,
   });
   if (draft.rendered) info.renderMode = 'browser';
-  await ctx.onCaptured?.(capture);
   return { capture, previousHash: prev?.hash ?? null, retryInPass: policy.retryInPass, waitMs: retryAfterMs ?? 0, failures };
 }
 

@@ -1,5 +1,5 @@
 import type { CaptureWriter } from '../archive/captureWriter.js';
-import type { CaptureRow } from '../archive/store.js';
+import type { AfterStore } from '../archive/storeCaptures.js';
 import type { Config } from '../config/loadConfig.js';
 import type { Db } from '../db/open.js';
 import type { BrowserRenderer } from './browserRenderer.js';
@@ -17,8 +17,11 @@ export type CrawlDeps = {
   config: Config;
   signal?: AbortSignal;
   onProgress?(progress: CrawlProgress): void;
-  /** Awaited after each capture is stored: state derivation plugs in here. */
-  onCaptured?(capture: CaptureRow): Promise<void> | void;
+  /**
+   * Runs in the transaction that stores each batch of captures: the pass composer (src/watch) derives
+   * states, changes and flags there. A crawl alone (tests, benchmarks) leaves it out.
+   */
+  afterStore?: AfterStore;
   /** DNS for host names; tests inject one so no real name is ever looked up. */
   resolver?: Resolver;
   /** Names this worker in leases and capture rows (default: hostname and pid). */
@@ -39,7 +42,6 @@ export type CrawlContext = {
   summary: CrawlSummary;
   total: number;
   onProgress?: CrawlDeps['onProgress'];
-  onCaptured?: CrawlDeps['onCaptured'];
   /** Remembers when each host was last asked, written to hosts.last_request_at with the next capture. */
   noteRequests(ends: Map<string, number>): void;
   lastRequest(host: string): Date | undefined;

@@ -48,7 +48,7 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     maxBytes: config.maxBodyBytes,
     robotsAllow: (url) => robots.allowRedirect(url), // robots is built below; only called once a render runs
   });
-  const writer = createCaptureWriter(db, { maxBatch: 500, maxWaitMs: 200 });
+  const writer = createCaptureWriter(db, { maxBatch: 500, maxWaitMs: 200, afterStore: deps.afterStore });
   const lastRequests = new Map<string, number>();
   const noteRequests = (ends: Map<string, number>) => ends.forEach((at, host) => lastRequests.set(host, at));
   const fetch: FetchDeps = { fetcher, gate, resolver, settings: config };
@@ -68,7 +68,6 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     summary,
     total: list.length,
     onProgress: deps.onProgress,
-    onCaptured: deps.onCaptured,
     noteRequests,
     lastRequest: (host) => (lastRequests.has(host) ? new Date(lastRequests.get(host)!) : undefined),
     robots,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { extractSafely, sha256 } from '../archive/store.js';
+import { snapshotColumns } from '../archive/snapshotColumns.js';
+import { extractSafely } from '../archive/store.js';
 import { hosts } from '../db/schema/index.js';
-import { fingerprint, toSignedBigint } from '../diff/fingerprint.js';
 import { probeUrl } from './captureRecord.js';
 import { fetchPage } from './fetchPage.js';
 import { robotsAllows, robotsCrawlDelayMs, robotsFromAnswer, robotsToken } from './robots.js';
@@ -88,6 +88,8 @@ export async function probeHost(ctx: CrawlContext, info: HostInfo, row: HostRow 
   ctx.noteRequests(answer.requestEnds);
   const extracted = answer.body && answer.body.length > 0 ? await extractSafely(answer.body, answer.headers['content-type'] ?? null, answer.finalUrl ?? url) : null;
   const text = extracted?.text ?? '';
+  // A probe with no body is compared as empty text, not as nothing.
+  const columns = snapshotColumns(extracted ?? { title: '', text: '', signals: null });
   const at = new Date();
   const probe = {
     url,
@@ -95,10 +97,10 @@ export async function probeHost(ctx: CrawlContext, info: HostInfo, row: HostRow 
     outcome: answer.outcome,
     finalUrl: answer.finalUrl,
     redirects: answer.redirects,
-    textHash: sha256(text),
+    textHash: columns.textHash,
     text: text.slice(0, 2000),
     // SimHash of the whole text, like snapshots.fingerprint; a string, as JSON has no 64-bit integers.
-    fingerprint: toSignedBigint(fingerprint(text)).toString(),
+    fingerprint: String(columns.fingerprint),
     title: extracted?.title ?? null,
     wordCount: extracted?.signals.wordCount ?? 0,
     at: at.toISOString(),

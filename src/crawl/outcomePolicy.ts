@@ -1,3 +1,5 @@
+import type { Outcome } from '../db/schema/domain.js';
+
 /**
  * What each kind of capture outcome means for scheduling. Pure: the crawl asks, the table answers.
  * - retryInPass: try the same URL once more in this pass (after the host delay): transient trouble.
@@ -5,15 +7,7 @@
  * - backoff: the next scheduled check is pushed out by consecutive failures; otherwise the normal
  *   interval, because for a 404 or a robots refusal the next regular check is the useful evidence.
  */
-export type Outcome =
-  | 'fetched'
-  | 'not-modified'
-  | 'http-error'
-  | 'network-error'
-  | 'robots-disallowed'
-  | 'too-large'
-  | 'refused-address'
-  | 'not-rendered';
+export type { Outcome };
 
 export type NetworkErrorKind = 'dns' | 'refused' | 'reset' | 'timeout' | 'tls' | 'other';
 

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -10,6 +9,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { DatabaseError } from '../errors.js';
+import { PACKAGE_ROOT } from '../packageRoot.js';
 import { acquireHomeLock } from './homeLock.js';
 import * as schema from './schema/index.js';
 
@@ -17,6 +17,9 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 /** The handle a `db.transaction` callback receives. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** What every query accepts: the database itself, or a transaction on it. */
+export type Queryable = Db | Tx;
 
 export type Database = {
   db: Db;
@@ -26,7 +29,15 @@ export type Database = {
   close(): Promise<void>;
 };
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+/** From the package root, not this module: it runs from src/ or from dist/src/. */
+export const MIGRATIONS_DIR = path.join(PACKAGE_ROOT, 'migrations');
+
+/**
+ * PGlite's PostgreSQL keeps its default 128MB of shared buffers inside the process: about 100 MiB
+ * of the RSS of every command that opens the embedded database. The data files are read through the
+ * OS's page cache anyway, and 16MB costs no measurable ingest or crawl throughput (docs/benchmarks.md).
+ */
+const SHARED_BUFFERS = '16MB';
 
 /** Any fixed number: workers that open the same server at once apply migrations one at a time. */
 const MIGRATION_LOCK_KEY = 7_130_515;
@@ -114,7 +125,7 @@ async function openEmbedded(home: string): Promise<Database> {
   mkdirSync(home, { recursive: true });
   const releaseLock = acquireHomeLock(home);
   try {
-    const client = await PGlite.create(dataDir);
+    const client = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`] });
     return await wrapPglite(client, dataDir, async () => {
       await client.close();
       releaseLock();

@@ -1,31 +1,14 @@
-import { gunzipSync } from 'node:zlib';
-import { eq } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
-import { captures, changes, snapshots } from '../db/schema/index.js';
-import { snapshotTextColumns } from '../extract/columns.js';
-import { extractContent, EXTRACTOR_VERSION } from '../extract/index.js';
+import { currentExtraction } from '../archive/rederive.js';
+import type { Db, Queryable } from '../db/open.js';
+import { changes } from '../db/schema/index.js';
 import { classifyChange, DIFF_VERSION } from './classifyChange.js';
 
 export type ChangeRow = typeof changes.$inferSelect;
 
-/** A snapshot's title and text, re-extracted from its body when missing or made by an older extractor. */
-async function snapshotText(db: Db, id: number): Promise<{ title: string; text: string }> {
-  const [row] = await db
-    .select({ title: snapshots.title, text: snapshots.text, version: snapshots.extractorVersion, contentType: snapshots.contentType, body: snapshots.body })
-    .from(snapshots)
-    .where(eq(snapshots.id, id));
-  if (!row) throw new Error(`snapshot ${id} does not exist`);
-  if (row.text !== null && row.version !== null && row.version >= EXTRACTOR_VERSION) return { title: row.title ?? '', text: row.text };
-  const [capture] = await db.select({ url: captures.finalUrl }).from(captures).where(eq(captures.snapshotId, id)).limit(1);
-  const extracted = await extractContent({ body: gunzipSync(row.body), contentType: row.contentType, url: capture?.url ?? 'http://127.0.0.1/' });
-  await db.update(snapshots).set(snapshotTextColumns(extracted)).where(eq(snapshots.id, id));
-  return { title: extracted.title, text: extracted.text };
-}
-
 /** Classifies the change between two snapshots and stores it (one row per ordered pair, replaced on re-run). */
-export async function recordChange(db: Db, fromSnapshotId: number, toSnapshotId: number): Promise<ChangeRow> {
-  const before = await snapshotText(db, fromSnapshotId);
-  const after = await snapshotText(db, toSnapshotId);
+export async function recordChange(db: Queryable, fromSnapshotId: number, toSnapshotId: number): Promise<ChangeRow> {
+  const before = await currentExtraction(db, fromSnapshotId);
+  const after = await currentExtraction(db, toSnapshotId);
   const c = classifyChange(before, after);
   const values = {
     classification: c.classification,

@@ -1,6 +1,7 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { countWords, textBlocks } from './blocks.js';
+import { inlineContent } from './inlineContent.js';
 import { nestingDepth, plainText } from './plainText.js';
 import type { Extraction } from './types.js';
 
@@ -69,7 +70,7 @@ export function extractHtml(html: string, options: { chromeRules?: boolean } = {
     const facts = { documentTitle: plain.title, title: plain.title, byline: null, published: null, scriptChars: plain.scriptChars, appRoot: false, markup };
     return { ...facts, paragraphs: plain.paragraphs, extraction: tooLarge ? 'fallback-large-document' : 'fallback-deep-document' };
   }
-  const { document } = parseHTML(html);
+  const document = parseDocument(html);
   const documentTitle = clean(document.querySelector('title')?.textContent);
   let scriptChars = 0;
   for (const script of document.querySelectorAll('script')) scriptChars += (script.textContent ?? '').length;
@@ -94,6 +95,9 @@ export function extractHtml(html: string, options: { chromeRules?: boolean } = {
   const articleWords = countWords(articleBlocks.join(' '));
   const paragraphs = articleWords >= 0.4 * bodyWords || articleWords >= 300 ? articleBlocks : bodyBlocks;
 
+  // An app shell (an empty mount point, under 120 words: signals' scriptShell) carrying its article as inline JSON needs no browser.
+  const inline = appRoot && countWords(paragraphs.join(' ')) < 120 ? inlineContent(html) : null;
+  if (inline) return { documentTitle, ...inline, scriptChars, appRoot, markup };
   const title = h1s.length > 0 ? h1s[0] : clean(article?.title) || documentTitle;
   return {
     documentTitle,
@@ -105,6 +109,17 @@ export function extractHtml(html: string, options: { chromeRules?: boolean } = {
     appRoot,
     markup,
   };
+}
+
+/**
+ * HTML may leave out <html>, <head> and <body> (and pages that do); linkedom then builds a document
+ * without them, whose text Readability cannot find. Such a page is parsed again inside those tags.
+ */
+function parseDocument(html: string): Document {
+  const { document } = parseHTML(html);
+  // Without <html>, linkedom makes the first element the root (or finds none).
+  if (document.documentElement?.localName === 'html' && document.body) return document as unknown as Document;
+  return parseHTML(`<!doctype html><html><head></head><body>${html}</body></html>`).document as unknown as Document;
 }
 
 /** Boxes labelled as chrome, unless the label is on a wrapper holding most of the page ("story ad-free"). */

@@ -37,7 +37,8 @@ export function joinLines(lines: Line[]): string[] {
 export async function extractPdf(body: Uint8Array): Promise<{ title: string; paragraphs: string[] }> {
   // pdf.js transfers (detaches) the buffer it is given; the caller's bytes must stay usable.
   // pdf.js also refuses a Buffer: a plain Uint8Array copy serves both.
-  const document = await getDocumentProxy(new Uint8Array(body));
+  // verbosity 0: pdf.js reports only errors, not its warnings about malformed files, on stdout.
+  const document = await getDocumentProxy(new Uint8Array(body), { verbosity: 0 });
   try {
     const lines: Line[] = [];
     for (let page = 1; page <= document.numPages; page++) {

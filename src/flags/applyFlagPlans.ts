@@ -1,5 +1,5 @@
 import { and, eq, isNull, ne } from 'drizzle-orm';
-import type { Db, Tx } from '../db/open.js';
+import type { Queryable } from '../db/open.js';
 import { changes, citations, events, flags, flagSources } from '../db/schema/index.js';
 import { touchesClaim } from '../diff/claim.js';
 import { isFlagWorthy, planFlags, type FlagEntry, type SourceStateFacts } from './planFlags.js';
@@ -12,7 +12,7 @@ const entryColumns = { sourceId: flagSources.sourceId, state: flagSources.state,
  * Raises flags on every live event citing a source now changed or vanished, each episode once:
  * a new flag when the event has none open, otherwise the source joins the open one.
  */
-export async function applyFlagPlans(tx: Tx, source: SourceStateFacts): Promise<FlagOutcome[]> {
+export async function applyFlagPlans(tx: Queryable, source: SourceStateFacts): Promise<FlagOutcome[]> {
   if (!isFlagWorthy(source.state)) return [];
   const citing = await tx
     .select({ id: events.id, title: events.title, description: events.description })
@@ -42,7 +42,7 @@ export async function applyFlagPlans(tx: Tx, source: SourceStateFacts): Promise<
 }
 
 /** The event's open flag, created unless another transaction just did (one open flag per event). */
-async function openFlag(tx: Tx, eventId: string): Promise<number> {
+async function openFlag(tx: Queryable, eventId: string): Promise<number> {
   const [inserted] = await tx.insert(flags).values({ eventId }).onConflictDoNothing().returning({ id: flags.id });
   if (inserted) return inserted.id;
   const [existing] = await tx.select({ id: flags.id }).from(flags).where(and(eq(flags.eventId, eventId), eq(flags.status, 'open')));

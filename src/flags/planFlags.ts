@@ -1,3 +1,5 @@
+import type { SourceState } from '../db/schema/domain.js';
+
 /**
  * Decides what one event's flags need after its sources' states moved. A flag stands for episodes: a
  * source's change (by change id) or its vanishing (by the capture it is vanished since). An episode
@@ -7,14 +9,14 @@ export type FlagWorthyState = 'changed' | 'vanished';
 
 export type SourceStateFacts = {
   sourceId: number;
-  state: string;
+  state: SourceState;
   reason: string | null;
   changeId: number | null;
   sinceCaptureId: number | null;
 };
 
 /** One source on a flag, in the state that raised it. */
-export type FlagEntry = { sourceId: number; state: string; changeId: number | null; sinceCaptureId: number | null };
+export type FlagEntry = { sourceId: number; state: SourceState; changeId: number | null; sinceCaptureId: number | null };
 
 export type FlagPlan =
   | { action: 'none' }

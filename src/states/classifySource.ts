@@ -1,7 +1,8 @@
 import type { Config } from '../config/loadConfig.js';
+import type { ChangeClassification, SourceState } from '../db/schema/domain.js';
 import { observeCapture, type CaptureFacts, type Observation } from './observeCapture.js';
 
-export type SourceState = 'pending' | 'ok' | 'changed' | 'vanished' | 'unreachable' | 'blocked';
+export type { SourceState };
 
 export type StateVerdict = {
   state: SourceState;
@@ -12,7 +13,7 @@ export type StateVerdict = {
   changeId: number | null;
 };
 
-export type ChangeFacts = { id: number; classification: string; kinds: string[] };
+export type ChangeFacts = { id: number; classification: ChangeClassification; kinds: string[] };
 
 export type StateConfig = Pick<Config, 'vanishedAfterChecks' | 'unreachableAfterChecks' | 'unreachableAfterMs'>;
 

@@ -1,9 +1,8 @@
-import { gunzipSync } from 'node:zlib';
 import { and, desc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
+import type { Queryable } from '../db/open.js';
 import { captures, hosts, snapshots, sources, sourceStates } from '../db/schema/index.js';
 import { NotFoundError } from '../errors.js';
-import { extractSafely } from '../archive/store.js';
+import { currentExtraction } from '../archive/rederive.js';
 import { EXTRACTOR_VERSION, type Signals } from '../extract/index.js';
 import { looksLikeProbe, type HostProbe } from './looksLikeProbe.js';
 import { observeCapture, type CaptureFacts } from './observeCapture.js';
@@ -26,7 +25,7 @@ export type SourceHistory = {
  * soft-404 probe. Signals come from the snapshot rows (stored at capture time); a body is read and
  * re-extracted only when its stored signals are missing or from an older extractor, once per snapshot.
  */
-export async function loadHistory(db: Db, sourceId: number, signalDepth: number): Promise<SourceHistory> {
+export async function loadHistory(db: Queryable, sourceId: number, signalDepth: number): Promise<SourceHistory> {
   const [source] = await db.select().from(sources).where(eq(sources.id, sourceId));
   if (!source) throw new NotFoundError(`source ${sourceId} does not exist`);
   const rows = (await db.select().from(captures).where(eq(captures.sourceId, sourceId)).orderBy(desc(captures.startedAt), desc(captures.id)).limit(HISTORY_WINDOW)).reverse();
@@ -39,11 +38,11 @@ export async function loadHistory(db: Db, sourceId: number, signalDepth: number)
   const probe = (host?.probe ?? null) as HostProbe | null;
 
   const signalCache = new Map<number, Promise<Signals | null>>();
-  const signalsOf = (id: number, url: string) => {
+  const signalsOf = (id: number) => {
     const snap = byId.get(id)!;
     if (!signalCache.has(id)) {
       const stored = snap.signals && snap.extractorVersion === EXTRACTOR_VERSION ? snap.signals : null;
-      signalCache.set(id, stored ? Promise.resolve(stored) : reextractSignals(db, id, snap.contentType, url));
+      signalCache.set(id, stored ? Promise.resolve(stored) : currentExtraction(db, id).then((e) => e.signals));
     }
     return signalCache.get(id)!;
   };
@@ -66,7 +65,7 @@ export async function loadHistory(db: Db, sourceId: number, signalDepth: number)
       textSnapshotId,
       textHash: snap?.textHash ?? null,
       title: snap?.title ?? null,
-      signals: wantSignals ? rendered(r, await signalsOf(snap.id, r.finalUrl ?? r.requestedUrl)) : null,
+      signals: wantSignals ? rendered(r, await signalsOf(snap.id)) : null,
       matchesProbe: hasPage && looksLikeProbe({ requestedUrl: r.requestedUrl, finalUrl: r.finalUrl, text: snap.text, fingerprint: snap.fingerprint }, probe),
     };
   };
@@ -83,15 +82,6 @@ export async function loadHistory(db: Db, sourceId: number, signalDepth: number)
   return { source, captures: loaded, verified };
 }
 
-/**
- * Signals of a snapshot archived before they were stored, by an older extractor, or that the
- * extractor choked on (then none: the capture is classified without them rather than failing).
- */
-async function reextractSignals(db: Db, id: number, contentType: string | null, url: string): Promise<Signals | null> {
-  const [row] = await db.select({ body: snapshots.body }).from(snapshots).where(eq(snapshots.id, id));
-  return (await extractSafely(gunzipSync(row.body), contentType, url))?.signals ?? null;
-}
-
 /** A page a browser rendered is not waiting for its scripts, whatever its script-to-text ratio says. */
 function rendered(r: typeof captures.$inferSelect, signals: Signals | null): Signals | null {
   if (!signals) return null;
@@ -99,7 +89,7 @@ function rendered(r: typeof captures.$inferSelect, signals: Signals | null): Sig
 }
 
 /** Past the window (a long outage), the capture at which ok or changed content was last recorded. */
-async function lastRecordedContent(db: Db, sourceId: number, before: number | undefined): Promise<LoadedCapture | null> {
+async function lastRecordedContent(db: Queryable, sourceId: number, before: number | undefined): Promise<LoadedCapture | null> {
   if (before === undefined) return null;
   const [row] = await db
     .select({ capture: captures, textHash: snapshots.textHash, title: snapshots.title })

@@ -1,33 +1,42 @@
+import type { Tx } from '../db/open.js';
+import type { CaptureRow } from '../archive/store.js';
 import { crawlSources, type CrawlDeps, type CrawlSelection, type CrawlSummary } from '../crawl/crawlSources.js';
-import { updateSourceState } from '../states/updateSourceState.js';
+import { settleSource, type StateUpdate } from './settleSource.js';
 
 export type PassSummary = CrawlSummary & {
   /** Sources whose derived state moved in this pass, by the state they moved to. */
   stateMoves: Record<string, number>;
   flagsOpened: number;
   flagsExtended: number;
+  /** Sources whose state could not be derived this pass (kept as they were; retried with their next capture). */
+  settleFailures: { sourceId: number; message: string }[];
 };
 
 /**
- * One pass of the watch pipeline: crawl the selected sources and, as each capture is archived,
- * re-derive its source's state and flag the events citing it. The crawl command, the scheduled
- * job and the demo all run this, so a capture never lands without its state being updated.
+ * One pass of the pipeline, the way a source travels through it:
+ *   select the due sources and crawl them, politely (crawl/: crawlSources → checkSource)
+ *   → store each batch of captures, snapshots once per hash (archive/: storeCaptures)
+ *   → in that same transaction, settle every source in the batch (settleSource: its state, the change
+ *     behind it, the flags on the events citing it).
+ * The crawl command, the scheduled job, the demo and the benchmarks all run this.
  */
-export async function runPass(deps: CrawlDeps, selection: CrawlSelection = {}): Promise<PassSummary> {
-  const stateMoves: Record<string, number> = {};
-  let flagsOpened = 0;
-  let flagsExtended = 0;
-  const summary = await crawlSources(
-    {
-      ...deps,
-      onCaptured: async (capture) => {
-        const update = await updateSourceState(deps.db, deps.config, capture.sourceId);
-        if (update.moved) stateMoves[update.verdict.state] = (stateMoves[update.verdict.state] ?? 0) + 1;
-        for (const flag of update.flags) flag.action === 'open' ? flagsOpened++ : flagsExtended++;
-        await deps.onCaptured?.(capture);
-      },
-    },
-    selection,
-  );
-  return { ...summary, stateMoves, flagsOpened, flagsExtended };
+export async function runPass(deps: Omit<CrawlDeps, 'afterStore'>, selection: CrawlSelection = {}): Promise<PassSummary> {
+  const tally = { stateMoves: {} as Record<string, number>, flagsOpened: 0, flagsExtended: 0, settleFailures: [] as PassSummary['settleFailures'] };
+  const count = (update: StateUpdate) => {
+    if (update.moved) tally.stateMoves[update.verdict.state] = (tally.stateMoves[update.verdict.state] ?? 0) + 1;
+    for (const flag of update.flags) flag.action === 'open' ? tally.flagsOpened++ : tally.flagsExtended++;
+  };
+  const settleBatch = async (tx: Tx, stored: CaptureRow[]) => {
+    // Each source once per batch (a retry within the pass may store two of its captures), in order.
+    for (const sourceId of new Set(stored.map((c) => c.sourceId))) {
+      try {
+        // A savepoint per source: one that cannot be settled keeps its capture and spoils nothing else.
+        count(await tx.transaction((sp) => settleSource(sp, deps.config, sourceId)));
+      } catch (err) {
+        tally.settleFailures.push({ sourceId, message: (err as Error).message.slice(0, 500) });
+      }
+    }
+  };
+  const summary = await crawlSources({ ...deps, afterStore: settleBatch }, selection);
+  return { ...summary, ...tally };
 }

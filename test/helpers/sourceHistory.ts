@@ -1,3 +1,4 @@
+import type { Outcome } from '../../src/db/schema/domain.js';
 import { prepareSnapshot } from '../../src/archive/store.js';
 import { storeCapture } from '../../src/archive/storeCaptures.js';
 import type { Db } from '../../src/db/open.js';
@@ -34,7 +35,7 @@ export type CaptureSpec = {
   /** A page body: the capture was fetched with this HTML (status 200 unless given). */
   html?: string;
   status?: number;
-  outcome?: string;
+  outcome?: Outcome;
   errorKind?: string;
   finalUrl?: string;
 };

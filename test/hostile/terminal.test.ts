@@ -8,7 +8,7 @@ import { defaultConfig } from '../../src/config/loadConfig.js';
 import { openDatabase, type Database } from '../../src/db/open.js';
 import { renderWordDiff } from '../../src/diff/render.js';
 import { wordDiff } from '../../src/diff/words.js';
-import { updateSourceState } from '../../src/states/updateSourceState.js';
+import { settleSource } from '../../src/watch/settleSource.js';
 import { cliEnv, runCli } from '../helpers/cli.js';
 import { openTestDatabase, testDatabaseKind } from '../helpers/db.js';
 import { addCapture, articleHtml, seedEvent, seedSource } from '../helpers/sourceHistory.js';
@@ -81,7 +81,7 @@ describe(`citewatch diff / flags / events print no control bytes from pages (${t
     const after = articleHtml(`Harbour ${HOSTILE}`, [paragraphs[0], paragraphs[1].replace('40 million', `4 ${HOSTILE} million`), paragraphs[2]]);
     for (const [n, html] of [[0, before], [1, after]] as const) {
       await addCapture(db, source, { at: new Date(Date.UTC(2026, 3, 1 + n)), html });
-      await updateSourceState(db, defaultConfig({}), source.id);
+      await settleSource(db, defaultConfig({}), source.id);
     }
     await database.close();
   });

@@ -68,4 +68,5 @@ export function printSummary(output: Output, s: PassSummary): void {
       ['flags opened', s.flagsOpened],
     ]),
   );
+  for (const f of s.settleFailures) output.err(`source ${f.sourceId}: its state could not be derived this pass (kept as it was): ${f.message}`);
 }

@@ -10,19 +10,18 @@ export function registerWatch(program: Command, bind: ActionBinder): void {
   bind<{ schedule?: string }>(command, (options) => ({
     flags: { crawlSchedule: options.schedule },
     run: async ({ database, output, signal, config }) => {
-      const { scheduleCrawl } = await import('../../../jobs/crawl.js');
+      const [{ crawlJob }, { scheduleJob }] = await Promise.all([import('../../../jobs/crawl.js'), import('../../watch/scheduler.js')]);
       const { db } = await database();
       const stamp = () => new Date().toISOString();
-      const schedule = scheduleCrawl(config.crawlSchedule, {
-        db,
-        config,
+      const schedule = scheduleJob(crawlJob, config.crawlSchedule, { db, config, signal }, {
         signal,
-        onPass: (summary) => {
+        onDone: (summary) => {
           if (output.json) return output.out(JSON.stringify({ at: stamp(), ...summary }));
           output.out(`${stamp()} pass done`);
           printSummary(output, summary);
         },
         onError: (err) => output.err(`${stamp()} pass failed: ${(err as Error).message}`),
+        onSkip: () => output.err(`${stamp()} a pass is still running: this tick is skipped`),
       });
       output.err(`watching: a pass runs on "${config.crawlSchedule}"; Ctrl-C stops after the pass in flight`);
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));

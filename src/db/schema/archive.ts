@@ -1,6 +1,7 @@
 import { bigint, bigserial, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sources } from './timeline.js';
 import type { Signals } from '../../extract/types.js';
+import type { Outcome } from './domain.js';
 import { bytea, timestamptz } from './types.js';
 
 /** Per-host crawl memory: politeness across workers, robots.txt, rendering mode, soft-404 probe. */
@@ -62,7 +63,7 @@ export const captures = pgTable(
     /** 'http' or 'browser'. */
     fetcher: text('fetcher').notNull(),
     /** fetched, not-modified, http-error, network-error, robots-disallowed, too-large, refused-address, not-rendered. */
-    outcome: text('outcome').notNull(),
+    outcome: text('outcome').$type<Outcome>().notNull(),
     /** For network errors: dns, refused, reset, timeout, tls, ...; for others a finer reason. */
     errorKind: text('error_kind'),
     errorMessage: text('error_message'),

@@ -2,6 +2,7 @@ import { bigint, index, integer, jsonb, pgTable, real, serial, text, uniqueIndex
 import { sql } from 'drizzle-orm';
 import { captures, snapshots } from './archive.js';
 import { events, sources } from './timeline.js';
+import type { ChangeClassification, FlagStatus, SourceState } from './domain.js';
 import { timestamptz } from './types.js';
 
 /** What differs between two snapshots' extracted text. Derived data: one row per from/to pair. */
@@ -12,7 +13,7 @@ export const changes = pgTable(
     fromSnapshotId: bigint('from_snapshot_id', { mode: 'number' }).notNull().references(() => snapshots.id),
     toSnapshotId: bigint('to_snapshot_id', { mode: 'number' }).notNull().references(() => snapshots.id),
     /** 'noise' or 'material'. */
-    classification: text('classification').notNull(),
+    classification: text('classification').$type<ChangeClassification>().notNull(),
     /** What kinds of edit were seen: number, name, headline, paragraph-removed, correction, ... */
     kinds: jsonb('kinds').$type<string[]>().notNull().default([]),
     significance: real('significance').notNull(),
@@ -31,7 +32,7 @@ export const sourceStates = pgTable(
   {
     id: serial('id').primaryKey(),
     sourceId: integer('source_id').notNull().references(() => sources.id),
-    state: text('state').notNull(),
+    state: text('state').$type<SourceState>().notNull(),
     reason: text('reason'),
     captureId: bigint('capture_id', { mode: 'number' }).references(() => captures.id),
     changeId: integer('change_id').references(() => changes.id),
@@ -49,7 +50,7 @@ export const flags = pgTable(
     id: serial('id').primaryKey(),
     eventId: text('event_id').notNull().references(() => events.id),
     /** open, resolved or dismissed. */
-    status: text('status').notNull().default('open'),
+    status: text('status').$type<FlagStatus>().notNull().default('open'),
     openedAt: timestamptz('opened_at').notNull().defaultNow(),
     closedAt: timestamptz('closed_at'),
   },
@@ -66,7 +67,7 @@ export const flagSources = pgTable(
     id: serial('id').primaryKey(),
     flagId: integer('flag_id').notNull().references(() => flags.id),
     sourceId: integer('source_id').notNull().references(() => sources.id),
-    state: text('state').notNull(),
+    state: text('state').$type<SourceState>().notNull(),
     reason: text('reason'),
     changeId: integer('change_id').references(() => changes.id),
     /** Whether the changed passages touch what the event claims, and which terms. */

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { SourceState } from './domain.js';
 import { timestamptz } from './types.js';
 
 /** One event of a timeline, identified by the id its file gives. Never deleted: removedAt marks it gone. */
@@ -37,7 +38,7 @@ export const sources = pgTable(
     host: text('host').notNull(),
     firstSeenAt: timestamptz('first_seen_at').notNull().defaultNow(),
     /** Current state (pending, ok, changed, vanished, unreachable, blocked) and why. */
-    state: text('state').notNull().default('pending'),
+    state: text('state').$type<SourceState>().notNull().default('pending'),
     stateReason: text('state_reason'),
     stateSince: timestamptz('state_since'),
     /** The change that put the source in its current state, when there is one. */

@@ -5,7 +5,7 @@ import { changes, flagSources, flags, reviews, sources, sourceStates } from '../
 import { NotFoundError } from '../src/errors.js';
 import { listFlags } from '../src/flags/listFlags.js';
 import { dismissFlag, resolveFlag } from '../src/flags/review.js';
-import { updateSourceState } from '../src/states/updateSourceState.js';
+import { settleSource } from '../src/watch/settleSource.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
 import { addCapture, articleHtml, seedEvent, seedSource, setProbe, type CaptureSpec, type SeededSource } from './helpers/sourceHistory.js';
 
@@ -27,7 +27,7 @@ const V3 = articleHtml('Minister moved millions through Cyprus shells', [PARAGRA
 const NOT_FOUND_TEXT = 'Sorry, the page you were looking for could not be found. It may have been moved or deleted. Try searching our archive or return to the front page for the latest news and analysis.';
 const NOT_FOUND = `<!doctype html><html><head><title>Example News</title></head><body><main><h2>Page not available</h2><p>${NOT_FOUND_TEXT}</p></main></body></html>`;
 
-describe(`updateSourceState (${testDatabaseKind})`, () => {
+describe(`settleSource (${testDatabaseKind})`, () => {
   let database: TestDatabase;
   let db: TestDatabase['db'];
   beforeAll(async () => {
@@ -41,7 +41,7 @@ describe(`updateSourceState (${testDatabaseKind})`, () => {
 
   const check = async (source: SeededSource, spec: CaptureSpec) => {
     await addCapture(db, source, spec);
-    return updateSourceState(db, CONFIG, source.id);
+    return settleSource(db, CONFIG, source.id);
   };
   const history = (sourceId: number) => db.select().from(sourceStates).where(eq(sourceStates.sourceId, sourceId)).orderBy(asc(sourceStates.id));
   const flagsOf = (eventId: string) => db.select().from(flags).where(eq(flags.eventId, eventId)).orderBy(asc(flags.id));
@@ -157,7 +157,7 @@ describe(`updateSourceState (${testDatabaseKind})`, () => {
     const s = await seedSource(db, 'https://flaky.example.com/reports/ledger-long-outage', []);
     await check(s, { at: day(0), html: V1 });
     for (let h = 1; h <= 24; h++) await addCapture(db, s, { at: new Date(T0 + h * 3_600_000), outcome: 'network-error', errorKind: 'timeout' });
-    expect((await updateSourceState(db, CONFIG, s.id)).verdict).toMatchObject({ state: 'unreachable', reason: 'timeout' });
+    expect((await settleSource(db, CONFIG, s.id)).verdict).toMatchObject({ state: 'unreachable', reason: 'timeout' });
     const back = await check(s, { at: day(2), html: V2 });
     expect(back.verdict.state).toBe('changed');
     const [change] = await db.select().from(changes).where(eq(changes.id, back.verdict.changeId!));

@@ -1,4 +1,4 @@
-import { comparableText } from '../extract/normalize.js';
+import { comparableText } from './normalize.js';
 
 /** 32-bit FNV-1a with a murmur3 finaliser; two seeds give the 64 bits of a shingle's hash. */
 function hash32(text: string, seed: number): number {

@@ -1,0 +1,48 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Queryable } from '../db/open.js';
+import { sources, sourceStates } from '../db/schema/index.js';
+import { PENDING, type SourceState, type StateVerdict } from './classifySource.js';
+import type { SourceHistory } from './loadHistory.js';
+
+/** The latest recorded state of a source, optionally among some states only. */
+export async function latestState(db: Queryable, sourceId: number, among: SourceState[] | null): Promise<StateVerdict | null> {
+  const where = among ? and(eq(sourceStates.sourceId, sourceId), inArray(sourceStates.state, among)) : eq(sourceStates.sourceId, sourceId);
+  const [row] = await db.select().from(sourceStates).where(where).orderBy(desc(sourceStates.id)).limit(1);
+  return row ? { state: row.state, reason: row.reason, sinceCaptureId: row.sinceCaptureId, changeId: row.changeId } : null;
+}
+
+/** The state a source is in now: its latest recorded one, or what its row says (pending at first). */
+export async function currentState(db: Queryable, source: SourceHistory['source']): Promise<StateVerdict> {
+  return (await latestState(db, source.id, null)) ?? { ...PENDING, state: source.state, reason: source.stateReason, changeId: source.stateChangeId };
+}
+
+/**
+ * Which two snapshots the newest capture's content is compared by: the last verified one and the
+ * newest, when their text or title differ. Pure; null when there is nothing to compare.
+ */
+export function comparedSnapshots(history: SourceHistory): { from: number; to: number } | null {
+  const { verified, captures } = history;
+  const newest = captures[captures.length - 1];
+  if (!verified || !newest || newest.textSnapshotId === null || verified.textSnapshotId === null) return null;
+  if (newest.textSnapshotId === verified.textSnapshotId) return null;
+  return newest.textHash !== verified.textHash || newest.title !== verified.title ? { from: verified.textSnapshotId, to: newest.textSnapshotId } : null;
+}
+
+/**
+ * Records a verdict when it moves: the source's row, and a line of its state history at the newest
+ * capture. Answers whether it moved.
+ */
+export async function recordState(db: Queryable, history: SourceHistory, previous: StateVerdict, verdict: StateVerdict): Promise<boolean> {
+  const moved = verdict.state !== previous.state || verdict.reason !== previous.reason || verdict.changeId !== previous.changeId;
+  const newest = history.captures[history.captures.length - 1];
+  if (!moved || !newest) return false;
+  const episodeMoved = verdict.state !== previous.state || verdict.changeId !== previous.changeId || verdict.sinceCaptureId !== previous.sinceCaptureId;
+  const since = history.captures.find((c) => c.id === verdict.sinceCaptureId)?.at ?? newest.at;
+  const sourceId = history.source.id;
+  await db
+    .update(sources)
+    .set({ state: verdict.state, stateReason: verdict.reason, stateChangeId: verdict.changeId, ...(episodeMoved ? { stateSince: since } : {}) })
+    .where(eq(sources.id, sourceId));
+  await db.insert(sourceStates).values({ sourceId, state: verdict.state, reason: verdict.reason, captureId: newest.id, changeId: verdict.changeId, sinceCaptureId: verdict.sinceCaptureId, at: newest.at });
+  return true;
+}

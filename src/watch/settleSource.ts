@@ -1,0 +1,35 @@
+import type { Queryable } from '../db/open.js';
+import { recordChange } from '../diff/store.js';
+import { applyFlagPlans, type FlagOutcome } from '../flags/applyFlagPlans.js';
+import { classifySource, type ChangeFacts, type StateConfig, type StateVerdict } from '../states/classifySource.js';
+import { loadHistory } from '../states/loadHistory.js';
+import { observeCapture } from '../states/observeCapture.js';
+import { comparedSnapshots, currentState, latestState, recordState } from '../states/stateStore.js';
+
+export type StateUpdate = { sourceId: number; previous: StateVerdict; verdict: StateVerdict; moved: boolean; flags: FlagOutcome[] };
+
+/**
+ * Everything a stored capture implies, in the order a reader follows it: what the source showed
+ * (states), the change in its content (diff), the state it is in now (states), the flags on the
+ * events citing it (flags). Runs in the caller's transaction: the pass runs it in the one that
+ * stores the capture, so a capture never lands without its consequences.
+ */
+export async function settleSource(db: Queryable, config: StateConfig, sourceId: number): Promise<StateUpdate> {
+  const history = await loadHistory(db, sourceId, config.vanishedAfterChecks + 1);
+  const previous = await currentState(db, history.source);
+  const newest = history.captures[history.captures.length - 1];
+  if (!newest) return { sourceId, previous, verdict: previous, moved: false, flags: [] };
+
+  let change: ChangeFacts | null = null;
+  const pair = comparedSnapshots(history);
+  if (pair && newest.outcome === 'fetched' && observeCapture(history.source.url, newest).kind === 'content') {
+    const row = await recordChange(db, pair.from, pair.to);
+    change = { id: row.id, classification: row.classification, kinds: row.kinds };
+  }
+
+  const lastContent = await latestState(db, sourceId, ['ok', 'changed']);
+  const verdict = classifySource({ url: history.source.url, captures: history.captures, change, previous, lastContent, config });
+  const moved = await recordState(db, history, previous, verdict);
+  const flags = await applyFlagPlans(db, { sourceId, ...verdict });
+  return { sourceId, previous, verdict, moved, flags };
+}
