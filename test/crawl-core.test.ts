@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressAllowed, classifyAddress, literalAddress, parseCidr } from '../src/crawl/addressPolicy.js';
+import { addressAllowed, classifyAddress, literalAddress, parseCidr } from '../src/net/addressPolicy.js';
 import { classifyCapture, probeUrl, selectHeaders } from '../src/crawl/captureRecord.js';
 import { classifyNetworkError, nextCheckAt, outcomePolicy, parseRetryAfter } from '../src/crawl/outcomePolicy.js';
 import { PolitenessQueue } from '../src/crawl/politeness.js';

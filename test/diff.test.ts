@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyChange } from '../src/diff/classifyChange.js';
-import { fingerprint, hammingDistance } from '../src/diff/fingerprint.js';
-import { renderWordDiff } from '../src/diff/render.js';
+import { fingerprint, hammingDistance } from '../src/extract/fingerprint.js';
+import { renderWordDiff } from '../src/cli/renderDiff.js';
 import { wordDiff } from '../src/diff/words.js';
 import { extractContent, type Extracted } from '../src/extract/index.js';
 import { ARTICLES } from './fixtures/pages/articles.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseCidr } from '../crawl/addressPolicy.js';
+import { parseCidr } from '../net/addressPolicy.js';
 
 const SECOND_MS = 1000;
 const HOUR_MS = 3_600_000;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { PrivateAllowance } from './addressPolicy.js';
+import type { PrivateAllowance } from '../net/addressPolicy.js';
 import { resolveTarget, type Resolver } from './resolveTarget.js';
 import { proxyCredentials, connectAuthority, forwardHeaders, refusalReason } from './browserProxyCore.js';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page, Request, Response } from 'playwright';
-import type { PrivateAllowance } from './addressPolicy.js';
+import type { PrivateAllowance } from '../net/addressPolicy.js';
 import { launchIsolated } from './browserLaunch.js';
 import { REFUSED_HEADER, startBrowserProxy, type BrowserProxy, type ProxySession } from './browserProxy.js';
 import { resolveTarget, type Resolver } from './resolveTarget.js';

@@ -1,4 +1,4 @@
-import type { PrivateAllowance } from './addressPolicy.js';
+import type { PrivateAllowance } from '../net/addressPolicy.js';
 import type { HostGate } from './hostGate.js';
 import type { HttpFetcher } from './httpFetcher.js';
 import { classifyNetworkError, type Outcome } from './outcomePolicy.js';

@@ -1,5 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import { addressAllowed, literalAddress, type AddressClass, type PrivateAllowance } from './addressPolicy.js';
+import { addressAllowed, literalAddress, type AddressClass, type PrivateAllowance } from '../net/addressPolicy.js';
 
 /** Resolves a host name to its addresses. Injectable so tests never ask real DNS. */
 export type Resolver = (hostname: string) => Promise<string[]>;

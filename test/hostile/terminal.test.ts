@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { createOutput, formatTable, printable } from '../../src/cli/output.js';
 import { defaultConfig } from '../../src/config/loadConfig.js';
 import { openDatabase, type Database } from '../../src/db/open.js';
-import { renderWordDiff } from '../../src/diff/render.js';
+import { renderWordDiff } from '../../src/cli/renderDiff.js';
 import { wordDiff } from '../../src/diff/words.js';
 import { settleSource } from '../../src/watch/settleSource.js';
 import { cliEnv, runCli } from '../helpers/cli.js';

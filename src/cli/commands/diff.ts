@@ -33,7 +33,7 @@ export async function printLatestChange(db: Db, output: Output, url: string): Pr
   const [{ latestChange }, { findSourceByUrl }, { renderChangeHeading, renderWordDiff }, { wordDiff }] = await Promise.all([
     import('../../diff/queries.js'),
     import('../../ingest/queries.js'),
-    import('../../diff/render.js'),
+    import('../renderDiff.js'),
     import('../../diff/words.js'),
   ]);
   const source = await findSourceByUrl(db, url);

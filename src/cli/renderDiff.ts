@@ -1,6 +1,6 @@
-import { printable } from '../cli/output.js';
-import type { ClassifiedChange } from './classifyChange.js';
-import type { WordPart } from './words.js';
+import { printable } from './output.js';
+import type { ClassifiedChange } from '../diff/classifyChange.js';
+import type { WordPart } from '../diff/words.js';
 
 const RED = '\u001b[31m';
 const GREEN = '\u001b[32m';
