@@ -55,7 +55,9 @@ type Runnable = { run(): Promise<unknown>; stop(): void; autoscaledPool?: unknow
 /**
  * Runs a keepAlive crawlee crawler on first use and stops it gracefully (in-flight requests finish).
  * crawlee installs its own SIGINT handler that aborts the pool mid-request; Ctrl-C is citewatch's to
- * handle (stop taking work, finish what is in flight), so that handler is taken off again.
+ * handle (stop taking work, finish what is in flight), so that handler is taken off again as soon as
+ * it is added (it is added some time after the pool exists: waiting for the pool raced it).
+ * test/crawl.crawlee-contract.test.ts fails if crawlee changes this.
  */
 export function keepAliveRunner(crawler: Runnable) {
   let running: Promise<unknown> | null = null;
@@ -63,11 +65,18 @@ export function keepAliveRunner(crawler: Runnable) {
   return {
     start(): Promise<void> {
       if (ready) return ready;
-      const before = new Set(process.listeners('SIGINT'));
-      running = crawler.run().catch(() => {});
+      const dropSigint = (event: string | symbol, listener: (...args: unknown[]) => void) => {
+        if (event !== 'SIGINT') return;
+        process.off('newListener', dropSigint);
+        setImmediate(() => process.off('SIGINT', listener));
+      };
+      process.on('newListener', dropSigint);
+      running = crawler
+        .run()
+        .catch(() => {})
+        .finally(() => process.off('newListener', dropSigint));
       ready = (async () => {
         for (let i = 0; i < 500 && !crawler.autoscaledPool; i++) await new Promise((r) => setTimeout(r, 5));
-        for (const l of process.listeners('SIGINT')) if (!before.has(l)) process.off('SIGINT', l);
       })();
       return ready;
     },
