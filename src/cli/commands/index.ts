@@ -11,6 +11,8 @@ import { registerIngest } from './ingest.js';
 import { registerEvents } from './events.js';
 import { registerSources } from './sources.js';
 import { registerConfig } from './config.js';
+import { registerCaptures } from './captures.js';
+import { registerShow } from './show.js';
 
 /**
  * How a command file hooks its action up: `action(cmd, (opts) => [configFlags, deps => ...])`.
@@ -39,5 +41,7 @@ export function registerCommands(program: Command, onExitCode: (code: number) =>
   registerSources(program, bind);
   registerFlags(program, bind);
   registerDiff(program, bind);
+  registerCaptures(program, bind);
+  registerShow(program, bind);
   registerConfig(program, bind);
 }

@@ -1,0 +1,85 @@
+import { gunzipSync } from 'node:zlib';
+import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
+import type { Queryable } from '../db/open.js';
+import { captures, snapshots } from '../db/schema/index.js';
+import { NotFoundError } from '../errors.js';
+
+/**
+ * The read side of the archive: the one "captures of a source" and "one capture" that the CLI and
+ * the coming HTTP API both call.
+ */
+
+export type CaptureListItem = {
+  id: number;
+  at: Date;
+  outcome: string;
+  errorKind: string | null;
+  httpStatus: number | null;
+  finalUrl: string | null;
+  fetcher: string;
+  /** sha256 of the bytes fetched (null when nothing came back). */
+  bodyHash: string | null;
+  /** The snapshot whose text stands for this capture: the rendered one when there is one. */
+  snapshotId: number | null;
+  /** Whether its text differs from the previous capture that had content (null: no content, or the first). */
+  contentChanged: boolean | null;
+};
+
+export type CaptureFilter = { from?: Date; to?: Date };
+
+/** Every capture of a source, newest first, with whether its content changed from the one before. */
+export async function listCaptures(db: Queryable, sourceId: number, filter: CaptureFilter = {}): Promise<CaptureListItem[]> {
+  const rows = await db
+    .select({
+      id: captures.id,
+      at: captures.startedAt,
+      outcome: captures.outcome,
+      errorKind: captures.errorKind,
+      httpStatus: captures.httpStatus,
+      finalUrl: captures.finalUrl,
+      fetcher: captures.fetcher,
+      bodyHash: captures.bodyHash,
+      snapshotId: sql<number | null>`coalesce(${captures.renderedSnapshotId}, ${captures.snapshotId})`.mapWith(Number),
+      textHash: snapshots.textHash,
+    })
+    .from(captures)
+    .leftJoin(snapshots, eq(snapshots.id, sql`coalesce(${captures.renderedSnapshotId}, ${captures.snapshotId})`))
+    .where(and(eq(captures.sourceId, sourceId), filter.from ? gte(captures.startedAt, filter.from) : undefined, filter.to ? lte(captures.startedAt, filter.to) : undefined))
+    .orderBy(desc(captures.startedAt), desc(captures.id));
+  // Oldest first, each content capture compared with the last content before it.
+  let lastText: string | null = null;
+  const out: CaptureListItem[] = [];
+  for (const { textHash, ...r } of rows.reverse()) {
+    const hasContent = (r.outcome === 'fetched' || r.outcome === 'not-modified') && textHash !== null;
+    const contentChanged = hasContent && lastText !== null ? textHash !== lastText : null;
+    if (hasContent) lastText = textHash;
+    out.push({ ...r, snapshotId: r.snapshotId || null, contentChanged });
+  }
+  return out.reverse();
+}
+
+export type CaptureDetail = typeof captures.$inferSelect & {
+  snapshot: { id: number; kind: string; contentType: string | null; title: string | null; text: string | null; body: Uint8Array } | null;
+};
+
+/** One capture with the snapshot that stands for it (rendered when there is one), body unpacked. */
+export async function getCapture(db: Queryable, captureId: number): Promise<CaptureDetail> {
+  const [capture] = await db.select().from(captures).where(eq(captures.id, captureId));
+  if (!capture) throw new NotFoundError(`no capture has the id ${captureId}`);
+  const snapshotId = capture.renderedSnapshotId ?? capture.snapshotId;
+  if (snapshotId === null) return { ...capture, snapshot: null };
+  const [snap] = await db
+    .select({ id: snapshots.id, kind: snapshots.kind, contentType: snapshots.contentType, title: snapshots.title, text: snapshots.text, body: snapshots.body })
+    .from(snapshots)
+    .where(eq(snapshots.id, snapshotId));
+  return { ...capture, snapshot: snap ? { ...snap, body: gunzipSync(snap.body) } : null };
+}
+
+/** The bytes as fetched over HTTP (the raw snapshot, never the rendered DOM), with their type. */
+export async function rawBody(db: Queryable, captureId: number): Promise<{ contentType: string | null; body: Uint8Array }> {
+  const [capture] = await db.select({ snapshotId: captures.snapshotId }).from(captures).where(eq(captures.id, captureId));
+  if (!capture) throw new NotFoundError(`no capture has the id ${captureId}`);
+  if (capture.snapshotId === null) throw new NotFoundError(`capture ${captureId} got no body (see its outcome)`);
+  const [snap] = await db.select({ contentType: snapshots.contentType, body: snapshots.body }).from(snapshots).where(eq(snapshots.id, capture.snapshotId));
+  return { contentType: snap.contentType, body: gunzipSync(snap.body) };
+}
