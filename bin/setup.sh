@@ -17,3 +17,5 @@ fi
 
 # Exactly what the lock file pins, from a clean node_modules.
 npm ci --no-audit --no-fund
+# Compiled JavaScript: citewatch then starts without a TypeScript loader (bin/citewatch.js).
+npm run build

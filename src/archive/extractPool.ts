@@ -28,9 +28,14 @@ export function timedOut(): Extracted {
   return { title: '', byline: null, published: null, text: '', paragraphs: [], signals };
 }
 
-/** The sources run as TypeScript through tsx; a worker does not inherit its loader, so its entry registers it. */
+/**
+ * The worker's script, next to this module: extractWorker.js when compiled (run as is), or
+ * extractWorker.ts when the sources run through tsx, whose loader a worker does not inherit: its
+ * entry then registers tsx's ESM api (its CommonJS build cannot register hooks in a worker), found
+ * the same way under vitest.
+ */
 function workerEntry(): URL {
-  // tsx's ESM api (its CommonJS build cannot register hooks in a worker); found the same way under vitest.
+  if (import.meta.url.endsWith('.js')) return new URL('./extractWorker.js', import.meta.url);
   const tsxDir = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const tsx = pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href;
   const file = new URL('./extractWorker.ts', import.meta.url).href;

@@ -9,9 +9,10 @@ export type CliResult = { code: number; stdout: string; stderr: string };
 /**
  * The environment of a child citewatch: its own home for the embedded database, or the test
  * database's URL on PostgreSQL runs (never a DATABASE_URL inherited from the developer's shell).
+ * It runs the sources, never a dist/ build, so that the tests test the code as it is.
  */
 export function cliEnv(home: string, databaseUrl: string | undefined, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CITEWATCH_HOME: home, ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, CITEWATCH_HOME: home, CITEWATCH_FROM_SOURCE: '1', ...extra };
   delete env.DATABASE_URL;
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   return env;
