@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { screenshotPath } from '../src/archive/screenshots.js';
-import { createBrowserRenderer } from '../src/crawl/browserRenderer.js';
+import { createBrowserRenderer, renderSlots } from '../src/crawl/browserRenderer.js';
+import { passTimings, resetPassTimings } from '../src/crawl/passTimings.js';
 import { crawlSources } from '../src/crawl/crawlSources.js';
 import { hosts, snapshots } from '../src/db/schema/index.js';
 import { startSimWeb, type SimWeb } from '../src/simweb/index.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
 import { addSources, capturesOf, crawlConfig, noDns } from './helpers/crawl.js';
-import { CANARY_SECRET, namesResolver, redirect, shell, startCanary, startSite } from './hostile/browserSites.js';
+import { ALLOWED, CANARY_SECRET, html, namesResolver, redirect, shell, startCanary, startSite } from './hostile/browserSites.js';
 
 const article = (headline: string) => ({
   kind: 'article' as const,
@@ -146,5 +147,58 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
     } finally {
       await Promise.all([a.close(), b.close(), canary.close()]);
     }
+  });
+});
+
+describe('the renderer is a pool that takes the text once it has settled', () => {
+  const GiB = 2 ** 30;
+  it.each([
+    [2, 20 * GiB, 6],
+    [8, 64 * GiB, 12], // never more than a dozen renderer processes
+    [2, 1 * GiB, 4], // memory bounds before cores do
+    [1, 0.1 * GiB, 1], // at least one, always
+  ])('renders %i cores × 3 pages at once, bounded by %d bytes free: %i', (cores, free, slots) => {
+    expect(renderSlots(cores, free)).toBe(slots);
+  });
+
+  const article = 'The harbour contract was signed on Tuesday by the council after a long debate. '.repeat(8);
+  const later = (ms: number, body: string, type = 'application/json') => (_req: unknown, res: import('node:http').ServerResponse) =>
+    void setTimeout(() => res.writeHead(200, { 'content-type': type }).end(body), ms);
+  let site: Awaited<ReturnType<typeof startSite>>;
+  let renderer: ReturnType<typeof createBrowserRenderer>;
+  const url = (path: string) => `http://${site.address}:${site.port}${path}`;
+  beforeAll(async () => {
+    site = await startSite('127.1.200.31', {
+      '/fetches': html(shell(`fetch('/article.json').then(r => r.json()).then(a => { document.getElementById('root').textContent = a.text; });`)),
+      '/article.json': later(800, JSON.stringify({ text: article })),
+      '/inline': html(`<html><head><link rel="stylesheet" href="/s.css"><link rel="preload" as="font" href="/f.woff2"><script async src="/analytics.js"></script></head><body><img src="/i.png"><article>${article}</article></body></html>`),
+      '/analytics.js': later(4000, '1', 'text/javascript'),
+    });
+    renderer = createBrowserRenderer({ executable: '/usr/bin/chromium', resolver: noDns, allowPrivateNetwork: ALLOWED, userAgent: 'citewatch-test', timeoutMs: 10_000, acquire: async () => () => {} });
+  });
+  afterAll(async () => {
+    await renderer?.close();
+    await site?.close();
+  });
+
+  it('waits for the data a script fetches, and no longer', async () => {
+    const r = await renderer.render({ url: url('/fetches'), screenshot: false });
+    expect(r.ok && r.html).toContain('The harbour contract was signed');
+  });
+
+  it('does not wait for a slow analytics script once the article shows, nor fetch styling for text', async () => {
+    const t = performance.now();
+    const r = await renderer.render({ url: url('/inline'), screenshot: false });
+    expect(r.ok && r.html).toContain('The harbour contract was signed');
+    expect(performance.now() - t).toBeLessThan(3000); // the script answers after 4 s
+    expect(site.hits.filter((p) => /\.(css|woff2|png)$/.test(p))).toEqual([]);
+  });
+
+  it('renders several pages at once in one browser, never relaunching it', async () => {
+    resetPassTimings();
+    const results = await Promise.all(Array.from({ length: 6 }, () => renderer.render({ url: url('/fetches'), screenshot: false })));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(passTimings.rendersAtOncePeak).toBeGreaterThan(2);
+    expect(passTimings.launches).toEqual([]);
   });
 });

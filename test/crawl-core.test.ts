@@ -162,6 +162,83 @@ describe('politeness queue', () => {
     expect(items(q.startable(1020))).toEqual(['a3']);
   });
 
+  // Longest processing time first: [case, concurrency, planned requests per host, delays per host, first started].
+  it.each([
+    ['the biggest host first when slots are short', 1, { a: 2, b: 40, c: 5 }, {}, ['b']],
+    ['the two biggest of three with two slots', 2, { a: 2, b: 40, c: 5 }, {}, ['b', 'c']],
+    ['arrival order among hosts with equal work', 2, { a: 3, b: 3, c: 3 }, {}, ['a', 'b']],
+    ['work in time: 10 requests 5 s apart outweigh 30 at 1 s', 1, { a: 30, b: 10 }, { b: 5000 }, ['b']],
+    ['a planned host before an unplanned one with as much queued', 1, { a: 0, b: 2 }, {}, ['b']],
+  ] as const)('starts %s', (_, concurrency, plan, delays, first) => {
+    const q = queue(1000, concurrency);
+    for (const [host, n] of Object.entries(plan)) {
+      if (n > 0) q.plan(host, n);
+      q.setHostDelay(host, (delays as Record<string, number>)[host] ?? 0);
+      q.enqueue(host, 0, host);
+    }
+    expect(items(q.startable(0))).toEqual(first);
+  });
+
+  it('puts importance before work left, and counts work down as requests start', () => {
+    const q = queue(0, 1);
+    q.plan('big', 3);
+    q.plan('small', 2);
+    q.enqueue('big', 0, 'big1');
+    q.enqueue('small', 5, 'urgent');
+    expect(items(q.startable(0))).toEqual(['urgent']);
+    q.finish('small', 0);
+    q.enqueue('small', 0, 'small2');
+    expect(items(q.startable(0))).toEqual(['big1']); // big: 3 left, small: 1 left
+    q.finish('big', 0);
+    q.enqueue('big', 0, 'big2');
+    q.plan('small', 9); // replanned: small now has more left
+    expect(items(q.startable(0))).toEqual(['small2']);
+  });
+
+  /**
+   * A whole pass on a virtual clock, as crawlHost drives the gate: each host keeps two requests
+   * queued (its two lanes) until its pages run out; each request takes `latency`.
+   */
+  function simulatePass(sizes: number[], concurrency: number, planned: boolean, delay = 100, latency = 10): number {
+    const q = queue(delay, concurrency);
+    const left = new Map(sizes.map((n, h) => [`h${h}`, n]));
+    const ask = (host: string) => {
+      const n = left.get(host)!;
+      if (n > 0) left.set(host, n - 1), q.enqueue(host, 0, host);
+    };
+    for (const [host, n] of left) {
+      if (planned) q.plan(host, n);
+      ask(host), ask(host);
+    }
+    const ends: { at: number; host: string }[] = [];
+    let now = 0;
+    for (;;) {
+      for (const w of q.startable(now)) ends.push({ at: now + latency, host: w.host });
+      ends.sort((a, b) => a.at - b.at);
+      const wake = q.nextWakeAt();
+      const next = Math.min(ends[0]?.at ?? Infinity, wake !== null && wake > now ? wake : Infinity);
+      if (next === Infinity) return now;
+      now = next;
+      while (ends[0]?.at === now) {
+        const { host } = ends.shift()!;
+        q.finish(host, now);
+        ask(host);
+      }
+    }
+  }
+
+  it.each([
+    // sizes (the big host last, so arrival order would start it last), slots
+    [[...Array(30).fill(3), 20], 4],
+    [[...Array(100).fill(2), 8, 50], 8],
+    [[...Array(12).fill(5), 12], 3],
+  ])('ends a pass when its biggest host ends (hosts %j, %i slots)', (sizes, slots) => {
+    const biggest = Math.max(...sizes);
+    const bound = biggest * 10 + (biggest - 1) * 100;
+    expect(simulatePass(sizes, slots, true)).toBe(bound);
+    expect(simulatePass(sizes, slots, false)).toBeGreaterThan(bound); // arrival order alone does not
+  });
+
   it('drops a cancelled request', () => {
     const q = queue();
     q.enqueue('a', 0, 'a1');

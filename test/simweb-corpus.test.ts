@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTimelineFile } from '../src/ingest/parseFile.js';
 import { startSimWeb, type SimWeb } from '../src/simweb/index.js';
 import { simulateCorpus, type SimulatedCorpus } from '../src/simweb/corpus.js';
-import { findUrls } from '../src/simweb/corpusPages.js';
+import { findUrls, scriptPlanFor } from '../src/simweb/corpusPages.js';
+import { rngFor } from '../src/simweb/prng.js';
+import type { PageSpec } from '../src/simweb/types.js';
 import { CORPUS as EVENTS } from './helpers/paths.js';
 
 let outDir: string;
@@ -84,6 +86,54 @@ describe('simulated corpus', () => {
       if (fate === 'unchanged' || fate === 'material' || fate === 'redesign') expect(res.status).toBe(200);
     }
     web.setRound(0);
+  });
+
+  it('plans script-built pages by host: none on the biggest hosts, some hosts wholly, some in part', () => {
+    const plans = Array.from({ length: 2000 }, (_, i) => scriptPlanFor(rngFor(1, 'host', i), 10));
+    const whole = plans.filter((p) => p?.share === 1).length / plans.length;
+    const part = plans.filter((p) => p?.share === 0.25).length / plans.length;
+    expect(whole).toBeGreaterThan(0.1);
+    expect(whole).toBeLessThan(0.16);
+    expect(part).toBeGreaterThan(0.12);
+    expect(part).toBeLessThan(0.18);
+    expect(new Set(plans.map((p) => p?.template))).toEqual(new Set([undefined, 'app', 'script']));
+    expect(scriptPlanFor(rngFor(1, 'host', 0), 61)).toBeNull();
+  });
+
+  it('builds at least 8 % of the whole timeline\'s pages with scripts, over many hosts, only when asked', async () => {
+    const templateOf = (p: PageSpec): string | undefined => (typeof p === 'object' && p.kind === 'rounds' && typeof p.rounds[0] === 'object' && p.rounds[0].kind === 'article' ? p.rounds[0].template : undefined);
+    const count = (c: SimulatedCorpus) => {
+      let pages = 0, scripted = 0;
+      const hosts = new Set<string>();
+      for (const [host, h] of Object.entries(c.spec.hosts)) {
+        for (const page of new Set(Object.values(h.pages))) {
+          pages++;
+          if (/^(app|script)$/.test(templateOf(page) ?? '')) (scripted++, hosts.add(host));
+        }
+      }
+      return { share: scripted / pages, hosts: hosts.size };
+    };
+    const all = await simulateCorpus({ eventsDir: EVENTS, outDir: path.join(outDir, 'all'), seed: 7, port: web.port, scriptRendered: true });
+    expect(count(all).share).toBeGreaterThanOrEqual(0.08);
+    expect(count(all).hosts).toBeGreaterThan(150);
+    expect(count(corpus).share).toBe(0); // the demo's web: plain HTML unless asked
+  });
+
+  it('serves inline-JSON app shells whose text is in the HTML only as data, and opaque shells without it', async () => {
+    const spec = { hosts: { 'app.sim': { pages: {
+      '/next': { kind: 'article' as const, template: 'app' as const, article: { headline: 'Harbour deal', byline: 'G', published: '2024-01-01', paragraphs: ['The council signed the harbour contract.'] } },
+      '/ld': { kind: 'article' as const, template: 'app' as const, skin: 'redesign' as const, article: { headline: 'Harbour deal', byline: 'G', published: '2024-01-01', paragraphs: ['The council signed the harbour contract.'] } },
+    } } } };
+    const small = await startSimWeb(spec);
+    try {
+      const next = await (await fetch(small.url('app.sim', '/next'))).text();
+      const ld = await (await fetch(small.url('app.sim', '/ld'))).text();
+      expect(next).toMatch(/<script id="__NEXT_DATA__" type="application\/json">.*The council signed the harbour contract/);
+      expect(ld).toMatch(/<script type="application\/ld\+json">.*"articleBody":"The council signed the harbour contract/);
+      for (const body of [next, ld]) expect(body.replace(/<script[\s\S]*?<\/script>/g, '')).not.toContain('harbour contract');
+    } finally {
+      await small.close();
+    }
   });
 
   it('samples the same files for the same seed', async () => {

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import type { Browser, BrowserContext, Page, Request, Response } from 'playwright';
 import type { PrivateAllowance } from '../net/addressPolicy.js';
 import { launchIsolated } from './browserLaunch.js';
+import { passTimings } from './passTimings.js';
 import { REFUSED_HEADER, startBrowserProxy, type BrowserProxy, type ProxySession } from './browserProxy.js';
 import { resolveTarget, type Resolver } from './resolveTarget.js';
 
@@ -28,8 +30,27 @@ export type RenderResult =
     }
   | { ok: false; message: string };
 
-const UNNEEDED = new Set(['image', 'font', 'media', 'stylesheet']);
-const RENDERS_AT_ONCE = 2;
+/** What a text capture never reads: pictures, styling, captions, manifests, event streams (which would hold a gate turn open). */
+const UNNEEDED = new Set(['image', 'font', 'media', 'stylesheet', 'texttrack', 'manifest', 'eventsource']);
+const STYLING = new Set(['image', 'font', 'media', 'stylesheet']);
+/** Requests whose answer may still change the page's text: it has not settled while one is open. */
+const PENDING_KINDS = new Set(['document', 'xhr', 'fetch', 'script']);
+/** The page's text is taken once it has not changed for this long with nothing pending (no fixed network-idle wait). */
+const QUIET_MS = 250;
+/** Visible text past which a script still loading (analytics, ads) is not waited for: the article is there. */
+const SHOWN_CHARS = 500;
+const SETTLE_MAX_MS = 5000;
+/** A browser that keeps dying is not started again and again within one renderer's life. */
+const MAX_LAUNCHES = 4;
+
+/**
+ * How many pages render at once: a render is mostly waiting (for its host's gate turns and the
+ * network) and uses a third to a half of its wall time in CPU, so three per core keep the cores busy;
+ * each holds a renderer process of up to ~250 MiB, so free memory bounds them too. Pure.
+ */
+export function renderSlots(cores: number, freeBytes: number): number {
+  return Math.max(1, Math.min(12, cores * 3, Math.floor(freeBytes / (256 * 2 ** 20))));
+}
 
 export type RendererOptions = {
   executable: string;
@@ -50,14 +71,27 @@ export type RendererOptions = {
  * All of the browser's traffic goes through citewatch's own proxy (browserProxy.ts), which enforces
  * the address policy on every connection and hop; the route handler below is a second line.
  */
-export function createBrowserRenderer(options: RendererOptions) {
-  let started: Promise<{ browser: Browser; proxy: BrowserProxy; isolation: string; cleanup(): void }> | null = null;
-  let slots = RENDERS_AT_ONCE;
+export function createBrowserRenderer(options: RendererOptions & { slots?: number }) {
+  type Started = { browser: Browser; proxy: BrowserProxy; isolation: string; cleanup(): void };
+  let started: Promise<Started> | null = null;
+  let launches = 0;
+  let closing = false;
+  const size = options.slots ?? renderSlots(os.availableParallelism(), os.freemem());
+  let slots = size;
   const waiting: (() => void)[] = [];
-  const start = async () => {
+  const start = async (): Promise<Started> => {
+    launches++;
     const proxy = await startBrowserProxy({ resolver: options.resolver, allowance: options.allowPrivateNetwork, acquire: options.acquire, robotsAllow: options.robotsAllow });
     try {
-      return { proxy, ...(await launchIsolated(options.executable, proxy.server)) };
+      const s = { proxy, ...(await launchIsolated(options.executable, proxy.server)) };
+      // One long-lived browser: it is started again only if it dies, and the reason is recorded.
+      s.browser.once('disconnected', () => {
+        if (closing) return;
+        passTimings.launches.push({ at: Date.now(), reason: 'the browser disconnected (crashed or was killed)' });
+        if (launches < MAX_LAUNCHES) started = null;
+        void s.proxy.close().finally(() => s.cleanup());
+      });
+      return s;
     } catch (err) {
       await proxy.close();
       throw err;
@@ -104,7 +138,7 @@ export function createBrowserRenderer(options: RendererOptions) {
       return route.fulfill({ status, headers, body: Buffer.from(body) }).catch(() => {});
     }
     // Text comes from the DOM; pictures and styling only matter for a screenshot.
-    if (!req.screenshot && UNNEEDED.has(r.resourceType())) return abort();
+    if (UNNEEDED.has(r.resourceType()) && !(req.screenshot && STYLING.has(r.resourceType()))) return abort();
     let url: URL;
     try {
       url = new URL(r.url());
@@ -152,9 +186,9 @@ export function createBrowserRenderer(options: RendererOptions) {
     page.on('response', (r) => {
       if (r.request().isNavigationRequest() && r.frame() === page.mainFrame()) main = r;
     });
-    const response = await page.goto(req.url, { waitUntil: 'load', timeout: options.timeoutMs });
-    // Scripts that fetch their content after load get a short moment to settle.
-    await page.waitForLoadState('networkidle', { timeout: Math.min(5000, options.timeoutMs) }).catch(() => {});
+    const pending = pendingRequests(page);
+    const response = await page.goto(req.url, { waitUntil: 'domcontentloaded', timeout: options.timeoutMs });
+    await settled(page, pending, Math.min(SETTLE_MAX_MS, options.timeoutMs));
     if (session.overLimit) return overCap();
     const last = (main ?? response) as Response | null;
     const refused = last ? (await last.allHeaders())[REFUSED_HEADER] : undefined;
@@ -180,12 +214,17 @@ export function createBrowserRenderer(options: RendererOptions) {
       if (!existsSync(options.executable)) return { ok: false, message: `no browser at ${options.executable} (set browserExecutable or install chromium)` };
       if (slots === 0) await new Promise<void>((resolve) => waiting.push(resolve));
       else slots--;
+      const t0 = performance.now();
+      passTimings.renderSlots = size;
+      passTimings.rendersAtOncePeak = Math.max(passTimings.rendersAtOncePeak, size - slots);
       try {
         const { browser, proxy } = await (started ??= start());
         return await renderIn(browser, proxy, req);
       } catch (err) {
         return { ok: false, message: (err as Error).message.split('\n')[0].slice(0, 500) };
       } finally {
+        passTimings.renders++;
+        passTimings.renderMs += performance.now() - t0;
         const next = waiting.shift();
         if (next) next();
         else slots++;
@@ -196,6 +235,7 @@ export function createBrowserRenderer(options: RendererOptions) {
       return started ? (await started.catch(() => null))?.isolation ?? null : null;
     },
     async close(): Promise<void> {
+      closing = true;
       const s = await started?.catch(() => null);
       started = null;
       if (!s) return;
@@ -204,6 +244,36 @@ export function createBrowserRenderer(options: RendererOptions) {
       s.cleanup();
     },
   };
+}
+
+/** The requests of a page that may still bring or build text, counted as they open and end. */
+function pendingRequests(page: Page): Set<Request> {
+  const open = new Set<Request>();
+  page.on('request', (r) => PENDING_KINDS.has(r.resourceType()) && open.add(r));
+  page.on('requestfinished', (r) => open.delete(r));
+  page.on('requestfailed', (r) => open.delete(r));
+  return open;
+}
+
+/**
+ * Waits until the page's text has settled: its visible length unchanged for QUIET_MS with no
+ * document or data request open (nor a script, while the page still shows next to nothing), or
+ * `maxMs` at most. A page built by an inline script settles at once; one that fetches its article
+ * waits for it, and no longer; analytics still queued at the host gate are not waited for.
+ */
+async function settled(page: Page, pending: Set<Request>, maxMs: number): Promise<void> {
+  const end = performance.now() + maxMs;
+  let last = -1;
+  let quietSince = performance.now();
+  while (performance.now() < end) {
+    // A navigation in progress destroys the context: that is a change, not an error.
+    const length = await page.evaluate(() => document.body?.innerText.length ?? 0).catch(() => -1);
+    const now = performance.now();
+    const busy = [...pending].some((r) => r.resourceType() !== 'script' || length < SHOWN_CHARS);
+    if (length !== last || length < 0 || busy) [last, quietSince] = [length, now];
+    else if (now - quietSince >= QUIET_MS) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export type BrowserRenderer = ReturnType<typeof createBrowserRenderer>;

@@ -33,6 +33,7 @@ export async function crawlHost(ctx: CrawlContext, work: HostWork): Promise<void
     // Another pass (or worker) asked this host a moment ago: the gap holds across processes too.
     const wait = row.lastRequestAt ? row.lastRequestAt.getTime() + ctx.config.hostDelayMs - Date.now() : 0;
     if (wait > 0) ctx.fetch.gate.holdUntil(host, ctx.fetch.gate.now() + wait);
+    ctx.fetch.gate.plan(host, sources.length + 2); // robots.txt, the probe, a request per source: the biggest hosts start first
     const priority = sources[0].priority;
     const robots = await ctx.robots.rulesFor(host, row, sources[0].url, priority);
     const info: HostInfo = { host, robots, renderMode: row.renderMode === 'browser' ? 'browser' : 'http' };

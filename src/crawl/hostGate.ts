@@ -1,3 +1,4 @@
+import { passTimings } from './passTimings.js';
 import { PolitenessQueue } from './politeness.js';
 
 /** Thrown to a waiting request when the crawl is stopped before its turn came. */
@@ -20,12 +21,15 @@ export function createHostGate(options: { delayMs: number; concurrency: number; 
   let timerAt = Infinity;
 
   function pump(): void {
-    for (const w of queue.startable(now())) {
+    const t = now();
+    for (const w of queue.startable(t)) {
       let released = false;
       w.item.resolve(() => {
         if (released) return;
         released = true;
-        queue.finish(w.host, now());
+        const end = now();
+        passTimings.gateHoldMs += end - t;
+        queue.finish(w.host, end);
         pump();
       });
     }
@@ -57,8 +61,11 @@ export function createHostGate(options: { delayMs: number; concurrency: number; 
             reject(new GateClosedError());
           }
         };
+        const asked = now();
         entry.pending = {
           resolve: (release) => {
+            passTimings.gateWaits++;
+            passTimings.gateWaitMs += now() - asked;
             waiting.delete(entry);
             signal?.removeEventListener('abort', giveUp);
             resolve(release);
@@ -70,6 +77,10 @@ export function createHostGate(options: { delayMs: number; concurrency: number; 
         queue.enqueue(host, priority, entry.pending);
         pump();
       });
+    },
+    /** `host` is expected to make `requests` more requests: hosts with more work left get free slots first. */
+    plan(host: string, requests: number): void {
+      queue.plan(host, requests);
     },
     /** No request to `host` may start before `at` (a Retry-After or back-off), in this process. */
     holdUntil(host: string, at: number): void {

@@ -6,7 +6,9 @@
  * `delayMs` (or the host's own longer delay, from its robots.txt Crawl-delay) after the previous one
  * ended, nor before the host's notBefore (Retry-After); at most
  * `concurrency` requests in flight overall; among hosts that may start, the most important waiting
- * request goes first (priority desc, then arrival order), so a big host never blocks the others.
+ * request goes first (priority desc), then the host with the most work left (longest processing
+ * time first: a pass cannot end before its biggest host does, so that host must never wait for a
+ * slot behind small ones), then arrival order.
  */
 export type Waiter<T> = { host: string; priority: number; seq: number; item: T };
 
@@ -15,6 +17,8 @@ type HostState<T> = { inFlight: boolean; nextAllowedAt: number; waiting: Waiter<
 export class PolitenessQueue<T> {
   private readonly hosts = new Map<string, HostState<T>>();
   private readonly hostDelays = new Map<string, number>();
+  /** Requests each host is still expected to make (plan), counted down as they start. */
+  private readonly planned = new Map<string, number>();
   private inFlight = 0;
   private seq = 0;
 
@@ -33,6 +37,17 @@ export class PolitenessQueue<T> {
     let i = waiting.length;
     while (i > 0 && waiting[i - 1].priority < priority) i--;
     waiting.splice(i, 0, w);
+  }
+
+  /** A host is expected to make `requests` more requests in this pass: its share of the work. */
+  plan(host: string, requests: number): void {
+    if (requests > 0) this.planned.set(host, requests);
+    else this.planned.delete(host);
+  }
+
+  /** Time the host still needs at the least: its remaining requests, each a delay apart. */
+  private workLeft(host: string, s: HostState<T>): number {
+    return Math.max(this.planned.get(host) ?? 0, s.waiting.length) * this.delayOf(host);
   }
 
   /** Removes a queued request that is no longer wanted (its caller gave up). */
@@ -68,17 +83,19 @@ export class PolitenessQueue<T> {
   startable(now: number): Waiter<T>[] {
     const free = this.options.concurrency - this.inFlight;
     if (free <= 0) return [];
-    const heads: Waiter<T>[] = [];
-    for (const s of this.hosts.values()) {
-      if (!s.inFlight && s.waiting.length > 0 && s.nextAllowedAt <= now) heads.push(s.waiting[0]);
+    const heads: { w: Waiter<T>; work: number }[] = [];
+    for (const [host, s] of this.hosts) {
+      if (!s.inFlight && s.waiting.length > 0 && s.nextAllowedAt <= now) heads.push({ w: s.waiting[0], work: this.workLeft(host, s) });
     }
-    heads.sort((a, b) => b.priority - a.priority || a.seq - b.seq);
-    const started = heads.slice(0, free);
+    heads.sort((a, b) => b.w.priority - a.w.priority || b.work - a.work || a.w.seq - b.w.seq);
+    const started = heads.slice(0, free).map((h) => h.w);
     for (const w of started) {
       const s = this.state(w.host);
       s.waiting.shift();
       s.inFlight = true;
       this.inFlight++;
+      const left = this.planned.get(w.host);
+      if (left !== undefined) this.plan(w.host, left - 1);
     }
     return started;
   }

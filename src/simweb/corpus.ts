@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { isTimelineFile, parseTimelineFile } from '../ingest/parseFile.js';
-import { addPage, findUrls, pageFor, pickFate, rewriteUrls, simulatedUrl, type CitedUrl, type CorpusFate } from './corpusPages.js';
+import { addPage, findUrls, pageFor, pickFate, rewriteUrls, scriptPlanFor, simulatedUrl, type CitedUrl, type CorpusFate } from './corpusPages.js';
 import { rngFor } from './prng.js';
 import { allocateAddresses, DEFAULT_FIRST_ADDRESS } from './server.js';
 import type { WebSpec } from './types.js';
@@ -22,6 +22,8 @@ export type CorpusOptions = {
   /** The port the rewritten URLs name; default a port free now on the first address. */
   port?: number;
   firstAddress?: string;
+  /** Build some pages with scripts, as the real web does (scriptPlanFor); off, every page is plain HTML (the demo's story). */
+  scriptRendered?: boolean;
 };
 
 export type SimulatedCorpus = {
@@ -94,11 +96,12 @@ export async function simulateCorpus(options: CorpusOptions): Promise<SimulatedC
   const fateByOriginal = new Map<string, CorpusFate>();
   for (const [host, list] of byHost) {
     spec.hosts[host] = { pages: {}, robotsTxt: 'User-agent: *\nDisallow: /search\n' };
+    const plan = options.scriptRendered ? scriptPlanFor(rngFor(seed, 'script-host', host), list.length) : null;
     for (const c of list) {
       const fate = pickFate(rngFor(seed, 'fate', c.url), list.length);
       fateByOriginal.set(c.url, fate);
       const extra = fate === 'parked' ? { parkedFromRound: 1 } : fate === 'soft-404' ? { notFound: { kind: 'soft404' as const } } : {};
-      addPage(spec, host, c.url, pageFor(c, fate, seed), extra);
+      addPage(spec, host, c.url, pageFor(c, fate, seed, plan), extra);
     }
   }
   const { byHost: addresses } = allocateAddresses(spec, firstAddress);

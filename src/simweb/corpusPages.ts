@@ -5,7 +5,7 @@
 import { removeParagraph } from './articleGen.js';
 import { rngFor, type Rng } from './prng.js';
 import { siteNameFor } from './templates/chrome.js';
-import type { Article, Behaviour, HostSpec, PageSpec, TemplateName, WebSpec } from './types.js';
+import type { Article, Behaviour, HostSpec, PageSpec, Skin, TemplateName, WebSpec } from './types.js';
 
 /** A URL and everything the timeline says about it: every citation of it and every citing event. */
 export type CitedUrl = {
@@ -52,8 +52,28 @@ export function simulatedUrl(raw: string, address: string, port: number): string
   return raw.replace(/^https?:\/\/[^/?#]+/i, `http://${address}:${port}`);
 }
 
-function templateFor(host: string, url: string): TemplateName {
+/**
+ * Which of a host's pages a script builds: on the real web, script-rendered pages cluster by site
+ * (an app-style outlet is one wholly, a news site has a few interactive features), and the biggest
+ * outlets serve HTML. Hosts of up to 60 pages: 13 % wholly script-rendered, 15 % with a quarter of
+ * their pages so; half of either kind carry the article as inline JSON ('app'), half only as an
+ * opaque script payload ('script'). About 8.5 % of the corpus's pages, on about 15 % of its hosts.
+ */
+export type ScriptPlan = { share: number; template: 'script' | 'app'; skin: Skin } | null;
+
+export function scriptPlanFor(rng: Rng, hostPages: number): ScriptPlan {
+  if (hostPages > 60) return null;
+  const r = rng.next();
+  const template = rng.next() < 0.5 ? 'app' : 'script';
+  const skin: Skin = rng.next() < 0.5 ? 'classic' : 'redesign';
+  if (r < 0.13) return { share: 1, template, skin };
+  if (r < 0.28) return { share: 0.25, template, skin };
+  return null;
+}
+
+function templateFor(host: string, url: string, plan: ScriptPlan, rng: Rng): TemplateName {
   if (/\.pdf($|[?#])/i.test(url)) return 'pdf';
+  if (plan && rng.next() < plan.share) return plan.template;
   if (/\.gov(\.\w\w)?$|\.mil$|europa\.eu$|\.gc\.ca$/.test(host)) return 'gov';
   if (/wikipedia\.org$|britannica\.com$|sourcewatch\.org$|ballotpedia\.org$|law\.cornell\.edu$/.test(host)) return 'encyclopedia';
   if (/reuters\.com$|apnews\.com$|afp\.com$|upi\.com$/.test(host)) return 'wire';
@@ -110,17 +130,18 @@ export function pickFate(rng: Rng, hostPages: number): CorpusFate {
   return 'unchanged';
 }
 
-export function pageFor(cited: CitedUrl, fate: CorpusFate, seed: number): PageSpec {
+export function pageFor(cited: CitedUrl, fate: CorpusFate, seed: number, plan: ScriptPlan = null): PageSpec {
   const rng = rngFor(seed, 'corpus-page', cited.url);
   const host = new URL(cited.url).hostname;
-  const template = templateFor(host, cited.url);
+  const template = templateFor(host, cited.url, plan, rngFor(seed, 'script-page', cited.url));
   const article = articleFor(cited, rng);
-  const before: Behaviour = { kind: 'article', template, article };
+  const skin: Skin = template === plan?.template ? plan.skin : 'classic';
+  const before: Behaviour = { kind: 'article', template, article, skin };
   const after: Record<CorpusFate, PageSpec> = {
     unchanged: before,
     parked: before, // the host parks
-    redesign: { ...before, skin: 'redesign' },
-    material: { kind: 'article', template, article: materialEdit(article, rng) },
+    redesign: { ...before, skin: skin === 'classic' ? 'redesign' : 'classic' },
+    material: { ...before, article: materialEdit(article, rng) },
     'gone-404': { kind: 'status', status: 404 },
     'soft-404': { kind: 'soft404' },
     'redirect-root': { kind: 'redirect', status: 301, location: '/' },

@@ -68,7 +68,7 @@ function pathFor(template: TemplateName, a: Article, id: string): string {
     case 'encyclopedia': return `/wiki/${a.headline.replace(/[^\p{L}\p{N}]+/gu, '_').slice(0, 60)}_${id}`;
     case 'blog': return `/${y}/${m}/${s}/`;
     case 'pdf': return `/files/reports/${y}/${s}-${id}.pdf`;
-    case 'script': return `/${a.section}/story/${s}-${id}`;
+    case 'app': case 'script': return `/${a.section}/story/${s}-${id}`;
   }
 }
 

@@ -13,7 +13,8 @@ export type Article = {
   section?: string;
 };
 
-export type TemplateName = 'news' | 'wire' | 'gov' | 'encyclopedia' | 'blog' | 'pdf' | 'script';
+/** 'script' builds its text from an opaque payload (browser only); 'app' from inline JSON (see appShell.ts). */
+export type TemplateName = 'news' | 'wire' | 'gov' | 'encyclopedia' | 'blog' | 'pdf' | 'script' | 'app';
 export type Skin = 'classic' | 'redesign';
 
 /** How article bytes are encoded and which charset is declared where (null = not declared there). */

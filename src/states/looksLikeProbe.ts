@@ -1,4 +1,4 @@
-import { hammingDistance } from '../diff/fingerprint.js';
+import { hammingDistance } from '../extract/fingerprint.js';
 
 /**
  * Soft-404 detection after Bar-Yossef et al. ("Sic transit gloria telae"): a page that looks like what

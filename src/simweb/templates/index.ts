@@ -2,6 +2,7 @@
 import { renderPdf, wrapParagraphs } from '../pdf.js';
 import type { TemplateName } from '../types.js';
 import { visibleParagraphs, type RenderInput } from './chrome.js';
+import { renderAppShell } from './appShell.js';
 import { renderBlog } from './blog.js';
 import { renderEncyclopedia } from './encyclopedia.js';
 import { renderGov } from './gov.js';
@@ -21,6 +22,7 @@ export function renderArticle(template: TemplateName, input: RenderInput): { con
     case 'encyclopedia': return { contentType: 'text/html', body: renderEncyclopedia(input) };
     case 'blog': return { contentType: 'text/html', body: renderBlog(input) };
     case 'script': return { contentType: 'text/html', body: renderScript(input) };
+    case 'app': return { contentType: 'text/html', body: renderAppShell(input) };
     case 'pdf': {
       const { article, skin, site } = input;
       const header = skin === 'redesign' ? [`${site.name.toUpperCase()} | REPORT`, ''] : [];

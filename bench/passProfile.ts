@@ -1,0 +1,83 @@
+/**
+ * What a benchmark pass cost, beyond wall time: the main thread's CPU by kind of work (a sampling
+ * profile, categorised by the file each sample's function lives in) and the CPU of the browser's
+ * processes (read from /proc: they are not in process.cpuUsage()).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+
+const CATEGORIES: [string, RegExp][] = [
+  ['storing (database, archive)', /\/src\/archive\/|drizzle-orm|@electric-sql\/pglite|\/postgres\//],
+  ['extracting (on this thread)', /\/src\/extract\/|linkedom|readability|unpdf|htmlparser2/],
+  ['states and flags', /\/src\/(states|diff|flags|watch)\//],
+  ['rendering (Playwright client)', /playwright/],
+  ['fetching (crawlee, got, sockets)', /@crawlee|got|\/src\/crawl\/|node:(internal\/)?(net|http|stream|tls|dns)|_http_|internal\/streams/],
+];
+
+type Node = { id: number; callFrame: { url: string; functionName: string }; children?: number[] };
+
+/** Main-thread CPU seconds per category, from a V8 sampling profile. */
+export async function profileMainThread(): Promise<{ stop(): Promise<Map<string, number>> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 4000 });
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = (await session.post('Profiler.stop')) as { profile: { nodes: Node[]; samples: number[]; timeDeltas: number[] } };
+      session.disconnect();
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      const out = new Map<string, number>();
+      profile.samples.forEach((id, i) => {
+        const { url, functionName } = byId.get(id)!.callFrame;
+        // Node does not tell V8 when it idles: waiting in the event loop shows as (program), with (idle) and (root).
+        const kind = /^\((idle|program|root)\)$/.test(functionName) ? 'idle' : functionName === '(garbage collector)' ? 'garbage collection' : (CATEGORIES.find(([, re]) => re.test(url))?.[0] ?? 'other JavaScript');
+        out.set(kind, (out.get(kind) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1e6);
+      });
+      return out;
+    },
+  };
+}
+
+const TICK = 100; // USER_HZ on Linux
+
+/** utime+stime+cutime+cstime of each live process below `root`, in seconds. */
+function descendantsCpu(root: number): Map<number, number> {
+  const parent = new Map<number, number>();
+  const cpu = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(name), Number(f[1]));
+      cpu.set(Number(name), (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICK);
+    } catch {
+      // gone between the listing and the read
+    }
+  }
+  const below = (pid: number): boolean => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === root) return true;
+    return false;
+  };
+  return new Map([...cpu].filter(([pid]) => below(pid)));
+}
+
+/**
+ * Polls the CPU of this process's descendants (Chromium and its helpers). A process that exits is
+ * counted in its parent's cutime once reaped, so the sum over the live ones at the last poll is the
+ * total; the last poll should come before the browser closes (its own time goes to our cutime).
+ */
+export function watchChildrenCpu(everyMs = 250): { stop(): number; peak(): number } {
+  let last = 0;
+  let peak = 0;
+  const poll = () => {
+    const now = descendantsCpu(process.pid);
+    const total = [...now.values()].reduce((a, b) => a + b, 0);
+    last = Math.max(last, total);
+    peak = Math.max(peak, now.size);
+  };
+  const timer = setInterval(poll, everyMs);
+  return { stop: () => (clearInterval(timer), last), peak: () => peak };
+}
