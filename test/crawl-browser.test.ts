@@ -75,6 +75,24 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
     expect(p.minGapMs!).toBeGreaterThanOrEqual(config.hostDelayMs - 2);
   });
 
+  it('keeps a host on HTTP when a shell-looking page renders to the same text (a short story beside a large JSON state)', async () => {
+    const state = JSON.stringify({ props: Array.from({ length: 400 }, (_, i) => ({ id: i, slug: `item-${i}` })) });
+    const story = 'The port authority published the audited accounts for the harbour contract on Monday. '.repeat(4);
+    const page = `<!doctype html><html><head><title>Accounts</title></head><body><div id="root"></div><article><p>${story}</p></article><script>window.__STATE__=${state}</script></body></html>`;
+    const quiet = await startSimWeb({ hosts: { 'json.example': { pages: { '/a': { kind: 'raw', status: 200, headers: { 'content-type': 'text/html' }, body: page } } } } });
+    try {
+      const id = (await addSources(database.db, [{ url: quiet.url('json.example', '/a') }])).get(quiet.url('json.example', '/a'))!;
+      await crawlSources({ db: database.db, config, resolver: noDns }, { sourceUrl: quiet.url('json.example', '/a') });
+      const [c] = await capturesOf(database.db, id);
+      expect([c.fetcher, c.outcome]).toEqual(['http', 'fetched']);
+      expect(c.renderedSnapshotId).not.toBeNull();
+      const [host] = await database.db.select().from(hosts).where(eq(hosts.host, new URL(c.requestedUrl).host));
+      expect(host?.renderMode ?? 'http').toBe('http');
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it('records a page it cannot render as not rendered, with the raw capture kept', async () => {
     const noBrowser = { ...config, browserExecutable: '/nonexistent/chromium' };
     await database.db.update(hosts).set({ renderMode: 'http' });

@@ -62,11 +62,11 @@ export async function checkSource(ctx: CrawlContext, source: DueSource, info: Ho
     },
     // The host row changes only when it has news; last_request_at is written when the host is released.
     hostTouched:
-      notBefore || draft.rendered
-        ? { host: info.host, at: ctx.lastRequest(info.host) ?? checkedAt, ...(notBefore ? { notBefore } : {}), ...(draft.rendered ? { renderMode: 'browser' as const } : {}) }
+      notBefore || browserHelped(draft)
+        ? { host: info.host, at: ctx.lastRequest(info.host) ?? checkedAt, ...(notBefore ? { notBefore } : {}), ...(browserHelped(draft) ? { renderMode: 'browser' as const } : {}) }
         : undefined,
   });
-  if (draft.rendered) info.renderMode = 'browser';
+  if (browserHelped(draft)) info.renderMode = 'browser';
   return { capture, previousHash: prev?.hash ?? null, retryInPass: policy.retryInPass, waitMs: retryAfterMs ?? 0, failures };
 }
 
@@ -103,6 +103,19 @@ async function attempt(ctx: CrawlContext, source: DueSource, info: HostInfo, pre
     await renderShell(ctx, draft, body!, info);
   }
   return draft;
+}
+
+/**
+ * Whether this page shows a host needs the browser first: the render found text the HTTP answer did
+ * not have. A shell-looking page whose render reads the same (a short story beside a large JSON
+ * state) must not send every later page of its host through the browser, at a second of CPU each.
+ */
+function browserHelped(draft: Draft): boolean {
+  if (!draft.rendered) return false;
+  if (!draft.raw) return true; // fetched by the browser in the first place
+  const rawWords = draft.raw.extracted?.signals.wordCount ?? 0;
+  const renderedWords = draft.rendered.extracted?.signals.wordCount;
+  return renderedWords !== undefined && renderedWords >= 2 * rawWords && renderedWords - rawWords >= 10;
 }
 
 /** A script shell fetched over HTTP: the browser renders those very bytes (no second download). */
