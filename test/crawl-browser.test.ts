@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { screenshotPath } from '../src/archive/screenshots.js';
@@ -210,6 +211,16 @@ describe('the renderer is a pool that takes the text once it has settled', () =>
     expect(r.ok && r.html).toContain('The harbour contract was signed');
     expect(performance.now() - t).toBeLessThan(3000); // the script answers after 4 s
     expect(site.hits.filter((p) => /\.(css|woff2|png)$/.test(p))).toEqual([]);
+  });
+
+  it('does not start a render still waiting for a slot once the pass is stopped', async () => {
+    const stop = new AbortController();
+    const slots = renderSlots(os.availableParallelism(), os.freemem());
+    const all = Array.from({ length: slots + 3 }, () => renderer.render({ url: url('/fetches'), screenshot: false, signal: stop.signal }));
+    stop.abort();
+    const results = await Promise.all(all);
+    const stopped = results.filter((r) => !r.ok && r.message === 'the pass was stopped before this page was rendered');
+    expect(stopped.length).toBeGreaterThanOrEqual(3);
   });
 
   it('renders several pages at once in one browser, never relaunching it', async () => {

@@ -14,6 +14,8 @@ export type RenderRequest = {
   /** The bytes the HTTP fetch already got: the browser is handed these instead of asking again. */
   document?: { status: number; headers: Record<string, string>; body: Uint8Array };
   screenshot: boolean;
+  /** The pass's stop signal: a render still waiting for a slot when the pass stops is not started. */
+  signal?: AbortSignal;
 };
 
 export type RenderResult =
@@ -214,6 +216,15 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
       if (!existsSync(options.executable)) return { ok: false, message: `no browser at ${options.executable} (set browserExecutable or install chromium)` };
       if (slots === 0) await new Promise<void>((resolve) => waiting.push(resolve));
       else slots--;
+      const freeSlot = () => {
+        const next = waiting.shift();
+        if (next) next();
+        else slots++;
+      };
+      if (req.signal?.aborted) {
+        freeSlot();
+        return { ok: false, message: 'the pass was stopped before this page was rendered' };
+      }
       const t0 = performance.now();
       passTimings.renderSlots = size;
       passTimings.rendersAtOncePeak = Math.max(passTimings.rendersAtOncePeak, size - slots);
@@ -225,9 +236,7 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
       } finally {
         passTimings.renders++;
         passTimings.renderMs += performance.now() - t0;
-        const next = waiting.shift();
-        if (next) next();
-        else slots++;
+        freeSlot();
       }
     },
     /** How the browser runs on this machine (sandbox, user), once it has started. */

@@ -120,7 +120,7 @@ function browserHelped(draft: Draft): boolean {
 
 /** A script shell fetched over HTTP: the browser renders those very bytes (no second download). */
 async function renderShell(ctx: CrawlContext, draft: Draft, body: Buffer, info: HostInfo): Promise<void> {
-  const r = await ctx.renderer.render({ url: draft.finalUrl!, document: { status: draft.httpStatus ?? 200, headers: draft.headers, body }, screenshot: ctx.screenshots });
+  const r = await ctx.renderer.render({ url: draft.finalUrl!, document: { status: draft.httpStatus ?? 200, headers: draft.headers, body }, screenshot: ctx.screenshots, signal: ctx.signal });
   ctx.noteRequests(new Map([[info.host, Date.now()]]));
   if (!r.ok) return void Object.assign(draft, { outcome: 'not-rendered', errorKind: 'browser', errorMessage: r.message });
   draft.rendered = await prepareSnapshot(ctx.db, Buffer.from(r.html, 'utf8'), 'text/html; charset=utf-8', 'rendered', r.finalUrl);
@@ -131,7 +131,7 @@ async function renderShell(ctx: CrawlContext, draft: Draft, body: Buffer, info: 
 async function browserNavigate(ctx: CrawlContext, source: DueSource, info: HostInfo): Promise<Draft | string> {
   const target = await resolveTarget(new URL(source.url), ctx.fetch.resolver, ctx.config.allowPrivateNetwork);
   if (!target.ok) return ''; // the HTTP path records the refusal or DNS failure precisely
-  const r = await ctx.renderer.render({ url: source.url, screenshot: ctx.screenshots });
+  const r = await ctx.renderer.render({ url: source.url, screenshot: ctx.screenshots, signal: ctx.signal });
   ctx.noteRequests(new Map([[info.host, Date.now()]]));
   if (!r.ok) return r.message;
   const status = r.status ?? 0;
