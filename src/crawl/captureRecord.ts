@@ -39,9 +39,9 @@ export function probeUrl(sourceUrl: string, random: string): string {
 }
 
 /** How the summary groups a capture. */
-export type CaptureClass = 'unchanged' | 'changed-content' | 'new-content' | 'error' | 'not-modified';
+export type CaptureClass = 'unchanged' | 'changed-content' | 'new-content' | 'error';
 
-export function classifyCapture(c: { outcome: Outcome; bodyHash: string | null }, previousHash: string | null): Exclude<CaptureClass, 'not-modified'> {
+export function classifyCapture(c: { outcome: Outcome; bodyHash: string | null }, previousHash: string | null): CaptureClass {
   if (c.outcome === 'not-modified') return 'unchanged';
   if ((c.outcome === 'fetched' || c.outcome === 'not-rendered') && c.bodyHash) {
     if (previousHash === null) return 'new-content';
@@ -69,7 +69,7 @@ export function emptySummary(): CrawlSummary {
   return { checked: 0, unchanged: 0, changedContent: 0, newContent: 0, errors: 0, byOutcome: {}, hosts: 0, hostsSkipped: 0, probes: 0, durationMs: 0, interrupted: false };
 }
 
-export function countCapture(s: CrawlSummary, outcome: Outcome, cls: Exclude<CaptureClass, 'not-modified'>): void {
+export function countCapture(s: CrawlSummary, outcome: Outcome, cls: CaptureClass): void {
   s.checked++;
   s.byOutcome[outcome] = (s.byOutcome[outcome] ?? 0) + 1;
   if (cls === 'unchanged') s.unchanged++;

@@ -145,7 +145,3 @@ export async function wrapPglite(client: PGlite, location: string, close?: () =>
   return { db, kind: 'pglite', location, close: close ?? (() => client.close()) };
 }
 
-/** A cheap round trip, for health checks. */
-export async function ping(db: Db): Promise<void> {
-  await db.execute(sql`select 1`);
-}
