@@ -20,7 +20,10 @@ export function startWebThread(spec: WebSpec): WebThread {
   // A worker does not inherit tsx's loader: its entry registers tsx, then loads this file.
   const entry = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(import.meta.url)});`;
   const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(entry)}`), { workerData: { simweb: spec } });
+  // Answers from the web's thread are untyped messages; each caller below reads the one it asked for.
+  // biome-ignore lint/suspicious/noExplicitAny: structured-clone messages carry no type
   let queue = Promise.resolve<any>(undefined);
+  // biome-ignore lint/suspicious/noExplicitAny: as above
   const ask = (message: Record<string, unknown>): Promise<any> =>
     (queue = queue.then(() => new Promise((resolve) => {
       worker.once('message', resolve);

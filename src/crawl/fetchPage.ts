@@ -76,7 +76,7 @@ export async function fetchPage(
     const headers: Record<string, string> = { 'user-agent': deps.settings.userAgent, accept: ACCEPT, 'accept-encoding': 'gzip, deflate, br' };
     if (opts.conditional && opts.conditional.url === current.href) Object.assign(headers, opts.conditional.headers);
     const release = await deps.gate.acquire(current.host, opts.priority, opts.signal);
-    let answer;
+    let answer: Awaited<ReturnType<FetchDeps['fetcher']['fetch']>>;
     try {
       answer = await deps.fetcher.fetch({ url: current.href, headers, address: target.address });
     } finally {

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { NotFoundError } from '../errors.js';
 import { isTimelineFile } from './parseFile.js';
@@ -23,7 +23,7 @@ export function listInputs(paths: string[], cwd = process.cwd()): InputList {
   const files = new Set<string>();
   const rejections: Rejection[] = [];
   for (const root of roots) {
-    let stat;
+    let stat: Stats;
     try {
       stat = statSync(root);
     } catch {
@@ -36,7 +36,7 @@ export function listInputs(paths: string[], cwd = process.cwd()): InputList {
 }
 
 function walk(dir: string, into: Set<string>, rejections: Rejection[]): void {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (err) {
