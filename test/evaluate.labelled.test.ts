@@ -18,9 +18,10 @@ describe(`detection evaluation on the labelled web (${testDatabaseKind})`, () =>
     database = await openTestDatabase();
     // Timeouts roomier than the other crawl tests: a page that times out in the first pass is first
     // seen already changed (nothing to compare with), which is right, but not what its label says.
-    const config = crawlConfig({ readTimeoutMs: 3000, totalTimeoutMs: 6000 });
+    // The total one is also the browser's: a render on a busy machine takes seconds.
+    const config = crawlConfig({ readTimeoutMs: 3000, totalTimeoutMs: 20_000 });
     report = await evaluateLabelledWeb({ db: database.db, config, perLabel, seed: 29, resolver: noDns });
-  }, 240_000);
+  }, 400_000);
   afterAll(async () => {
     await database?.close();
   });
@@ -35,7 +36,7 @@ describe(`detection evaluation on the labelled web (${testDatabaseKind})`, () =>
     expect(report.passes[0].summary.byOutcome).toEqual({ fetched: cases });
   });
 
-  it('finds changed and vanished sources with precision and recall of at least 0.95', () => {
+  it('finds changed and vanished sources with precision and recall of at least 0.98', () => {
     // The misses are in the message so a failure says which labels went wrong.
     const detail = JSON.stringify(report.misses.map((m) => ({ label: m.label, got: m.got })));
     for (const d of [report.changed, report.vanished]) {
@@ -46,6 +47,7 @@ describe(`detection evaluation on the labelled web (${testDatabaseKind})`, () =>
 
   it('raises no alarm for transient failures and no flag for unchanged or redesigned pages', () => {
     expect(report.transientFalseAlarms.map((o) => o.label)).toEqual([]);
+    expect(report.livingCalledDead.map((o) => [o.label, o.got])).toEqual([]);
     expect(report.quietPageFlags.map((o) => o.label)).toEqual([]);
     expect(report.byLabel.redesign.flagged + report.byLabel.unchanged.flagged).toBe(0);
   });

@@ -13,7 +13,7 @@ type Step = { capture: CaptureFacts; change: { id: number; classification: Chang
 /** One capture per token; "12h:dns" says the capture came 12 hours after the one before (default a day). */
 function step(token: string, id: number, at: Date): Step {
   const page = (over: Partial<CaptureFacts> = {}, signals: Partial<PageSignals> = {}): CaptureFacts => ({
-    id, at, outcome: 'fetched', httpStatus: 200, finalUrl: URL_, snapshotId: id, signals: { ...CLEAN, ...signals }, matchesProbe: false, ...over,
+    id, at, outcome: 'fetched', httpStatus: 200, finalUrl: URL_, snapshotId: id, textHash: `text-${id}`, signals: { ...CLEAN, ...signals }, matchesProbe: false, ...over,
   });
   const [name, arg] = token.split(':');
   if (name === 'chg') return { capture: page(), change: { id: 1000 + id, classification: 'material', kinds: arg.split(',') } };
@@ -36,6 +36,18 @@ function step(token: string, id: number, at: Date): Step {
       case 'shell': return page({}, { scriptShell: true });
       case 'root': return page({ finalUrl: 'https://news.example.com/' });
       case 'section': return page({ finalUrl: 'https://news.example.com/politics/' });
+      // Listings that are not a prefix of the article's path; a client-side redirect ends the same way.
+      case 'section2': return page({ finalUrl: 'https://news.example.com/section/politics/' });
+      case 'topics': return page({ finalUrl: 'https://news.example.com/topics/elections' });
+      case 'news': return page({ finalUrl: 'https://www.example.com/news/', redirects: [{ url: URL_, status: 302 }, { url: 'https://www.example.com/news/', status: 200 }] });
+      // Bytes already read as content (capture 1's snapshot), or the same text in new bytes, now resembling the probe.
+      case 'softsame': return page({ snapshotId: 1, matchesProbe: true });
+      case '304soft': return { ...page({ snapshotId: 1, matchesProbe: true }), outcome: 'not-modified', httpStatus: 304 };
+      case 'softtext': return page({ matchesProbe: true, textHash: 'text-1' });
+      case 'emptysoft': return page({ matchesProbe: true, textHash: 'text-1' }, { wordCount: 0 });
+      case 'pdfsoft': return page({ matchesProbe: true, headers: { 'content-type': 'application/pdf' } });
+      // The extraction ran out of time (a busy machine): no text, nothing learnt.
+      case 'xtimeout': return page({}, { extraction: 'timeout', wordCount: 0 });
       case 'unrelated': return page({ finalUrl: 'https://casino.example.org/welcome' });
       case 'moved': return page({ finalUrl: 'https://www.example.com/articles/big-story-about-things' });
       case 'https': return page({ finalUrl: URL_.replace('https:', 'http:') + '/' });
@@ -44,6 +56,7 @@ function step(token: string, id: number, at: Date): Step {
       case 'nr': return { id, at, outcome: 'not-rendered', errorKind: 'browser', httpStatus: 200, finalUrl: URL_, snapshotId: id, signals: { ...CLEAN, scriptShell: true } };
       case 'nrroot': return { id, at, outcome: 'not-rendered', errorKind: 'browser', httpStatus: 200, finalUrl: 'https://news.example.com/', redirects: [{ url: URL_, status: 301 }, { url: 'https://news.example.com/', status: 200 }] };
       case 'nrsection': return { id, at, outcome: 'not-rendered', errorKind: 'browser', httpStatus: 200, finalUrl: null, redirects: [{ url: URL_, status: 302 }, { url: 'https://news.example.com/politics/', status: 200 }] };
+      case 'nrparked': return { id, at, outcome: 'not-rendered', errorKind: 'browser', httpStatus: 200, finalUrl: URL_, snapshotId: id, signals: { ...CLEAN, parked: true } };
       case 'nr404': return { id, at, outcome: 'not-rendered', errorKind: 'browser', httpStatus: 404, finalUrl: URL_ };
       case 'toolarge': return { id, at, outcome: 'too-large', httpStatus: 200 };
       default: throw new Error(`unknown token ${token}`);
@@ -122,6 +135,12 @@ const CASES: [history: string, state: string, reason: string | null][] = [
   ['ok 500', 'unreachable', 'http-5xx'],
   ['ok 503 502', 'unreachable', 'http-5xx'],
   ['ok 429', 'unreachable', 'http-429'],
+  // a hang, whether the fetch gave up or a gateway did, is a timeout; one success ends it
+  ['ok 504', 'unreachable', 'timeout'],
+  ['ok 524 522', 'unreachable', 'timeout'],
+  ['ok timeout ok', 'ok', null],
+  ['ok 504 ok', 'ok', null],
+  ['ok timeout 504 503 ok', 'ok', null],
   ['ok dns dns dns', 'unreachable', 'dns'],
   ['ok dns dns dns dns', 'vanished', 'unreachable-dns'],
   ['ok dns timeout refused dns', 'vanished', 'unreachable-dns'],
@@ -147,9 +166,36 @@ const CASES: [history: string, state: string, reason: string | null][] = [
   ['ok bot503 bot503 bot503 bot503 bot503', 'blocked', 'bot-challenge'],
   ['ok bot403cf', 'blocked', 'bot-challenge'],
   ['ok denied403', 'blocked', 'http-403'],
-  ['ok shell', 'blocked', 'not-rendered'],
-  ['ok nr', 'blocked', 'not-rendered'],
-  ['ok nr nr nr', 'blocked', 'not-rendered'],
+  // a failed render (or none) is citewatch's failure: the state stays, and no streak breaks or grows
+  ['ok shell', 'ok', null],
+  ['ok nr', 'ok', null],
+  ['ok nr nr nr', 'ok', null],
+  ['nr', 'pending', null],
+  ['ok chg:number nr', 'changed', 'number'],
+  ['ok 403 nr', 'blocked', 'http-403'],
+  ['ok 404 nr', 'ok', 'unconfirmed http-404 (1/2)'],
+  ['ok 404 nr 404', 'vanished', 'http-404'],
+  ['ok soft nr nr soft', 'vanished', 'soft-404'],
+  ['ok 404 404 nr', 'vanished', 'http-404'],
+  ['ok nrparked nrparked', 'vanished', 'parked-domain'],
+  ['ok dns nr dns 3d@nr dns', 'vanished', 'unreachable-dns'],
+  ['ok xtimeout', 'ok', null],
+  ['ok chg:number xtimeout xtimeout', 'changed', 'number'],
+  ['ok 404 xtimeout 404', 'vanished', 'http-404'],
+  // unchanged bytes (a 304 stands for them) or unchanged text never vanish; a PDF is not the host's
+  // HTML not-found page; an empty text is like nothing
+  ['ok softsame softsame', 'ok', null],
+  ['ok 304soft 304soft', 'ok', null],
+  ['ok softtext softtext', 'ok', null],
+  ['ok emptysoft emptysoft', 'vanished', 'soft-404'],
+  ['ok pdfsoft pdfsoft', 'ok', null],
+  ['soft softsame', 'vanished', 'soft-404'], // the same not-found bytes twice: never read as content
+  // a redirect to a listing anywhere in the site's tree is a retired article; the same URL with a
+  // different article is a replaced story
+  ['ok section2 section2', 'vanished', 'redirect-to-section'],
+  ['ok topics topics', 'vanished', 'redirect-to-section'],
+  ['ok news news', 'vanished', 'redirect-to-section'],
+  ['ok chg:story-replaced', 'changed', 'story-replaced'],
   // a failed render still carries the HTTP facts: redirects and statuses count toward vanishing
   ['ok nrsection', 'ok', 'unconfirmed redirect-to-section (1/2)'],
   ['ok nrsection nrsection', 'vanished', 'redirect-to-section'],

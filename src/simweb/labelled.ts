@@ -14,6 +14,7 @@ export const LABELS = [
   'unchanged', 'redesign', 'edit-number', 'edit-name', 'paragraph-removed', 'correction-appended', 'new-headline', 'story-replaced',
   'gone-404', 'gone-410', 'soft-404', 'redirect-root', 'redirect-section', 'parked-domain',
   'transient-503', 'transient-429', 'transient-hang', 'transient-reset', 'blocked-403', 'bot-challenge', 'paywall',
+  'render-fails',
 ] as const;
 export type Label = (typeof LABELS)[number];
 export type ExpectedState = { state: 'ok' | 'changed' | 'vanished' | 'unreachable' | 'blocked'; reason?: string };
@@ -41,6 +42,8 @@ export const EXPECTED: Record<Label, ExpectedState> = {
   'blocked-403': { state: 'blocked', reason: 'http-403' },
   'bot-challenge': { state: 'blocked', reason: 'bot-challenge' },
   paywall: { state: 'blocked', reason: 'paywall' },
+  // The browser's failure is citewatch's, not the page's: the page stays as it was last read.
+  'render-fails': { state: 'ok' },
 };
 
 export type LabelledCase = {
@@ -57,6 +60,16 @@ export type LabelledCase = {
 
 const HOSTS_PER_TEMPLATE = 3;
 const PAYWALL_TEMPLATES: TemplateName[] = ['news', 'wire', 'blog'];
+/** Only a browser reads these pages, so only their renders can fail. */
+const RENDERED_TEMPLATES: TemplateName[] = ['script'];
+/**
+ * A third-party script host whose vendor script hangs in round 1: the pages that load it stall in a
+ * browser. Its own host, as such scripts are: a hang on the page's host would also hold that host's
+ * politeness turn and starve the renders of its other pages (a crawl matter, not this label's).
+ */
+const CDN = { host: 'cdn.sim', path: '/static/js/vendor.js' };
+/** Listing pages a retired article is sent to, in shapes that are not a prefix of its path. */
+const TOPICS = ['elections', 'investigations', 'money-and-power'];
 
 function pathFor(template: TemplateName, a: Article, id: string): string {
   const s = slug(a.headline);
@@ -86,11 +99,12 @@ export function buildLabelledWeb(options: { perLabel: number; seed: number }): {
     // The third host of each kind sends unknown paths to its home page, as many real sites do.
     hostFor(`${t}-${n}.sim`, t, n === 3 ? { notFound: { kind: 'redirect', status: 301, location: '/' } } : {});
   }
+  hostFor(CDN.host, 'script').pages[CDN.path] = { kind: 'hang' };
   const cases: LabelledCase[] = [];
   LABELS.forEach((label, li) => {
     for (let i = 0; i < perLabel; i++) {
       const rng = rngFor(seed, 'case', label, i);
-      const allowed = label === 'paywall' ? PAYWALL_TEMPLATES : TEMPLATES;
+      const allowed = label === 'paywall' ? PAYWALL_TEMPLATES : label === 'render-fails' ? RENDERED_TEMPLATES : TEMPLATES;
       const template = allowed[(i + li) % allowed.length];
       const original = generateArticle(rng);
       const id = rng.hex(8);
@@ -100,10 +114,15 @@ export function buildLabelledWeb(options: { perLabel: number; seed: number }): {
       let host = `${template}-${((i + li) % HOSTS_PER_TEMPLATE) + 1}.sim`;
       // Parked and soft-404 cases change their whole host, so they live on hosts of their own.
       if (label === 'parked-domain') hostFor((host = `parked-${template}-${i + 1}.sim`), template, { parkedFromRound: 1 });
-      if (label === 'soft-404') hostFor((host = `soft404-${template}.sim`), template, { notFound: { kind: 'soft404' } });
+      // Living PDFs and script pages also live beside a host's 200 "not found" page, which they must not be taken for.
+      const besideSoft404 = (label === 'unchanged' || label === 'redesign' || label === 'render-fails') && (template === 'pdf' || template === 'script') && i % 2 === 0;
+      if (label === 'soft-404' || besideSoft404) hostFor((host = `soft404-${template}.sim`), template, { notFound: { kind: 'soft404' } });
       const after = secondVersion(label, original, before, article, rng, i);
       const page: PageSpec = { kind: 'rounds', rounds: [before, after] };
       hostFor(host, template).pages[path] = page;
+      // The listing a section redirect leads to (the built-in section fronts answer /<section>/ already).
+      const to = typeof after === 'object' && 'location' in after && label === 'redirect-section' ? after.location : null;
+      if (typeof to === 'string' && !spec.hosts[host].pages[to]) hostFor(host, template).pages[to] = { kind: 'front', title: to.split('/').filter(Boolean).join(' · ') };
       const entry = { host, path, template, label, expected: EXPECTED[label], needsBrowser: template === 'script' };
       cases.push(Object.defineProperty(entry, 'url', { enumerable: true, get: () => urlOf(spec, host, path) }) as LabelledCase);
     }
@@ -117,11 +136,25 @@ function urlOf(spec: WebSpec, host: string, path: string): string {
   return web.url(host, path);
 }
 
+/**
+ * Where a retired article is sent: its section front, or a listing elsewhere in the site's tree
+ * (/section/politics/, /news/, /topics/elections), as real sites do.
+ */
+function sectionFront(section: string, i: number): string {
+  switch (i % 4) {
+    case 0: return `/${section}/`;
+    case 1: return `/section/${section}/`;
+    case 2: return '/news/';
+    default: return `/topics/${TOPICS[i % TOPICS.length]}`;
+  }
+}
+
 function secondVersion(
   label: Label, original: ReturnType<typeof generateArticle>, before: Behaviour,
   article: (a: Article, extra?: Partial<Extract<Behaviour, { kind: 'article' }>>) => Behaviour, rng: ReturnType<typeof rngFor>, i: number,
 ): PageSpec {
   const base = plain(original);
+  const template = before.kind === 'article' ? before.template : null;
   switch (label) {
     case 'unchanged': case 'parked-domain': return before;
     case 'redesign': return article(base, { skin: 'redesign' });
@@ -135,13 +168,21 @@ function secondVersion(
     case 'gone-410': return { kind: 'status', status: 410 };
     case 'soft-404': return { kind: 'soft404' };
     case 'redirect-root': return { kind: 'redirect', status: i % 2 ? 302 : 301, location: '/' };
-    case 'redirect-section': return { kind: 'redirect', status: 301, location: `/${base.section}/` };
+    case 'redirect-section': {
+      const location = sectionFront(base.section ?? 'news', i);
+      // A script-built site redirects in the page, as its router does.
+      return template === 'script' ? { kind: 'clientRedirect', location } : { kind: 'redirect', status: i % 2 ? 302 : 301, location };
+    }
     case 'transient-503': return { kind: 'sequence', steps: [{ kind: 'status', status: 503, retryAfter: 1 }, before] };
     case 'transient-429': return { kind: 'sequence', steps: [{ kind: 'status', status: 429, retryAfter: 1 }, before] };
-    case 'transient-hang': return { kind: 'sequence', steps: [{ kind: 'hang' }, before] };
+    // Every third hangs behind a gateway, which gives up after a while and answers 504 for the site.
+    case 'transient-hang': return { kind: 'sequence', steps: [i % 3 === 2 ? { kind: 'slow', delayMs: 3000, then: { kind: 'status', status: 504 } } : { kind: 'hang' }, before] };
     case 'transient-reset': return { kind: 'sequence', steps: [{ kind: 'reset' }, before] };
     case 'blocked-403': return { kind: 'status', status: 403, body: '<html><head><title>403 Forbidden</title></head><body><h1>Access Denied</h1><p>You don\'t have permission to access this resource.</p></body></html>' };
     case 'bot-challenge': return { kind: 'botChallenge', status: i % 2 ? 503 : 403 };
     case 'paywall': return article(base, { paywall: true });
+    // One in eight stalls (the render times out, as on a busy machine, holding a browser slot the whole
+    // timeout: few, or the run would take far longer); the others draw nothing.
+    case 'render-fails': return article(base, { breaksBrowser: i % 8 === 1 ? { stall: CDN } : 'blank' });
   }
 }

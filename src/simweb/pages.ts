@@ -29,6 +29,18 @@ export function frontPage(ctx: Chrome, title: string, links: { path: string; tit
   return document('en', head(title, input), c('front-page'), `${cookieBanner(input)}${nav(input)}${body}${mostRead(input)}${footer(input)}`);
 }
 
+/**
+ * An app shell that sends the browser elsewhere at once, as a single-page app's router does; with the
+ * bundler weight of one, so that a crawler reading it over HTTP knows it needs a browser.
+ */
+export function clientRedirectPage(ctx: Chrome, to: string): string {
+  const input = asInput(ctx, ctx.site.name);
+  const runtime = Array.from({ length: 60 }, (_, i) => `__w.m[${i}]=function(e,t,n){"use strict";n.r(t);var r=n(${(i * 13) % 60}),o=n.n(r);t.default=function(x){return o()(x,{key:"r${i}"})}};`).join('');
+  return document('en', head(ctx.site.name, input), 'app', `<noscript>You need to enable JavaScript to run this app.</noscript><div id="root"></div>
+<script nonce="${ctx.noise.nonce}">!function(){var __w=window.__webpack_modules__={m:{}};${runtime}}();</script>
+<script nonce="${ctx.noise.nonce}">window.__APP_CONFIG__={"build":"${ctx.noise.buildId}"};location.replace(${JSON.stringify(to)});</script>`);
+}
+
 export function parkedPage(host: string, noise: Noise): string {
   const ads = ['Cheap Flights', 'Online Degree Programs', 'Car Insurance Quotes', 'Web Hosting', 'Credit Cards', 'Dating Sites']
     .map((t, i) => `<li><a href="/lander?q=${encodeURIComponent(t)}&sid=${noise.adSlots[i % 4]}" rel="nofollow">${t}</a></li>`).join('');

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { encodeHtml } from './payloads.js';
 import type { Noise } from './noise.js';
-import { botChallengePage, errorBody, frontPage, notFoundPage, parkedPage } from './pages.js';
+import { botChallengePage, clientRedirectPage, errorBody, frontPage, notFoundPage, parkedPage } from './pages.js';
 import { renderArticle } from './templates/index.js';
 import { siteNameFor, type Site } from './templates/chrome.js';
 import type { Behaviour, HostSpec, Location, PageContext, PageSpec } from './types.js';
@@ -49,7 +49,7 @@ function articleIn(page: PageSpec, round: number): Extract<Behaviour, { kind: 'a
 }
 
 export function etagOf(b: Extract<Behaviour, { kind: 'article' }>): string {
-  const key = JSON.stringify([b.template, b.skin ?? 'classic', b.charset ?? null, !!b.paywall, b.article]);
+  const key = JSON.stringify([b.template, b.skin ?? 'classic', b.charset ?? null, !!b.paywall, b.article, ...(b.breaksBrowser ? [b.breaksBrowser] : [])]);
   return `W/"${createHash('sha1').update(key).digest('hex').slice(0, 20)}"`;
 }
 
@@ -121,10 +121,13 @@ export function resolveRequest(req: RequestInput): Plan {
 /** A front or section page listing the host's articles of this round. */
 function frontPlan(req: RequestInput, section?: string, title?: string): Plan {
   const site = siteOf(req.hostName, req.host);
-  const links = Object.entries(req.host.pages).flatMap(([p, spec]) => {
+  const all = Object.entries(req.host.pages).flatMap(([p, spec]) => {
     const a = articleIn(spec, req.round);
-    return a && (!section || a.article.section === section) ? [{ path: p, title: a.article.headline }] : [];
+    return a ? [{ path: p, title: a.article.headline, section: a.article.section }] : [];
   });
+  // A section with no story of its own this round shows the site's latest, as fronts do.
+  const own = all.filter((l) => l.section === section);
+  const links = (section && own.length > 0 ? own : all).map(({ path, title }) => ({ path, title }));
   const heading = title ?? (section ? section.charAt(0).toUpperCase() + section.slice(1) : site.name);
   return html(200, frontPage({ site, noise: req.noise, skin: 'classic', path: req.path }, heading, links));
 }
@@ -144,11 +147,13 @@ function planBehaviour(req: RequestInput, b: Behaviour, page: PageSpec | undefin
       if (typeof rendered.body !== 'string') {
         return { kind: 'respond', status: 200, headers: { 'content-type': rendered.contentType, ...validators }, body: { type: 'bytes', data: rendered.body } };
       }
-      const encoded = encodeHtml(rendered.body, b.charset);
+      const encoded = encodeHtml(breakBrowser(req, rendered.body, b.breaksBrowser), b.charset);
       return { kind: 'respond', status: 200, headers: { 'content-type': encoded.contentType, ...validators, ...cookie }, body: { type: 'bytes', data: encoded.body } };
     }
     case 'redirect':
       return { kind: 'respond', status: b.status, headers: { location: locate(req, b.location), 'content-type': 'text/html' }, body: { type: 'bytes', data: Buffer.from(`<html><body>Moved: <a href="${locate(req, b.location)}">here</a></body></html>`) } };
+    case 'clientRedirect':
+      return html(200, clientRedirectPage(chrome, locate(req, b.location)));
     case 'status': {
       const headers: Record<string, string> = { 'content-type': b.contentType ?? 'text/html; charset=utf-8', ...b.headers };
       if (b.retryAfter !== undefined) headers['retry-after'] = String(b.retryAfter);
@@ -177,6 +182,13 @@ function planBehaviour(req: RequestInput, b: Behaviour, page: PageSpec | undefin
     case 'raw':
       return { kind: 'respond', status: b.status, headers: b.headers ?? {}, body: { type: 'bytes', data: typeof b.body === 'string' ? Buffer.from(b.body, 'utf8') : b.body } };
   }
+}
+
+/** The article's HTML with what makes a browser's render of it fail (see Behaviour breaksBrowser). */
+function breakBrowser(req: RequestInput, html: string, how: Extract<Behaviour, { kind: 'article' }>['breaksBrowser']): string {
+  if (!how) return html;
+  const script = how === 'blank' ? `<script>location.replace('about:blank');</script>` : `<script src="${locate(req, how.stall)}"></script>`;
+  return html.replace('</head>', `${script}</head>`);
 }
 
 function notModified(req: RequestInput, etag: string, lastModified: Date): boolean {

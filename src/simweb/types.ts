@@ -36,8 +36,16 @@ export type Behaviour =
       charset?: CharsetMode;
       /** Only the first paragraph and a "Subscribe to continue reading" box. */
       paywall?: boolean;
+      /**
+       * Makes every browser render fail while HTTP clients read the page as usual, as citewatch's own
+       * renders fail: { stall }, a blocking script from `stall` (a page that hangs) never arrives, so
+       * nothing settles and the render times out; 'blank', a script leaves at once for about:blank.
+       */
+      breaksBrowser?: 'blank' | { stall: Location };
     }
   | { kind: 'redirect'; status: 301 | 302 | 307 | 308; location: Location }
+  /** 200 with an app shell whose script sends the browser on (a client-side router); HTTP clients stay. */
+  | { kind: 'clientRedirect'; location: Location }
   | { kind: 'status'; status: number; body?: string; contentType?: string; retryAfter?: string | number; headers?: Record<string, string> }
   /** A delay before the headers (delayMs) and/or a body sent in small chunks (trickle), then `then`. */
   | { kind: 'slow'; delayMs?: number; trickle?: { chunkBytes: number; intervalMs: number }; then: Behaviour }

@@ -38,13 +38,19 @@ const UNCONFIRMED = '; unconfirmed ';
 /**
  * Derives a source's state from its recent captures, never from one failed fetch: vanishing needs
  * consecutive confirming checks, network failures turn into vanishing only when they persist over checks
- * and time (InternetArchiveBot's rule), and failures never produce a change.
+ * and time (InternetArchiveBot's rule), and failures never produce a change. A failure of citewatch's
+ * own (a render or an extraction that did not finish) is no fact about the source: the state stays as
+ * it was, and the capture neither breaks nor extends a streak.
  */
 export function classifySource(input: ClassifyInput): StateVerdict {
-  const { captures, config } = input;
+  const { config } = input;
   const previous = input.previous ?? PENDING;
-  if (captures.length === 0) return previous;
-  const observations = captures.map((c) => observeCapture(input.url, c));
+  if (input.captures.length === 0) return previous;
+  const observed = observeAll(input.url, input.captures);
+  if (observed[observed.length - 1].observation.kind === 'inconclusive') return previous;
+  const counted = observed.filter((x) => x.observation.kind !== 'inconclusive');
+  const captures = counted.map((x) => x.capture);
+  const observations = counted.map((x) => x.observation);
   const newest = captures[captures.length - 1];
   const seen = observations[observations.length - 1];
   const keepSince = (state: SourceState, fallback: number) => (previous.state === state ? previous.sinceCaptureId : fallback);
@@ -52,6 +58,8 @@ export function classifySource(input: ClassifyInput): StateVerdict {
   switch (seen.kind) {
     case 'content':
       return contentState(input, newest.id, previous);
+    case 'inconclusive': // handled above; stated for the compiler
+      return previous;
     case 'blocked':
       return { state: 'blocked', reason: seen.reason, sinceCaptureId: keepSince('blocked', newest.id), changeId: null };
     case 'vanish': {
@@ -77,6 +85,29 @@ export function classifySource(input: ClassifyInput): StateVerdict {
       return { state: 'unreachable', reason: seen.reason, sinceCaptureId: keepSince('unreachable', captures[start].id), changeId: null };
     }
   }
+}
+
+/**
+ * Each capture's observation, corrected by what was read before: a capture showing bytes (a 304 stands
+ * for the bytes it validated) or text already read as content is that content again, whatever the
+ * probe or the shape of a redirect says now. An unchanged page never vanishes.
+ */
+function observeAll(url: string, captures: CaptureFacts[]): { capture: CaptureFacts; observation: Observation }[] {
+  const readSnapshots = new Set<number>();
+  const readTexts = new Set<string>();
+  // Only captures with their signals at hand were judged; an empty text says nothing about sameness.
+  const text = (c: CaptureFacts) => (c.textHash && c.signals && c.signals.wordCount > 0 ? c.textHash : null);
+  return captures.map((capture) => {
+    const observation = observeCapture(url, capture);
+    const snapshot = capture.snapshotId ?? null;
+    const words = text(capture);
+    if (observation.kind === 'content' && capture.signals) {
+      if (snapshot !== null) readSnapshots.add(snapshot);
+      if (words !== null) readTexts.add(words);
+    }
+    const seenBefore = (snapshot !== null && readSnapshots.has(snapshot)) || (words !== null && readTexts.has(words));
+    return { capture, observation: observation.kind === 'vanish' && seenBefore ? { kind: 'content' } : observation };
+  });
 }
 
 function contentState(input: ClassifyInput, captureId: number, previous: StateVerdict): StateVerdict {

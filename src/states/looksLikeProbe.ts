@@ -37,9 +37,14 @@ export function looksLikeProbe(page: ProbePage, probe: HostProbe | null | undefi
   if (redirected && probe.finalUrl && sameUrl(probe.finalUrl, page.finalUrl!)) {
     return true;
   }
-  const a = shingles(page.text ?? '');
-  const b = shingles(probe.text ?? '');
-  if (a.size > 0 && b.size > 0) return jaccard(a, b) >= PROBE_SIMILARITY;
+  // A text that came out empty or nearly (a failed extraction, a scanned PDF, an unrendered shell) is
+  // like every other such text: it says nothing about being the host's not-found page.
+  if (typeof page.text === 'string' || typeof probe.text === 'string') {
+    const a = shingles(page.text ?? '');
+    const b = shingles(probe.text ?? '');
+    return a.size > 0 && b.size > 0 && jaccard(a, b) >= PROBE_SIMILARITY;
+  }
+  // Neither text at hand, only their fingerprints.
   const fa = toBigInt(page.fingerprint);
   const fb = toBigInt(probe.fingerprint);
   return fa !== null && fb !== null && hammingDistance(fa, fb) <= PROBE_MAX_HAMMING;

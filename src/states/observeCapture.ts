@@ -17,6 +17,8 @@ export type CaptureFacts = {
   /** Response headers kept with the capture (server, cf-mitigated, ...). */
   headers?: Record<string, string>;
   snapshotId?: number | null;
+  /** Hash of the snapshot's extracted text: the same text read again is the same page. */
+  textHash?: string | null;
   /** Signals of the capture's snapshot (the rendered one when there is one); null without a body. */
   signals?: PageSignals | null;
   /** Whether the page resembles the host's answer for a path that cannot exist (looksLikeProbe). */
@@ -28,13 +30,15 @@ export type CaptureFacts = {
  * - content: the page was read (its change, if any, is judged against the last verified content);
  * - vanish: evidence the page is gone, to be confirmed by consecutive checks;
  * - unreachable: a network or server failure, saying nothing about the page;
- * - blocked: the page may exist but cannot be read.
+ * - blocked: the page answered that it may not be read (challenge, login wall, 401/403, robots);
+ * - inconclusive: citewatch's own machinery failed (render, extraction): nothing about the source.
  */
 export type Observation =
   | { kind: 'content' }
   | { kind: 'vanish'; reason: string }
   | { kind: 'unreachable'; reason: string; countsTowardVanish: boolean }
-  | { kind: 'blocked'; reason: string };
+  | { kind: 'blocked'; reason: string }
+  | { kind: 'inconclusive'; reason: string };
 
 const NETWORK_KINDS = new Set(['dns', 'refused', 'reset', 'timeout', 'tls']);
 
@@ -81,20 +85,26 @@ function observeStatus(status: number | null): Observation {
   if (status === 401 || status === 403) return { kind: 'blocked', reason: `http-${status}` };
   // Rate limiting proves the server is alive: unreachable for now, never evidence of vanishing.
   if (status === 429) return { kind: 'unreachable', reason: 'http-429', countsTowardVanish: false };
+  // A gateway that gave up waiting for the site (504; Cloudflare's 522, 524) saw it hang: a timeout.
+  if (status === 504 || status === 522 || status === 524) return { kind: 'unreachable', reason: 'timeout', countsTowardVanish: true };
   if (status !== null && status >= 500) return { kind: 'unreachable', reason: 'http-5xx', countsTowardVanish: true };
   if (status !== null && status >= 400) return { kind: 'blocked', reason: `http-${status}` };
   return { kind: 'unreachable', reason: status === null ? 'http-error' : `http-${status}`, countsTowardVanish: false };
 }
 
 /**
- * The browser failed, but the HTTP answer is known: a redirect to the root or a section, or a 404/410,
- * says the page is gone whatever a browser would have drawn. Only an unread page is blocked.
+ * The browser failed (timeout, crash, nothing settled), but the HTTP answer is known: a redirect to the
+ * root or a section, a 404/410, a parked domain or a challenge says what the page is whatever a browser
+ * would have drawn. Otherwise the failure is citewatch's: the raw bytes of a page that needs a browser
+ * are not its text, so they are neither compared with the host's not-found page nor read as content.
  */
 function observeUnrendered(requestedUrl: string, c: CaptureFacts, status: number | null): Observation {
   const moved = redirectKind(requestedUrl, c.finalUrl ?? lastHop(c));
   if (moved) return { kind: 'vanish', reason: moved };
   if (status !== null && status >= 400) return challenged(c, status) ? { kind: 'blocked', reason: 'bot-challenge' } : observeStatus(status);
-  return { kind: 'blocked', reason: 'not-rendered' };
+  if (c.signals?.parked) return { kind: 'vanish', reason: 'parked-domain' };
+  if (c.signals?.botChallenge) return { kind: 'blocked', reason: 'bot-challenge' };
+  return { kind: 'inconclusive', reason: 'not-rendered' };
 }
 
 function observePage(requestedUrl: string, c: CaptureFacts): Observation {
@@ -102,14 +112,20 @@ function observePage(requestedUrl: string, c: CaptureFacts): Observation {
   if (s?.parked) return { kind: 'vanish', reason: 'parked-domain' };
   const moved = redirectKind(requestedUrl, c.finalUrl ?? lastHop(c));
   if (moved) return { kind: 'vanish', reason: moved };
-  // A cited home page resembles whatever the host serves for junk paths when that is its home page.
-  if ((c.matchesProbe && pathDepth(requestedUrl) > 0) || s?.errorPage) return { kind: 'vanish', reason: 'soft-404' };
+  // No text to judge by: the extraction ran out of time (a busy machine), which says nothing of the page.
+  if (s?.extraction === 'timeout') return { kind: 'inconclusive', reason: 'extraction-timeout' };
+  // A cited home page resembles whatever the host serves for junk paths when that is its home page;
+  // a PDF is not the host's HTML not-found page, whatever its few words have in common with it.
+  if ((c.matchesProbe && pathDepth(requestedUrl) > 0 && !isPdf(c)) || s?.errorPage) return { kind: 'vanish', reason: 'soft-404' };
   if (s?.botChallenge) return { kind: 'blocked', reason: 'bot-challenge' };
   if (s?.paywall) return { kind: 'blocked', reason: 'paywall' };
-  if (s?.scriptShell) return { kind: 'blocked', reason: 'not-rendered' };
-  // No text to compare: the page may be there, it could not be read (src/extract Extraction).
-  if (s?.extraction === 'timeout') return { kind: 'blocked', reason: 'extraction-timeout' };
+  // A script shell nobody rendered (no browser, or none this time): the page was not read, by our doing.
+  if (s?.scriptShell) return { kind: 'inconclusive', reason: 'not-rendered' };
   return { kind: 'content' };
+}
+
+function isPdf(c: CaptureFacts): boolean {
+  return /\bpdf\b/i.test(c.headers?.['content-type'] ?? '');
 }
 
 function lastHop(c: CaptureFacts): string | null {

@@ -20,7 +20,7 @@ export function redirectKind(requestedUrl: string, finalUrl: string | null | und
   const slug = fromSegments[fromSegments.length - 1];
   const keepsSlug = toSegments.some((s) => s === slug || (s.length >= 12 && slug.includes(s)) || (slug.length >= 12 && s.includes(slug)));
   if (!sameSite(from.hostname, to.hostname)) return keepsSlug ? null : 'redirect-to-unrelated';
-  if (toSegments.length === 1 && fromSegments.length >= 2 && !keepsSlug && looksLikeSection(toSegments[0])) return 'redirect-to-section';
+  if (fromSegments.length >= 2 && !keepsSlug && looksLikeListing(toSegments) && !sibling(fromSegments, toSegments)) return 'redirect-to-section';
   return null;
 }
 
@@ -50,6 +50,20 @@ function safeDecode(s: string): string {
   } catch {
     return s;
   }
+}
+
+/**
+ * A section front or listing: a short path of words, not an article slug, id or date, whatever its shape
+ * (/politics/, /news/, /section/politics/, /topics/elections, /category/world/europe). Not a prefix test:
+ * sites send retired articles to listings anywhere in their tree.
+ */
+function looksLikeListing(path: string[]): boolean {
+  return path.length <= 3 && path.every(looksLikeSection);
+}
+
+/** Another page of the same folder (/wiki/Old_Title → /wiki/New_Title): a renamed or merged article, not a listing. */
+function sibling(from: string[], to: string[]): boolean {
+  return from.length === to.length && from.slice(0, -1).join('/') === to.slice(0, -1).join('/');
 }
 
 /** "news", "world-news", "politics": short words, not an article slug or id. */

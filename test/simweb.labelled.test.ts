@@ -50,9 +50,28 @@ describe('labelled web', () => {
     for (const r of pick('soft-404')) expect(r).toMatchObject({ status: 200, body: expect.stringContaining('Page not found') });
     for (const r of pick('parked-domain')) expect(r).toMatchObject({ status: 200, body: expect.stringContaining('for sale') });
     for (const r of pick('redirect-root')) expect((r as { location: string }).location).toMatch(/^http:\/\/127\.[\d.]+:\d+\/$/);
-    for (const r of pick('redirect-section')) expect((r as { location: string }).location).toMatch(/\/[a-z]+\/$/);
+    // Section redirects: over HTTP (301/302), or in the page for the script-built site; every one to a listing.
+    for (const c of built.cases.filter((x) => x.label === 'redirect-section')) {
+      const r = first.get(c) as { status: number; location?: string; body: string };
+      const to = c.template === 'script' ? /location\.replace\("([^"]+)"\)/.exec(r.body)?.[1] : r.location;
+      expect(c.template === 'script' ? [200] : [301, 302]).toContain(r.status);
+      expect(to).toMatch(/^http:\/\/127\.[\d.]+:\d+\/(news\/|(section\/)?[a-z]+\/|topics\/[a-z-]+)$/);
+      expect(await status(to!)).toMatchObject({ status: 200, body: expect.stringContaining('class="river"') });
+    }
+    // Failed renders: HTTP clients read the page; a browser meets a script that never comes, or is sent to about:blank.
+    const ways = new Set<string>();
+    for (const c of built.cases.filter((x) => x.label === 'render-fails')) {
+      const r = first.get(c) as { status: number; body: string };
+      expect(r.status).toBe(200);
+      const stall = /<script src="(http:[^"]+\/static\/js\/vendor\.js)"/.exec(r.body)?.[1];
+      if (stall) expect(await status(stall)).toEqual({ error: 'CLIENT_TIMEOUT' });
+      else expect(r.body).toContain("location.replace('about:blank')");
+      ways.add(stall ? 'stall' : 'blank');
+    }
+    expect(ways).toEqual(new Set(['stall', 'blank']));
     for (const r of pick('transient-503')) expect(r).toMatchObject({ status: 503 });
     for (const r of pick('transient-429')) expect(r).toMatchObject({ status: 429 });
+    // A hang: the client gives up (300 ms here), or a gateway does first and answers 504.
     for (const r of pick('transient-hang')) expect(r).toEqual({ error: 'CLIENT_TIMEOUT' });
     for (const r of pick('transient-reset')) expect(r).toEqual({ error: 'ECONNRESET' });
     for (const r of pick('blocked-403')) expect(r).toMatchObject({ status: 403 });
