@@ -89,6 +89,11 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
       expect(c.renderedSnapshotId).not.toBeNull();
       const [host] = await database.db.select().from(hosts).where(eq(hosts.host, new URL(c.requestedUrl).host));
       expect(host?.renderMode ?? 'http').toBe('http');
+      // The same shell again: archived already, and still rendered (the data behind it may have changed).
+      await crawlSources({ db: database.db, config, resolver: noDns }, { sourceUrl: quiet.url('json.example', '/a'), all: true });
+      const [, again] = await capturesOf(database.db, id);
+      expect(again.snapshotId).toBe(c.snapshotId);
+      expect(again.renderedSnapshotId).not.toBeNull();
     } finally {
       await quiet.close();
     }

@@ -250,19 +250,19 @@ describe('politeness queue', () => {
 
 describe('outcome policy', () => {
   it.each([
-    ['fetched', {}, { retryInPass: false, failure: false, backoff: false }],
-    ['not-modified', {}, { retryInPass: false, failure: false, backoff: false }],
-    ['http-error', { httpStatus: 404 }, { retryInPass: false, failure: true, backoff: false }],
-    ['http-error', { httpStatus: 410 }, { retryInPass: false, failure: true, backoff: false }],
-    ['http-error', { httpStatus: 429 }, { retryInPass: true, failure: true, backoff: true }],
-    ['http-error', { httpStatus: 503 }, { retryInPass: true, failure: true, backoff: true }],
-    ['network-error', { errorKind: 'timeout' }, { retryInPass: true, failure: true, backoff: true }],
-    ['network-error', { errorKind: 'dns' }, { retryInPass: false, failure: true, backoff: true }],
-    ['network-error', { errorKind: 'tls' }, { retryInPass: false, failure: true, backoff: true }],
-    ['robots-disallowed', {}, { retryInPass: false, failure: true, backoff: false }],
-    ['too-large', {}, { retryInPass: false, failure: true, backoff: false }],
-    ['refused-address', {}, { retryInPass: false, failure: true, backoff: false }],
-    ['not-rendered', {}, { retryInPass: false, failure: false, backoff: false }],
+    ['fetched', {}, { retryInPass: false, failure: false, backoff: false, soon: false }],
+    ['not-modified', {}, { retryInPass: false, failure: false, backoff: false, soon: false }],
+    ['http-error', { httpStatus: 404 }, { retryInPass: false, failure: true, backoff: false, soon: false }],
+    ['http-error', { httpStatus: 410 }, { retryInPass: false, failure: true, backoff: false, soon: false }],
+    ['http-error', { httpStatus: 429 }, { retryInPass: true, failure: true, backoff: true, soon: false }],
+    ['http-error', { httpStatus: 503 }, { retryInPass: true, failure: true, backoff: true, soon: false }],
+    ['network-error', { errorKind: 'timeout' }, { retryInPass: true, failure: true, backoff: true, soon: false }],
+    ['network-error', { errorKind: 'dns' }, { retryInPass: false, failure: true, backoff: true, soon: false }],
+    ['network-error', { errorKind: 'tls' }, { retryInPass: false, failure: true, backoff: true, soon: false }],
+    ['robots-disallowed', {}, { retryInPass: false, failure: true, backoff: false, soon: false }],
+    ['too-large', {}, { retryInPass: false, failure: true, backoff: false, soon: false }],
+    ['refused-address', {}, { retryInPass: false, failure: true, backoff: false, soon: false }],
+    ['not-rendered', {}, { retryInPass: false, failure: false, backoff: false, soon: true }],
   ] as const)('%s %o', (outcome, detail, policy) => {
     expect(outcomePolicy(outcome, detail)).toEqual(policy);
   });

@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { chunks } from '../db/chunks.js';
 import type { Db } from '../db/open.js';
 import { captures, snapshots } from '../db/schema/index.js';
-import type { Extracted } from '../extract/index.js';
+import type { Extracted, Signals } from '../extract/index.js';
 import { extractInPool } from './extractPool.js';
 
 export type CaptureRow = typeof captures.$inferSelect;
@@ -17,6 +17,8 @@ export type PreparedSnapshot = {
   existingId: number | null;
   body: Uint8Array;
   extracted: Extracted | null;
+  /** What extraction noticed: of this extraction, or stored with the identical snapshot archived before. */
+  signals: Signals | null;
 };
 
 export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
@@ -27,9 +29,9 @@ export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256
  */
 export async function prepareSnapshot(db: Db, body: Uint8Array, contentType: string | null, kind: 'raw' | 'rendered', url: string): Promise<PreparedSnapshot> {
   const hash = sha256(body);
-  const [row] = await db.select({ id: snapshots.id }).from(snapshots).where(eq(snapshots.hash, hash)).limit(1);
+  const [row] = await db.select({ id: snapshots.id, signals: snapshots.signals }).from(snapshots).where(eq(snapshots.hash, hash)).limit(1);
   const extracted = row ? null : await extractSafely(body, contentType, url);
-  return { hash, kind, contentType, existingId: row?.id ?? null, body, extracted };
+  return { hash, kind, contentType, existingId: row?.id ?? null, body, extracted, signals: extracted?.signals ?? row?.signals ?? null };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { DueSource } from './selectSources.js';
 import { selectHeaders } from './captureRecord.js';
 import type { CrawlContext, HostInfo } from './context.js';
 import { fetchPage, type PageFetch } from './fetchPage.js';
-import { nextCheckAt, outcomePolicy, parseRetryAfter, type Outcome } from './outcomePolicy.js';
+import { nextCheckAt, outcomePolicy, parseRetryAfter, RECHECK_SOON_MS, type Outcome } from './outcomePolicy.js';
 import { resolveTarget } from './resolveTarget.js';
 import { robotsAllows } from './robots.js';
 
@@ -56,7 +56,7 @@ export async function checkSource(ctx: CrawlContext, source: DueSource, info: Ho
     source,
     update: {
       checkedAt,
-      nextCheckAt: nextCheckAt(checkedAt, ctx.config.recheckIntervalMs, failures, policy.backoff, notBefore),
+      nextCheckAt: nextCheckAt(checkedAt, policy.soon ? Math.min(RECHECK_SOON_MS, ctx.config.recheckIntervalMs) : ctx.config.recheckIntervalMs, failures, policy.backoff, notBefore),
       consecutiveFailures: failures,
       ...(success && draft.fetcher === 'http' ? { etag: draft.headers.etag ?? null, lastModified: draft.headers['last-modified'] ?? null } : {}),
     },
@@ -99,7 +99,8 @@ async function attempt(ctx: CrawlContext, source: DueSource, info: HostInfo, pre
   }
   if (page.outcome === 'fetched' && browserFailure) {
     Object.assign(draft, { outcome: 'not-rendered', errorKind: 'browser', errorMessage: browserFailure });
-  } else if (page.outcome === 'fetched' && draft.raw?.extracted?.signals.scriptShell && ctx.config.browserEnabled && !browserFirst) {
+  } else if (page.outcome === 'fetched' && draft.raw?.signals?.scriptShell && ctx.config.browserEnabled && !browserFirst) {
+    // Signals too of a shell archived before: an unchanged shell is rendered every time, since its data may have changed.
     await renderShell(ctx, draft, body!, info);
   }
   return draft;
@@ -113,8 +114,8 @@ async function attempt(ctx: CrawlContext, source: DueSource, info: HostInfo, pre
 function browserHelped(draft: Draft): boolean {
   if (!draft.rendered) return false;
   if (!draft.raw) return true; // fetched by the browser in the first place
-  const rawWords = draft.raw.extracted?.signals.wordCount ?? 0;
-  const renderedWords = draft.rendered.extracted?.signals.wordCount;
+  const rawWords = draft.raw.signals?.wordCount ?? 0;
+  const renderedWords = draft.rendered.signals?.wordCount;
   return renderedWords !== undefined && renderedWords >= 2 * rawWords && renderedWords - rawWords >= 10;
 }
 

@@ -6,12 +6,17 @@ import type { Outcome } from '../db/schema/domain.js';
  * - failure: counts towards sources.consecutive_failures (a successful answer resets it).
  * - backoff: the next scheduled check is pushed out by consecutive failures; otherwise the normal
  *   interval, because for a 404 or a robots refusal the next regular check is the useful evidence.
+ * - soon: the attempt settled nothing about the source (citewatch's own browser failed): it is due
+ *   again within RECHECK_SOON_MS rather than a whole recheck interval later.
  */
 export type { Outcome };
 
 export type NetworkErrorKind = 'dns' | 'refused' | 'reset' | 'timeout' | 'tls' | 'other';
 
-export type Policy = { retryInPass: boolean; failure: boolean; backoff: boolean };
+export type Policy = { retryInPass: boolean; failure: boolean; backoff: boolean; soon: boolean };
+
+/** How soon an attempt that settled nothing is tried again. */
+export const RECHECK_SOON_MS = 3_600_000;
 
 const TRANSIENT_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
@@ -19,20 +24,21 @@ export function outcomePolicy(outcome: Outcome, detail: { httpStatus?: number | 
   switch (outcome) {
     case 'fetched':
     case 'not-modified':
+      return { retryInPass: false, failure: false, backoff: false, soon: false };
     case 'not-rendered': // the page answered; only the browser failed, which is ours to fix
-      return { retryInPass: false, failure: false, backoff: false };
+      return { retryInPass: false, failure: false, backoff: false, soon: true };
     case 'http-error': {
       const transient = TRANSIENT_STATUS.has(detail.httpStatus ?? 0);
-      return { retryInPass: transient, failure: true, backoff: transient };
+      return { retryInPass: transient, failure: true, backoff: transient, soon: false };
     }
     case 'network-error': {
       const transient = detail.errorKind === 'timeout' || detail.errorKind === 'reset' || detail.errorKind === 'refused';
-      return { retryInPass: transient, failure: true, backoff: true };
+      return { retryInPass: transient, failure: true, backoff: true, soon: false };
     }
     case 'robots-disallowed':
     case 'refused-address':
     case 'too-large':
-      return { retryInPass: false, failure: true, backoff: false };
+      return { retryInPass: false, failure: true, backoff: false, soon: false };
   }
 }
 
