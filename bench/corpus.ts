@@ -35,14 +35,30 @@ const BROWSER = !args.includes('--no-browser');
 const STOP_AFTER_S = flag('--stop-after') ? Number(flag('--stop-after')) : undefined;
 const CORPUS = path.resolve(import.meta.dirname, '../test/fixtures/kleptocracy-timeline/events');
 
-const templateOf = (page: PageSpec | undefined): string | undefined => (page && typeof page === 'object' ? (page.kind === 'rounds' ? templateOf(page.rounds[0]) : page.kind === 'article' ? page.template : undefined) : undefined);
+const templateOf = (page: PageSpec | undefined): string | undefined =>
+  page && typeof page === 'object'
+    ? page.kind === 'rounds'
+      ? templateOf(page.rounds[0])
+      : page.kind === 'article'
+        ? page.template
+        : undefined
+    : undefined;
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function main(): Promise<void> {
   console.log(describeMachine());
   const home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-bench-corpus-'));
-  const config = loadConfig({ env: { ...process.env, CITEWATCH_HOME: home }, flags: { hostDelayMs: DELAY, allowPrivateNetwork: [SIMULATED_WEB_RANGE], browserEnabled: BROWSER } });
-  const corpus = await simulateCorpus({ eventsDir: CORPUS, outDir: path.join(home, 'timeline'), sample: SAMPLE, seed: 7, scriptRendered: true });
+  const config = loadConfig({
+    env: { ...process.env, CITEWATCH_HOME: home },
+    flags: { hostDelayMs: DELAY, allowPrivateNetwork: [SIMULATED_WEB_RANGE], browserEnabled: BROWSER },
+  });
+  const corpus = await simulateCorpus({
+    eventsDir: CORPUS,
+    outDir: path.join(home, 'timeline'),
+    sample: SAMPLE,
+    seed: 7,
+    scriptRendered: true,
+  });
   // Which simulated URLs a script builds, and how: 'app' carries its text as inline JSON, 'script' does not.
   const hostAt = new Map([...allocateAddresses(corpus.spec, corpus.spec.firstAddress!).byHost].map(([h, a]) => [a, h]));
   const kindOfUrl = (url: string): string | undefined => {
@@ -53,8 +69,12 @@ async function main(): Promise<void> {
   };
   const kindOf = new Map([...corpus.urlMap.values()].flatMap((u) => (kindOfUrl(u) ? [[u, kindOfUrl(u)!] as const] : [])));
   const scriptHosts = new Set([...kindOf.keys()].map((u) => new URL(u).hostname));
-  console.log(`bench: ${corpus.files.length} timeline files, ${corpus.urlMap.size} cited URLs on ${Object.keys(corpus.spec.hosts).length} simulated hosts, host delay ${DELAY} ms, database ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, concurrency ${config.concurrency}, browser ${BROWSER ? 'on' : 'off'}`);
-  console.log(`script-built     ${kindOf.size} URLs (${((100 * kindOf.size) / corpus.urlMap.size).toFixed(1)} %) on ${scriptHosts.size} hosts; ${[...kindOf.values()].filter((k) => k === 'app').length} of them carry their text as inline JSON`);
+  console.log(
+    `bench: ${corpus.files.length} timeline files, ${corpus.urlMap.size} cited URLs on ${Object.keys(corpus.spec.hosts).length} simulated hosts, host delay ${DELAY} ms, database ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, concurrency ${config.concurrency}, browser ${BROWSER ? 'on' : 'off'}`,
+  );
+  console.log(
+    `script-built     ${kindOf.size} URLs (${((100 * kindOf.size) / corpus.urlMap.size).toFixed(1)} %) on ${scriptHosts.size} hosts; ${[...kindOf.values()].filter((k) => k === 'app').length} of them carry their text as inline JSON`,
+  );
   const web = startWebThread(corpus.spec);
   const database = await openDatabase(config);
   try {
@@ -70,10 +90,16 @@ async function main(): Promise<void> {
     const cpuBefore = process.cpuUsage();
     // A line a minute, so a pass stopped by a timeout still says how far it came.
     let done = 0;
-    const ticker = setInterval(() => console.log(`  … ${s(performance.now() - t)}: ${done} of ${ingest.sources.distinct} sources, ${passTimings.renders} renders`), 60_000);
+    const ticker = setInterval(
+      () => console.log(`  … ${s(performance.now() - t)}: ${done} of ${ingest.sources.distinct} sources, ${passTimings.renders} renders`),
+      60_000,
+    );
     const stop = new AbortController();
     const stopper = STOP_AFTER_S ? setTimeout(() => stop.abort(), STOP_AFTER_S * 1000) : undefined;
-    const summary = await runPass({ db: database.db, config, signal: stop.signal, onProgress: (p) => void (done = p.done) }, { all: true }).finally(() => (clearInterval(ticker), clearTimeout(stopper)));
+    const summary = await runPass(
+      { db: database.db, config, signal: stop.signal, onProgress: (p) => void (done = p.done) },
+      { all: true },
+    ).finally(() => (clearInterval(ticker), clearTimeout(stopper)));
     const wall = performance.now() - t;
     const cpu = process.cpuUsage(cpuBefore);
     const browserCpu = chromium.stop();
@@ -96,20 +122,42 @@ async function main(): Promise<void> {
     const mainCpu = (mainBusy * wall) / 1000;
     byKind.set('native (not JavaScript)', Math.max(0, mainCpu - [...byKind].filter(([k]) => k !== 'idle').reduce((a, [, v]) => a + v, 0)));
 
-    console.log(`crawl (runPass)   ${summary.checked} sources${summary.interrupted ? ` (stopped after ${STOP_AFTER_S} s: the bound and ratio below cover the requests made)` : ''}, ${log.length} requests, outcomes ${JSON.stringify(summary.byOutcome)}`);
+    console.log(
+      `crawl (runPass)   ${summary.checked} sources${summary.interrupted ? ` (stopped after ${STOP_AFTER_S} s: the bound and ratio below cover the requests made)` : ''}, ${log.length} requests, outcomes ${JSON.stringify(summary.byOutcome)}`,
+    );
     console.log(`  wall time         ${s(wall)}`);
     console.log(`  politeness bound  ${s(bound.ms)}  (busiest host ${bound.host}: ${bound.requests} requests)`);
     console.log(`  ratio             ${(wall / bound.ms).toFixed(3)}`);
     console.log(`  lag beyond delay  ${lag.mean.toFixed(1)} ms mean, ${lag.max.toFixed(0)} ms worst`);
-    console.log(`  CPU               ${describeCpu(cpu, wall, busy)}; Chromium ${browserCpu.toFixed(1)} s more (peak ${chromium.peak()} processes)`);
-    console.log(`  cores busy        ${((processCpu + browserCpu) / (wall / 1000)).toFixed(2)} of ${os.availableParallelism()} (crawler, web and Chromium); main thread ${(100 * mainBusy).toFixed(0)} % busy`);
-    console.log(`  CPU per page      crawler process ${((1000 * (processCpu - webCpu)) / pages).toFixed(1)} ms (main thread ${((1000 * mainCpu) / pages).toFixed(1)} ms) over ${pages} pages; Chromium ${renderedPages ? ((1000 * browserCpu) / renderedPages).toFixed(0) : '-'} ms per rendered page (${renderedPages})`);
-    console.log(`  renders           ${passTimings.renders} in ${s(passTimings.renderMs)} (mean ${(passTimings.renderMs / Math.max(1, passTimings.renders)).toFixed(0)} ms), up to ${passTimings.rendersAtOncePeak} at once of ${passTimings.renderSlots} slots; browser relaunches ${passTimings.launches.length}${passTimings.launches.map((l) => ` (${l.reason})`).join('')}`);
+    console.log(
+      `  CPU               ${describeCpu(cpu, wall, busy)}; Chromium ${browserCpu.toFixed(1)} s more (peak ${chromium.peak()} processes)`,
+    );
+    console.log(
+      `  cores busy        ${((processCpu + browserCpu) / (wall / 1000)).toFixed(2)} of ${os.availableParallelism()} (crawler, web and Chromium); main thread ${(100 * mainBusy).toFixed(0)} % busy`,
+    );
+    console.log(
+      `  CPU per page      crawler process ${((1000 * (processCpu - webCpu)) / pages).toFixed(1)} ms (main thread ${((1000 * mainCpu) / pages).toFixed(1)} ms) over ${pages} pages; Chromium ${renderedPages ? ((1000 * browserCpu) / renderedPages).toFixed(0) : '-'} ms per rendered page (${renderedPages})`,
+    );
+    console.log(
+      `  renders           ${passTimings.renders} in ${s(passTimings.renderMs)} (mean ${(passTimings.renderMs / Math.max(1, passTimings.renders)).toFixed(0)} ms), up to ${passTimings.rendersAtOncePeak} at once of ${passTimings.renderSlots} slots; browser relaunches ${passTimings.launches.length}${passTimings.launches.map((l) => ` (${l.reason})`).join('')}`,
+    );
     console.log(`  inline JSON       ${appRecovered} of ${appRows.length} inline-JSON pages read without a browser`);
-    console.log(`  time, summed over requests: politeness wait ${s(passTimings.gateWaitMs)} (${passTimings.gateWaits} turns), holding a host's turn (fetching) ${s(passTimings.gateHoldMs)}, rendering ${s(passTimings.renderMs)}`);
-    console.log(`  main-thread CPU   ${[...byKind].filter(([k]) => k !== 'idle').sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
-    console.log(`  other threads     ${Math.max(0, processCpu - mainCpu - webCpu).toFixed(1)} s (extraction workers, GC and I/O helpers), simulated web ${webCpu.toFixed(1)} s`);
-    console.log(`  throughput        ${(summary.checked / (wall / 1000)).toFixed(1)} sources/s; states ${JSON.stringify(summary.stateMoves)}`);
+    console.log(
+      `  time, summed over requests: politeness wait ${s(passTimings.gateWaitMs)} (${passTimings.gateWaits} turns), holding a host's turn (fetching) ${s(passTimings.gateHoldMs)}, rendering ${s(passTimings.renderMs)}`,
+    );
+    console.log(
+      `  main-thread CPU   ${[...byKind]
+        .filter(([k]) => k !== 'idle')
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+        .join(', ')}`,
+    );
+    console.log(
+      `  other threads     ${Math.max(0, processCpu - mainCpu - webCpu).toFixed(1)} s (extraction workers, GC and I/O helpers), simulated web ${webCpu.toFixed(1)} s`,
+    );
+    console.log(
+      `  throughput        ${(summary.checked / (wall / 1000)).toFixed(1)} sources/s; states ${JSON.stringify(summary.stateMoves)}`,
+    );
     console.log(`  peak RSS          ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (Chromium not included)`);
   } finally {
     await database.close();

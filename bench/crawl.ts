@@ -33,7 +33,11 @@ function buildSpec(): WebSpec {
   for (let h = 0; h < H; h++) hosts[`h${h}.bench`] = { pages: {}, template: TEMPLATES[h % TEMPLATES.length] };
   for (let i = 0; i < N; i++) {
     const h = i % H;
-    hosts[`h${h}.bench`].pages[`/news/story-${i}`] = { kind: 'article', template: TEMPLATES[h % TEMPLATES.length], article: generateArticle(rngFor(7, 'bench', i)) };
+    hosts[`h${h}.bench`].pages[`/news/story-${i}`] = {
+      kind: 'article',
+      template: TEMPLATES[h % TEMPLATES.length],
+      article: generateArticle(rngFor(7, 'bench', i)),
+    };
   }
   return { hosts, seed: 7, firstAddress: '127.20.0.1' };
 }
@@ -69,22 +73,35 @@ async function pass(label: string, db: Db, web: WebThread, config: ReturnType<ty
   console.log(`\n${label}: ${summary.checked} sources checked, ${mine.length} requests, outcomes ${JSON.stringify(summary.byOutcome)}`);
   console.log(`  wall time         ${(wall / 1000).toFixed(2)} s`);
   console.log(`  politeness bound  ${(bound.ms / 1000).toFixed(2)} s  (busiest host ${bound.host}: ${bound.requests} requests)`);
-  console.log(`  ratio             ${(wall / bound.ms).toFixed(3)}   (before the first request ${(firstStart / 1000).toFixed(2)} s, after the last ${(lastEnd / 1000).toFixed(2)} s)`);
+  console.log(
+    `  ratio             ${(wall / bound.ms).toFixed(3)}   (before the first request ${(firstStart / 1000).toFixed(2)} s, after the last ${(lastEnd / 1000).toFixed(2)} s)`,
+  );
   const lag = lagBeyondDelay(mine, DELAY);
-  console.log(`  lag beyond delay  ${lag.mean.toFixed(1)} ms mean, ${lag.max.toFixed(0)} ms worst (time a host sat idle after its delay was over)`);
+  console.log(
+    `  lag beyond delay  ${lag.mean.toFixed(1)} ms mean, ${lag.max.toFixed(0)} ms worst (time a host sat idle after its delay was over)`,
+  );
   console.log(`  web thread busy   ${(100 * answer.busy).toFixed(0)}% of the pass (the simulated web's own event loop)`);
   console.log(`  CPU               ${describeCpu(cpu, wall, answer.busy)}`);
   console.log(`  throughput        ${(summary.checked / (wall / 1000)).toFixed(1)} pages/s`);
-  console.log(`  stored/capture    ${kb((after.rows - before.rows) / added)} of rows, ${kb((after.disk - before.disk) / added)} on disk (tables + indexes)`);
+  console.log(
+    `  stored/capture    ${kb((after.rows - before.rows) / added)} of rows, ${kb((after.disk - before.disk) / added)} on disk (tables + indexes)`,
+  );
   console.log(`  peak RSS so far   ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }
 
 async function main(): Promise<void> {
   console.log(describeMachine());
-  console.log(`bench: ${N} sources on ${H} hosts, host delay ${DELAY} ms, database ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, ${WITH_STATES ? 'crawl + source states (runPass)' : 'crawl only'}`);
+  console.log(
+    `bench: ${N} sources on ${H} hosts, host delay ${DELAY} ms, database ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, ${WITH_STATES ? 'crawl + source states (runPass)' : 'crawl only'}`,
+  );
   const home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-bench-crawl-'));
-  const config = loadConfig({ env: { ...process.env, CITEWATCH_HOME: home }, flags: { hostDelayMs: DELAY, allowPrivateNetwork: ['127.20.0.0/16'], browserEnabled: false } });
-  console.log(`crawler: concurrency ${config.concurrency}, timeouts ${config.connectTimeoutMs}/${config.readTimeoutMs}/${config.totalTimeoutMs} ms`);
+  const config = loadConfig({
+    env: { ...process.env, CITEWATCH_HOME: home },
+    flags: { hostDelayMs: DELAY, allowPrivateNetwork: ['127.20.0.0/16'], browserEnabled: false },
+  });
+  console.log(
+    `crawler: concurrency ${config.concurrency}, timeouts ${config.connectTimeoutMs}/${config.readTimeoutMs}/${config.totalTimeoutMs} ms`,
+  );
   const web = startWebThread(buildSpec());
   const database = await openDatabase(config);
   try {

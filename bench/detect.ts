@@ -57,24 +57,48 @@ function printReport(r: EvaluationReport): void {
   const line = (name: string, d: Detection) =>
     `${name.padEnd(9)} precision ${rate(d.precision)}  recall ${rate(d.recall)}  (tp ${d.truePositives}, fp ${d.falsePositives}, fn ${d.falseNegatives})`;
   console.log(`\n${line('changed', r.changed)}\n${line('vanished', r.vanished)}`);
-  console.log(`reasons   ${r.reasons.correct}/${r.reasons.checked} right among cases in their expected state (${rate(r.reasons.accuracy)})`);
-  console.log(`false alarms on transient failures: ${r.transientFalseAlarms.length} of ${LABELS.filter((l) => l.startsWith('transient-')).length * perLabel}`);
+  console.log(
+    `reasons   ${r.reasons.correct}/${r.reasons.checked} right among cases in their expected state (${rate(r.reasons.accuracy)})`,
+  );
+  console.log(
+    `false alarms on transient failures: ${r.transientFalseAlarms.length} of ${LABELS.filter((l) => l.startsWith('transient-')).length * perLabel}`,
+  );
   console.log(`flags on unchanged or redesign-only pages: ${r.quietPageFlags.length} of ${2 * perLabel}`);
   const living = LABELS.filter(isLiving).length * perLabel;
   console.log(`living pages (${LABELS.filter(isLiving).join(', ')}) vanished or blocked: ${r.livingCalledDead.length} of ${living}`);
   if (r.misses.length > 0) {
     console.log(`\n${r.misses.length} cases not as labelled:`);
     const reason = (x: string | null | undefined) => x ?? '-';
-    console.log(formatTable(['label', 'expected', 'got', 'flagged', 'url'], r.misses.map((m) => [m.label, `${m.expected.state} ${reason(m.expected.reason)}`, `${m.got.state} ${reason(m.got.reason)}`, m.flagged ? 'yes' : 'no', m.url])));
+    console.log(
+      formatTable(
+        ['label', 'expected', 'got', 'flagged', 'url'],
+        r.misses.map((m) => [
+          m.label,
+          `${m.expected.state} ${reason(m.expected.reason)}`,
+          `${m.got.state} ${reason(m.got.reason)}`,
+          m.flagged ? 'yes' : 'no',
+          m.url,
+        ]),
+      ),
+    );
   }
   const checks = r.passes.reduce((n, p) => n + p.summary.checked, 0);
   console.log(`\npasses:`);
   for (const [i, p] of r.passes.entries()) {
-    const moves = Object.entries(p.summary.stateMoves).map(([s, n]) => `${n} ${s}`).join(', ') || 'none';
-    console.log(`  ${i + 1} (round ${p.round}): ${p.summary.checked} checked in ${(p.summary.durationMs / 1000).toFixed(1)} s, outcomes ${JSON.stringify(p.summary.byOutcome)}, state moves ${moves}, flags opened ${p.summary.flagsOpened}`);
+    const moves =
+      Object.entries(p.summary.stateMoves)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ') || 'none';
+    console.log(
+      `  ${i + 1} (round ${p.round}): ${p.summary.checked} checked in ${(p.summary.durationMs / 1000).toFixed(1)} s, outcomes ${JSON.stringify(p.summary.byOutcome)}, state moves ${moves}, flags opened ${p.summary.flagsOpened}`,
+    );
   }
-  console.log(`wall time  ${(r.wallMs / 1000).toFixed(1)} s in all (web, ingest, three passes, scoring); crawling ${(r.crawlMs / 1000).toFixed(1)} s`);
-  console.log(`throughput ${(checks / (r.crawlMs / 1000)).toFixed(1)} source checks/s (crawl, archive, extract, diff, state, flags); ${(r.cases / (r.wallMs / 1000)).toFixed(1)} labelled sources/s end to end`);
+  console.log(
+    `wall time  ${(r.wallMs / 1000).toFixed(1)} s in all (web, ingest, three passes, scoring); crawling ${(r.crawlMs / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `throughput ${(checks / (r.crawlMs / 1000)).toFixed(1)} source checks/s (crawl, archive, extract, diff, state, flags); ${(r.cases / (r.wallMs / 1000)).toFixed(1)} labelled sources/s end to end`,
+  );
   const missed = missedGoals(r);
   console.log(
     `\ngoals (precision and recall ≥ ${GOALS.precision} for changed and vanished, no transient false alarm, no quiet-page flag, no living page vanished or blocked): ` +
@@ -93,7 +117,10 @@ async function printCaptureTimes(db: Db): Promise<void> {
   );
   console.log(`
 capture durations (ms):
-${formatTable(['fetcher', 'captures', 'mean', 'p50', 'p95', 'max'], rows.map((r) => [r.fetcher, r.n, r.mean, r.p50, r.p95, r.max]))}`);
+${formatTable(
+  ['fetcher', 'captures', 'mean', 'p50', 'p95', 'max'],
+  rows.map((r) => [r.fetcher, r.n, r.mean, r.p50, r.p95, r.max]),
+)}`);
 }
 
 async function main(): Promise<void> {
@@ -101,7 +128,8 @@ async function main(): Promise<void> {
   process.once('exit', () => burner?.kill()); // whatever way the run ends
   if (burner) await new Promise((resolve) => setTimeout(resolve, 3000)); // the load average starts to show it
   console.log(describeMachine());
-  if (burner) console.log(`load: a CPU-burning child process (pid ${burner.pid}) holds all ${os.availableParallelism()} cores for the whole run`);
+  if (burner)
+    console.log(`load: a CPU-burning child process (pid ${burner.pid}) holds all ${os.availableParallelism()} cores for the whole run`);
   const home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-bench-detect-'));
   const config = loadConfig({ env: { ...process.env, CITEWATCH_HOME: home } });
   console.log(
@@ -113,8 +141,18 @@ async function main(): Promise<void> {
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());
   try {
-    const report = await evaluateLabelledWeb({ db: database.db, config, perLabel, seed, hostDelayMs, signal: stop.signal, resolver: noDns });
-    console.log(`simulated web: ${report.hosts} hosts on loopback; ingest: ${report.ingest.events.distinct} events, ${report.ingest.sources.distinct} sources`);
+    const report = await evaluateLabelledWeb({
+      db: database.db,
+      config,
+      perLabel,
+      seed,
+      hostDelayMs,
+      signal: stop.signal,
+      resolver: noDns,
+    });
+    console.log(
+      `simulated web: ${report.hosts} hosts on loopback; ingest: ${report.ingest.events.distinct} events, ${report.ingest.sources.distinct} sources`,
+    );
     if (report.interrupted) console.log('INTERRUPTED: the passes did not all run; the figures below are not a result');
     printReport(report);
     await printCaptureTimes(database.db);

@@ -12,13 +12,19 @@ import { parseTimelineFile } from '../src/ingest/parseFile.js';
 import { listInputs } from '../src/ingest/readTree.js';
 import { describeMachine } from './machine.js';
 
-const paths = process.argv.slice(2).length ? process.argv.slice(2) : [path.resolve(import.meta.dirname, '../test/fixtures/kleptocracy-timeline/events')];
+const paths = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : [path.resolve(import.meta.dirname, '../test/fixtures/kleptocracy-timeline/events')];
 
 /** CPU seconds beside wall seconds: on a shared machine the CPU a run took moves far less than its wall time. */
 function line(label: string, ms: number, files: number, events: number, cpu: NodeJS.CpuUsage): string {
   const s = ms / 1000;
   const cpuS = (cpu.user + cpu.system) / 1e6;
-  return `${label.padEnd(22)} ${s.toFixed(2).padStart(6)} s  ${Math.round(files / s).toString().padStart(6)} files/s  ${Math.round(events / s).toString().padStart(6)} events/s  cpu ${cpuS.toFixed(2)} s`;
+  return `${label.padEnd(22)} ${s.toFixed(2).padStart(6)} s  ${Math.round(files / s)
+    .toString()
+    .padStart(6)} files/s  ${Math.round(events / s)
+    .toString()
+    .padStart(6)} events/s  cpu ${cpuS.toFixed(2)} s`;
 }
 
 async function main(): Promise<void> {
@@ -48,9 +54,13 @@ async function main(): Promise<void> {
     for (const [label, r, ms, used] of runs) console.log(line(label, ms, r.files.read, r.events.distinct, used));
     const [, a] = runs[0];
     const [, b] = runs[1];
-    console.log(`\nfirst run: ${a.events.added} events added, ${a.citations.stored} citations, ${a.sources.added} sources, ${a.rejections.length} rejections`);
+    console.log(
+      `\nfirst run: ${a.events.added} events added, ${a.citations.stored} citations, ${a.sources.added} sources, ${a.rejections.length} rejections`,
+    );
     console.log(`second run: ${b.events.unchanged} unchanged, changed=${b.changed}`);
-    console.log(`second/first time ratio: ${(runs[1][2] / runs[0][2]).toFixed(2)}; parse share of first run: ${((parseMs / runs[0][2]) * 100).toFixed(0)}%`);
+    console.log(
+      `second/first time ratio: ${(runs[1][2] / runs[0][2]).toFixed(2)}; parse share of first run: ${((parseMs / runs[0][2]) * 100).toFixed(0)}%`,
+    );
     console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (creating the database included)`);
   } finally {
     await database.close();

@@ -32,7 +32,11 @@ export async function profileMainThread(): Promise<{ stop(): Promise<Map<string,
       profile.samples.forEach((id, i) => {
         const { url, functionName } = byId.get(id)!.callFrame;
         // Node does not tell V8 when it idles: waiting in the event loop shows as (program), with (idle) and (root).
-        const kind = /^\((idle|program|root)\)$/.test(functionName) ? 'idle' : functionName === '(garbage collector)' ? 'garbage collection' : (CATEGORIES.find(([, re]) => re.test(url))?.[0] ?? 'other JavaScript');
+        const kind = /^\((idle|program|root)\)$/.test(functionName)
+          ? 'idle'
+          : functionName === '(garbage collector)'
+            ? 'garbage collection'
+            : (CATEGORIES.find(([, re]) => re.test(url))?.[0] ?? 'other JavaScript');
         out.set(kind, (out.get(kind) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1e6);
       });
       return out;

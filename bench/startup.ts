@@ -21,10 +21,14 @@ const rssFile = path.join(home, 'rss');
 /** One run of the CLI: wall milliseconds and the child's peak RSS in MiB (reported by bench/reportRss.cjs). */
 function run(args: string[]): { ms: number; rssMiB: number } {
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['--require', path.join(import.meta.dirname, 'reportRss.cjs'), path.join(REPO, 'bin/citewatch.js'), ...args], {
-    env: { ...process.env, CITEWATCH_HOME: home, CITEWATCH_BENCH_RSS_FILE: rssFile, DATABASE_URL: '' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--require', path.join(import.meta.dirname, 'reportRss.cjs'), path.join(REPO, 'bin/citewatch.js'), ...args],
+    {
+      env: { ...process.env, CITEWATCH_HOME: home, CITEWATCH_BENCH_RSS_FILE: rssFile, DATABASE_URL: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const ms = performance.now() - started;
   if (child.status !== 0) throw new Error(`citewatch ${args.join(' ')} exited ${child.status}: ${child.stderr}`);
   return { ms, rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024 };

@@ -25,10 +25,13 @@ export function startWebThread(spec: WebSpec): WebThread {
   let queue = Promise.resolve<any>(undefined);
   // biome-ignore lint/suspicious/noExplicitAny: as above
   const ask = (message: Record<string, unknown>): Promise<any> =>
-    (queue = queue.then(() => new Promise((resolve) => {
-      worker.once('message', resolve);
-      worker.postMessage(message);
-    })));
+    (queue = queue.then(
+      () =>
+        new Promise((resolve) => {
+          worker.once('message', resolve);
+          worker.postMessage(message);
+        }),
+    ));
   return {
     urls: async () => (await ask({ type: 'urls' })).urls,
     log: (from) => ask({ type: 'log', from }),
@@ -44,7 +47,8 @@ async function serveWeb(spec: WebSpec): Promise<void> {
   const web = await startSimWeb(spec);
   let lastElu = perf.eventLoopUtilization();
   parentPort!.on('message', async (m: { type: string; from?: number; n?: number }) => {
-    if (m.type === 'urls') parentPort!.postMessage({ urls: Object.keys(spec.hosts).flatMap((h) => Object.keys(spec.hosts[h].pages).map((p) => web.url(h, p))) });
+    if (m.type === 'urls')
+      parentPort!.postMessage({ urls: Object.keys(spec.hosts).flatMap((h) => Object.keys(spec.hosts[h].pages).map((p) => web.url(h, p))) });
     else if (m.type === 'log') {
       const now = perf.eventLoopUtilization();
       parentPort!.postMessage({ log: web.log.slice(m.from), busy: perf.eventLoopUtilization(now, lastElu).utilization });

@@ -14,11 +14,24 @@ const story = (headline: string, figure: string) => ({
     headline,
     byline: 'Ada Reporter',
     published: '2024-05-01',
-    paragraphs: Array.from({ length: 6 }, (_, i) => `${headline}: the audit found ${figure} in transfers, part ${i + 1} of the account the ministry gave on Friday.`),
+    paragraphs: Array.from(
+      { length: 6 },
+      (_, i) => `${headline}: the audit found ${figure} in transfers, part ${i + 1} of the account the ministry gave on Friday.`,
+    ),
   },
 });
 
-type Listed = { source: { url: string }; captures: { id: number; at: string; outcome: string; httpStatus: number | null; contentChanged: boolean | null; bodyHash: string | null }[] };
+type Listed = {
+  source: { url: string };
+  captures: {
+    id: number;
+    at: string;
+    outcome: string;
+    httpStatus: number | null;
+    contentChanged: boolean | null;
+    bodyHash: string | null;
+  }[];
+};
 
 /** What an archivist gets back: captures of a source over time, one capture's text, bytes and headers. */
 describe(`citewatch captures / show (${testDatabaseKind})`, () => {
@@ -32,7 +45,18 @@ describe(`citewatch captures / show (${testDatabaseKind})`, () => {
 
   beforeAll(async () => {
     database = await openTestDatabase();
-    web = await startSimWeb({ hosts: { 'paper.example': { pages: { '/audit': { kind: 'rounds', rounds: [story('Audit finds transfers', '$4 million'), story('Audit finds transfers', '$9 million')] } } } } });
+    web = await startSimWeb({
+      hosts: {
+        'paper.example': {
+          pages: {
+            '/audit': {
+              kind: 'rounds',
+              rounds: [story('Audit finds transfers', '$4 million'), story('Audit finds transfers', '$9 million')],
+            },
+          },
+        },
+      },
+    });
     home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-archive-cli-'));
     const timeline = mkdtempSync(path.join(os.tmpdir(), 'citewatch-archive-tl-'));
     url = web.url('paper.example', '/audit');
@@ -70,7 +94,9 @@ describe(`citewatch captures / show (${testDatabaseKind})`, () => {
     expect((await cli('show', String(newest.id))).stdout).toContain('$9 million');
     expect((await cli('show', String(oldest.id))).stdout).toContain('$4 million');
     const raw = await new Promise<Buffer>((resolve, reject) =>
-      execFile(BIN, ['show', '--raw', String(oldest.id)], { env: env(), encoding: 'buffer', maxBuffer: 1 << 24 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+      execFile(BIN, ['show', '--raw', String(oldest.id)], { env: env(), encoding: 'buffer', maxBuffer: 1 << 24 }, (err, stdout) =>
+        err ? reject(err) : resolve(stdout),
+      ),
     );
     expect(raw.toString('utf8')).toMatch(/^<!doctype html>/i);
     const { createHash } = await import('node:crypto');
@@ -82,7 +108,10 @@ describe(`citewatch captures / show (${testDatabaseKind})`, () => {
     const badTime = await cli('captures', url, '--at', 'last tuesday');
     expect([badTime.code, badTime.stderr]).toEqual([2, expect.stringContaining('--at must be a time such as 2025-03-01')]);
     const unknown = await cli('captures', 'https://nowhere.example/never-cited');
-    expect([unknown.code, unknown.stderr]).toEqual([4, expect.stringContaining('no cited source has the URL https://nowhere.example/never-cited')]);
+    expect([unknown.code, unknown.stderr]).toEqual([
+      4,
+      expect.stringContaining('no cited source has the URL https://nowhere.example/never-cited'),
+    ]);
     const noCapture = await cli('show', '999999');
     expect([noCapture.code, noCapture.stderr]).toEqual([4, expect.stringContaining('no capture has the id 999999')]);
   });

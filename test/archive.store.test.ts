@@ -16,10 +16,21 @@ describe(`archiving captures in batches (${testDatabaseKind})`, () => {
   let ids: Map<string, number>;
   const url = (n: number) => `http://127.0.0.1:9/page-${n}`;
   const source = (n: number) => ({ id: ids.get(url(n))!, url: url(n), host: '127.0.0.1:9' });
-  const page = (title: string) => new TextEncoder().encode(articleHtml(title, [`${title} is the story of this page, told at some length so it has text.`]));
+  const page = (title: string) =>
+    new TextEncoder().encode(articleHtml(title, [`${title} is the story of this page, told at some length so it has text.`]));
 
   const input = async (n: number, second: number, body: Uint8Array | null, extra: Partial<CaptureInput> = {}): Promise<CaptureInput> => ({
-    capture: { sourceId: source(n).id, startedAt: at(second), requestedUrl: url(n), finalUrl: url(n), redirects: [], httpStatus: body ? 200 : null, fetcher: 'http', outcome: body ? 'fetched' : 'network-error', errorKind: body ? null : 'reset' },
+    capture: {
+      sourceId: source(n).id,
+      startedAt: at(second),
+      requestedUrl: url(n),
+      finalUrl: url(n),
+      redirects: [],
+      httpStatus: body ? 200 : null,
+      fetcher: 'http',
+      outcome: body ? 'fetched' : 'network-error',
+      errorKind: body ? null : 'reset',
+    },
     raw: body ? await prepareSnapshot(database.db, body, 'text/html', 'raw', url(n)) : null,
     source: source(n),
     update: { checkedAt: at(second), nextCheckAt: at(second + 3600), consecutiveFailures: body ? 0 : 1 },
@@ -28,7 +39,10 @@ describe(`archiving captures in batches (${testDatabaseKind})`, () => {
 
   beforeAll(async () => {
     database = await openTestDatabase();
-    ids = await addSources(database.db, [1, 2, 3, 4, 5, 6].map((n) => ({ url: url(n) })));
+    ids = await addSources(
+      database.db,
+      [1, 2, 3, 4, 5, 6].map((n) => ({ url: url(n) })),
+    );
   });
   afterAll(async () => database?.close());
 
@@ -54,8 +68,17 @@ describe(`archiving captures in batches (${testDatabaseKind})`, () => {
     retry.hostTouched = { host: 'slow.example', at: at(11), notBefore: at(50) };
     first.hostTouched = { host: 'slow.example', at: at(10), renderMode: 'browser' };
     await storeCaptures(database.db, [first, retry]);
-    const [row] = await database.db.select().from(sources).where(eq(sources.id, source(5).id));
-    expect([row.checkedAt, row.nextCheckAt, row.consecutiveFailures, row.etag, row.lastModified]).toEqual([at(11), at(99), 2, '"v1"', 'Thu, 01 Jan 2026 00:00:00 GMT']);
+    const [row] = await database.db
+      .select()
+      .from(sources)
+      .where(eq(sources.id, source(5).id));
+    expect([row.checkedAt, row.nextCheckAt, row.consecutiveFailures, row.etag, row.lastModified]).toEqual([
+      at(11),
+      at(99),
+      2,
+      '"v1"',
+      'Thu, 01 Jan 2026 00:00:00 GMT',
+    ]);
     const [host] = await database.db.select().from(hosts).where(eq(hosts.host, 'slow.example'));
     expect([host.lastRequestAt, host.notBefore, host.renderMode]).toEqual([at(11), at(50), 'browser']);
   });
@@ -66,7 +89,10 @@ describe(`archiving captures in batches (${testDatabaseKind})`, () => {
     const b = await input(6, 21, page('Moved'));
     a.capture.finalUrl = b.capture.finalUrl = moved;
     await storeCaptures(database.db, [a, b]);
-    const urls = await database.db.select().from(sourceUrls).where(eq(sourceUrls.sourceId, source(6).id));
+    const urls = await database.db
+      .select()
+      .from(sourceUrls)
+      .where(eq(sourceUrls.sourceId, source(6).id));
     expect(urls.filter((u) => u.kind === 'final').map((u) => u.url)).toEqual([moved]);
   });
 

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult } from './helpers/cli.js';
+import type { CliResult } from './helpers/cli.js';
 import { REPO } from './helpers/paths.js';
 
 /**
@@ -41,7 +41,10 @@ export async function resolve(specifier, context, next) {
 }`,
     );
     // Workers inherit the parent's --import, so the extraction threads are watched as well.
-    writeFileSync(path.join(root, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(path.join(root, 'hook.mjs')).href)});\n`);
+    writeFileSync(
+      path.join(root, 'register.mjs'),
+      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(path.join(root, 'hook.mjs')).href)});\n`,
+    );
   }, 120_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -25,7 +25,10 @@ describe(`citewatch ingest / events / sources end to end (${testDatabaseKind})`,
     // The child opens the embedded database itself: the in-process one only serves PostgreSQL runs.
     home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-cli-'));
     small = mkdtempSync(path.join(os.tmpdir(), 'citewatch-small-'));
-    writeFileSync(path.join(small, 'ok.md'), '---\nid: ok\ntitle: Fine\nimportance: 2\nsources:\n- url: https://fine.example/a\n---\nBody.\n');
+    writeFileSync(
+      path.join(small, 'ok.md'),
+      '---\nid: ok\ntitle: Fine\nimportance: 2\nsources:\n- url: https://fine.example/a\n---\nBody.\n',
+    );
     first = await cli('ingest', CORPUS, '--json');
     second = await cli('ingest', CORPUS);
   });
@@ -43,7 +46,14 @@ describe(`citewatch ingest / events / sources end to end (${testDatabaseKind})`,
     expect(report.citations).toMatchObject({ given: 6403, stored: 6332, unusable: 63 });
     expect(report.sources).toMatchObject({ distinct: 5523, hosts: 1158 });
     expect(report.rejections).toHaveLength(71);
-    expect(report.rejections[0]).toEqual(expect.objectContaining({ kind: expect.any(String), file: expect.stringContaining(CORPUS), line: expect.any(Number), reason: expect.any(String) }));
+    expect(report.rejections[0]).toEqual(
+      expect.objectContaining({
+        kind: expect.any(String),
+        file: expect.stringContaining(CORPUS),
+        line: expect.any(Number),
+        reason: expect.any(String),
+      }),
+    );
   });
 
   it('says there was no change on the second run, with the rejections grouped by kind', () => {
@@ -88,9 +98,25 @@ describe(`citewatch ingest / events / sources end to end (${testDatabaseKind})`,
   it('lists sources with state and the events citing them', async () => {
     const result = await cli('sources', '--json');
     expect(result.code).toBe(0);
-    const sources = JSON.parse(result.stdout) as { url: string; host: string; state: string; reason: null; checkedAt: null; priority: number; events: string[] }[];
+    const sources = JSON.parse(result.stdout) as {
+      url: string;
+      host: string;
+      state: string;
+      reason: null;
+      checkedAt: null;
+      priority: number;
+      events: string[];
+    }[];
     expect(sources).toHaveLength(5523 + 1); // + the small directory's one usable URL
-    expect(sources[0]).toEqual({ url: expect.stringMatching(/^https?:\/\//), host: expect.any(String), state: 'pending', reason: null, checkedAt: null, priority: 10, events: expect.any(Array) });
+    expect(sources[0]).toEqual({
+      url: expect.stringMatching(/^https?:\/\//),
+      host: expect.any(String),
+      state: 'pending',
+      reason: null,
+      checkedAt: null,
+      priority: 10,
+      events: expect.any(Array),
+    });
     const cited = sources.filter((s) => s.events.length > 1);
     expect(cited.length).toBeGreaterThan(0);
     expect(sources.find((s) => s.url === 'https://fine.example/a')?.events).toEqual(['ok']);

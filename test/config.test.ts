@@ -44,9 +44,17 @@ describe('the settings reference', () => {
   it('says where each value came from: default, file, env or flag', () => {
     const home = mkdtempSync(path.join(tmpdir(), 'citewatch-config-'));
     writeFileSync(path.join(home, 'config.json'), JSON.stringify({ hostDelayMs: 500, concurrency: 8 }));
-    const { config, origins } = loadConfigWithOrigins({ env: { CITEWATCH_HOME: home, CITEWATCH_CONCURRENCY: '4' }, flags: { screenshots: true } });
+    const { config, origins } = loadConfigWithOrigins({
+      env: { CITEWATCH_HOME: home, CITEWATCH_CONCURRENCY: '4' },
+      flags: { screenshots: true },
+    });
     expect([config.hostDelayMs, config.concurrency, config.screenshots, config.maxRedirects]).toEqual([500, 4, true, 10]);
-    expect([origins.hostDelayMs, origins.concurrency, origins.screenshots, origins.maxRedirects]).toEqual(['file', 'env', 'flag', 'default']);
+    expect([origins.hostDelayMs, origins.concurrency, origins.screenshots, origins.maxRedirects]).toEqual([
+      'file',
+      'env',
+      'flag',
+      'default',
+    ]);
   });
 
   it('names the key and the file when the file holds an unknown key', () => {

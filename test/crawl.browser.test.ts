@@ -19,7 +19,10 @@ const article = (headline: string) => ({
     headline,
     byline: 'Grace Writer',
     published: '2024-05-02',
-    paragraphs: ['Only a browser can read this sentence about the harbour contract.', 'The council approved the harbour contract after a long debate.'],
+    paragraphs: [
+      'Only a browser can read this sentence about the harbour contract.',
+      'The council approved the harbour contract after a long debate.',
+    ],
   },
 });
 
@@ -32,8 +35,21 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
 
   beforeAll(async () => {
     database = await openTestDatabase();
-    web = await startSimWeb({ hosts: { 'app.example': { pages: { '/story/1': article('Harbour deal signed'), '/story/2': article('Harbour deal questioned'), '/story/3': article('Harbour deal undone') } } } });
-    ids = await addSources(database.db, [{ url: web.url('app.example', '/story/1'), priority: 5 }, { url: web.url('app.example', '/story/2') }]);
+    web = await startSimWeb({
+      hosts: {
+        'app.example': {
+          pages: {
+            '/story/1': article('Harbour deal signed'),
+            '/story/2': article('Harbour deal questioned'),
+            '/story/3': article('Harbour deal undone'),
+          },
+        },
+      },
+    });
+    ids = await addSources(database.db, [
+      { url: web.url('app.example', '/story/1'), priority: 5 },
+      { url: web.url('app.example', '/story/2') },
+    ]);
   });
   afterAll(async () => {
     await web?.close();
@@ -58,7 +74,10 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
     expect(rendered.title).toContain('Harbour deal signed');
     expect(c.screenshotHash).toMatch(/^[0-9a-f]{64}$/);
     expect(existsSync(screenshotPath(config.home, c.screenshotHash!))).toBe(true);
-    const [host] = await database.db.select().from(hosts).where(eq(hosts.host, new URL(c.requestedUrl).host));
+    const [host] = await database.db
+      .select()
+      .from(hosts)
+      .where(eq(hosts.host, new URL(c.requestedUrl).host));
     expect(host.renderMode).toBe('browser');
   });
 
@@ -80,14 +99,19 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
     const state = JSON.stringify({ props: Array.from({ length: 400 }, (_, i) => ({ id: i, slug: `item-${i}` })) });
     const story = 'The port authority published the audited accounts for the harbour contract on Monday. '.repeat(4);
     const page = `<!doctype html><html><head><title>Accounts</title></head><body><div id="root"></div><article><p>${story}</p></article><script>window.__STATE__=${state}</script></body></html>`;
-    const quiet = await startSimWeb({ hosts: { 'json.example': { pages: { '/a': { kind: 'raw', status: 200, headers: { 'content-type': 'text/html' }, body: page } } } } });
+    const quiet = await startSimWeb({
+      hosts: { 'json.example': { pages: { '/a': { kind: 'raw', status: 200, headers: { 'content-type': 'text/html' }, body: page } } } },
+    });
     try {
       const id = (await addSources(database.db, [{ url: quiet.url('json.example', '/a') }])).get(quiet.url('json.example', '/a'))!;
       await crawlSources({ db: database.db, config, resolver: noDns }, { sourceUrl: quiet.url('json.example', '/a') });
       const [c] = await capturesOf(database.db, id);
       expect([c.fetcher, c.outcome]).toEqual(['http', 'fetched']);
       expect(c.renderedSnapshotId).not.toBeNull();
-      const [host] = await database.db.select().from(hosts).where(eq(hosts.host, new URL(c.requestedUrl).host));
+      const [host] = await database.db
+        .select()
+        .from(hosts)
+        .where(eq(hosts.host, new URL(c.requestedUrl).host));
       expect(host?.renderMode ?? 'http').toBe('http');
       // The same shell again: archived already, and still rendered (the data behind it may have changed).
       await crawlSources({ db: database.db, config, resolver: noDns }, { sourceUrl: quiet.url('json.example', '/a'), all: true });
@@ -153,7 +177,10 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
     const canary = await startCanary();
     const b = await startSite('127.1.200.12', { '/to-canary': redirect(() => `http://127.0.0.1:${canary.port}/`) });
     const a = await startSite('127.1.200.11', {
-      '/shell': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(shell(`location.replace(${JSON.stringify(`${b.origin('b.test')}/to-canary`)});`)),
+      '/shell': (_req, res) =>
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end(shell(`location.replace(${JSON.stringify(`${b.origin('b.test')}/to-canary`)});`)),
     });
     try {
       const url = `http://${a.address}:${a.port}/shell`;
@@ -186,19 +213,32 @@ describe('the renderer is a pool that takes the text once it has settled', () =>
   });
 
   const article = 'The harbour contract was signed on Tuesday by the council after a long debate. '.repeat(8);
-  const later = (ms: number, body: string, type = 'application/json') => (_req: unknown, res: import('node:http').ServerResponse) =>
-    void setTimeout(() => res.writeHead(200, { 'content-type': type }).end(body), ms);
+  const later =
+    (ms: number, body: string, type = 'application/json') =>
+    (_req: unknown, res: import('node:http').ServerResponse) =>
+      void setTimeout(() => res.writeHead(200, { 'content-type': type }).end(body), ms);
   let site: Awaited<ReturnType<typeof startSite>>;
   let renderer: ReturnType<typeof createBrowserRenderer>;
   const url = (path: string) => `http://${site.address}:${site.port}${path}`;
   beforeAll(async () => {
     site = await startSite('127.1.200.31', {
-      '/fetches': html(shell(`fetch('/article.json').then(r => r.json()).then(a => { document.getElementById('root').textContent = a.text; });`)),
+      '/fetches': html(
+        shell(`fetch('/article.json').then(r => r.json()).then(a => { document.getElementById('root').textContent = a.text; });`),
+      ),
       '/article.json': later(800, JSON.stringify({ text: article })),
-      '/inline': html(`<html><head><link rel="stylesheet" href="/s.css"><link rel="preload" as="font" href="/f.woff2"><script async src="/analytics.js"></script></head><body><img src="/i.png"><article>${article}</article></body></html>`),
+      '/inline': html(
+        `<html><head><link rel="stylesheet" href="/s.css"><link rel="preload" as="font" href="/f.woff2"><script async src="/analytics.js"></script></head><body><img src="/i.png"><article>${article}</article></body></html>`,
+      ),
       '/analytics.js': later(4000, '1', 'text/javascript'),
     });
-    renderer = createBrowserRenderer({ executable: '/usr/bin/chromium', resolver: noDns, allowPrivateNetwork: ALLOWED, userAgent: 'citewatch-test', timeoutMs: 10_000, acquire: async () => () => {} });
+    renderer = createBrowserRenderer({
+      executable: '/usr/bin/chromium',
+      resolver: noDns,
+      allowPrivateNetwork: ALLOWED,
+      userAgent: 'citewatch-test',
+      timeoutMs: 10_000,
+      acquire: async () => () => {},
+    });
   });
   afterAll(async () => {
     await renderer?.close();

@@ -9,7 +9,6 @@ import { SIMULATED_WEB_RANGE, startSimWeb, type SimWeb } from '../src/simweb/ind
 import { BIN, cliEnv, runCli, type CliResult } from './helpers/cli.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
 
-
 const story = (headline: string) => ({
   kind: 'article' as const,
   template: 'wire' as const,
@@ -17,7 +16,11 @@ const story = (headline: string) => ({
     headline,
     byline: 'Lin Correspondent',
     published: '2024-02-02',
-    paragraphs: Array.from({ length: 6 }, (_, i) => `${headline}, part ${i + 1}: the ministry confirmed the figures in a statement on Friday and said an audit would follow within weeks.`),
+    paragraphs: Array.from(
+      { length: 6 },
+      (_, i) =>
+        `${headline}, part ${i + 1}: the ministry confirmed the figures in a statement on Friday and said an audit would follow within weeks.`,
+    ),
   },
 });
 
@@ -28,7 +31,12 @@ describe(`citewatch crawl end to end (${testDatabaseKind})`, () => {
   let timeline: string;
 
   function env(): NodeJS.ProcessEnv {
-    return cliEnv(home, database.url, { CITEWATCH_HOST_DELAY_MS: '50', CITEWATCH_ALLOW_PRIVATE_NETWORK: SIMULATED_WEB_RANGE, CITEWATCH_TOTAL_TIMEOUT_MS: '3000', CITEWATCH_READ_TIMEOUT_MS: '2000' });
+    return cliEnv(home, database.url, {
+      CITEWATCH_HOST_DELAY_MS: '50',
+      CITEWATCH_ALLOW_PRIVATE_NETWORK: SIMULATED_WEB_RANGE,
+      CITEWATCH_TOTAL_TIMEOUT_MS: '3000',
+      CITEWATCH_READ_TIMEOUT_MS: '2000',
+    });
   }
   const cli = (...args: string[]): Promise<CliResult> => runCli(args, env());
   async function query<T>(text: string): Promise<T[]> {
@@ -45,15 +53,29 @@ describe(`citewatch crawl end to end (${testDatabaseKind})`, () => {
     database = await openTestDatabase();
     web = await startSimWeb({
       hosts: {
-        'a.example': { pages: { '/one': story('Audit ordered'), '/two': story('Audit delayed'), '/gone': { kind: 'status', status: 404 } } },
+        'a.example': {
+          pages: { '/one': story('Audit ordered'), '/two': story('Audit delayed'), '/gone': { kind: 'status', status: 404 } },
+        },
         'b.example': { pages: { '/three': story('Audit published') } },
-        'slow.example': { pages: Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`/s${i}`, { kind: 'slow', delayMs: 400, then: story(`Slow ${i}`) }])) },
+        'slow.example': {
+          pages: Object.fromEntries(
+            Array.from({ length: 6 }, (_, i) => [`/s${i}`, { kind: 'slow', delayMs: 400, then: story(`Slow ${i}`) }]),
+          ),
+        },
       },
     });
     home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-crawl-cli-'));
     timeline = mkdtempSync(path.join(os.tmpdir(), 'citewatch-crawl-tl-'));
-    const urls = [['a.example', '/one'], ['a.example', '/two'], ['a.example', '/gone'], ['b.example', '/three']].map(([h, p]) => web.url(h, p));
-    writeFileSync(path.join(timeline, 'e1.md'), `---\nid: e1\ntitle: Audit\nimportance: 8\nsources:\n${urls.map((u) => `- url: ${u}\n`).join('')}---\nThe ministry ordered an audit.\n`);
+    const urls = [
+      ['a.example', '/one'],
+      ['a.example', '/two'],
+      ['a.example', '/gone'],
+      ['b.example', '/three'],
+    ].map(([h, p]) => web.url(h, p));
+    writeFileSync(
+      path.join(timeline, 'e1.md'),
+      `---\nid: e1\ntitle: Audit\nimportance: 8\nsources:\n${urls.map((u) => `- url: ${u}\n`).join('')}---\nThe ministry ordered an audit.\n`,
+    );
     const ingest = await cli('ingest', timeline);
     expect(ingest.stderr).toBe('');
   });
@@ -69,7 +91,14 @@ describe(`citewatch crawl end to end (${testDatabaseKind})`, () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
-    expect(summary).toMatchObject({ checked: 4, newContent: 3, errors: 1, byOutcome: { fetched: 3, 'http-error': 1 }, hosts: 2, interrupted: false });
+    expect(summary).toMatchObject({
+      checked: 4,
+      newContent: 3,
+      errors: 1,
+      byOutcome: { fetched: 3, 'http-error': 1 },
+      hosts: 2,
+      interrupted: false,
+    });
     const states = await query<{ state: string; n: number }>('select state, count(*)::int as n from sources group by state order by state');
     expect(states.some((s) => s.state !== 'pending')).toBe(true); // onCaptured derived states
     expect(existsSync(path.join(process.cwd(), 'storage'))).toBe(false); // crawlee kept its queues in memory
@@ -93,12 +122,16 @@ describe(`citewatch crawl end to end (${testDatabaseKind})`, () => {
 
   it('stops on Ctrl-C, keeping the captures made so far and nothing half-written', async () => {
     const slowUrls = Array.from({ length: 6 }, (_, i) => web.url('slow.example', `/s${i}`));
-    writeFileSync(path.join(timeline, 'e2.md'), `---\nid: e2\ntitle: Slow\nimportance: 1\nsources:\n${slowUrls.map((u) => `- url: ${u}\n`).join('')}---\nSlow pages.\n`);
+    writeFileSync(
+      path.join(timeline, 'e2.md'),
+      `---\nid: e2\ntitle: Slow\nimportance: 1\nsources:\n${slowUrls.map((u) => `- url: ${u}\n`).join('')}---\nSlow pages.\n`,
+    );
     expect((await cli('ingest', timeline)).code).toBe(0);
     const child = spawn(BIN, ['crawl'], { env: env() });
     const before = web.log.filter((r) => r.host === 'slow.example' && r.path.startsWith('/s')).length;
     await web.waitForRequests(web.log.length + 4, { timeoutMs: 30_000 });
-    while (web.log.filter((r) => r.host === 'slow.example' && r.path.startsWith('/s')).length <= before) await web.waitForRequests(web.log.length + 1, { timeoutMs: 30_000 });
+    while (web.log.filter((r) => r.host === 'slow.example' && r.path.startsWith('/s')).length <= before)
+      await web.waitForRequests(web.log.length + 1, { timeoutMs: 30_000 });
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(130);

@@ -124,7 +124,13 @@ describe('politeness queue', () => {
 
   it('orders a host queue by priority, then arrival', () => {
     const q = queue(0);
-    for (const [p, name] of [[1, 'x'], [3, 'y'], [1, 'z'], [3, 'w']] as const) q.enqueue('h', p, name);
+    for (const [p, name] of [
+      [1, 'x'],
+      [3, 'y'],
+      [1, 'z'],
+      [3, 'w'],
+    ] as const)
+      q.enqueue('h', p, name);
     const order: string[] = [];
     for (let t = 0; t < 4; t++) {
       order.push(...items(q.startable(t)));
@@ -342,7 +348,10 @@ describe('robots.txt', () => {
 
 describe('capture records', () => {
   it('keeps selected headers only', () => {
-    expect(selectHeaders({ 'content-type': 'text/html', 'set-cookie': 'x', etag: '"1"', date: 'now' })).toEqual({ 'content-type': 'text/html', etag: '"1"' });
+    expect(selectHeaders({ 'content-type': 'text/html', 'set-cookie': 'x', etag: '"1"', date: 'now' })).toEqual({
+      'content-type': 'text/html',
+      etag: '"1"',
+    });
   });
   it.each([
     ['http://h/politics/2024/story', 'http://h/politics/citewatch-probe-r1'],

@@ -16,14 +16,21 @@ describe('the crawlee behaviour the HTTP fetcher relies on', () => {
   const limits = { connectTimeoutMs: 2000, readTimeoutMs: 2000, totalTimeoutMs: 4000, maxBodyBytes: 1_000_000, concurrency: 4 };
 
   beforeAll(async () => {
-    server = http.createServer((req, res) => res.writeHead(req.url === '/missing' ? 404 : 200, { 'content-type': 'text/plain', 'x-path': req.url ?? '' }).end(`body of ${req.url}`));
+    server = http.createServer((req, res) =>
+      res
+        .writeHead(req.url === '/missing' ? 404 : 200, { 'content-type': 'text/plain', 'x-path': req.url ?? '' })
+        .end(`body of ${req.url}`),
+    );
     await new Promise<void>((r) => server.listen(0, '127.1.0.250', r));
     port = (server.address() as AddressInfo).port;
   });
   afterAll(() => new Promise((r) => server.close(r)));
 
   it('queues have markRequestHandled and a client that can delete a request (the queue is made to forget handled ones)', async () => {
-    const queue = (await RequestQueue.open(null, { config: crawleeConfig() })) as unknown as { markRequestHandled: unknown; client: { deleteRequest: unknown } };
+    const queue = (await RequestQueue.open(null, { config: crawleeConfig() })) as unknown as {
+      markRequestHandled: unknown;
+      client: { deleteRequest: unknown };
+    };
     expect(typeof queue.markRequestHandled).toBe('function');
     expect(typeof queue.client.deleteRequest).toBe('function');
   });
@@ -31,7 +38,8 @@ describe('the crawlee behaviour the HTTP fetcher relies on', () => {
   it('hands the post-navigation hook a readable response with status and headers, and reads each hop once', async () => {
     const fetcher = createHttpFetcher(limits);
     try {
-      const hop = (path: string) => fetcher.fetch({ url: `http://127.1.0.250:${port}${path}`, headers: { 'user-agent': 'contract-test' }, address: '127.1.0.250' });
+      const hop = (path: string) =>
+        fetcher.fetch({ url: `http://127.1.0.250:${port}${path}`, headers: { 'user-agent': 'contract-test' }, address: '127.1.0.250' });
       const results = await Promise.all(['/a', '/b', '/missing'].map(hop));
       expect(results.map((r) => (r.ok ? [r.status, r.headers['x-path'], r.body.toString()] : r.error.message))).toEqual([
         [200, '/a', 'body of /a'],

@@ -20,7 +20,9 @@ describe(`scheduled crawl job (${testDatabaseKind})`, () => {
   });
 
   it('rejects a bad cron expression by name', () => {
-    expect(() => scheduleJob(crawlJob, 'every tuesday', { db: database.db, config: crawlConfig() })).toThrow(/crawl schedule "every tuesday" is not a cron expression/);
+    expect(() => scheduleJob(crawlJob, 'every tuesday', { db: database.db, config: crawlConfig() })).toThrow(
+      /crawl schedule "every tuesday" is not a cron expression/,
+    );
   });
 
   it('runs a pass on each tick; the next tick finds nothing due', async () => {
@@ -28,16 +30,21 @@ describe(`scheduled crawl job (${testDatabaseKind})`, () => {
     const errors: unknown[] = [];
     let second!: () => void;
     const twoPasses = new Promise<void>((r) => (second = r));
-    const schedule = scheduleJob(crawlJob, '* * * * * *', { db: database.db, config: crawlConfig(), resolver: noDns }, {
-      onDone: (s) => {
-        passes.push(s);
-        if (passes.length === 2) second();
+    const schedule = scheduleJob(
+      crawlJob,
+      '* * * * * *',
+      { db: database.db, config: crawlConfig(), resolver: noDns },
+      {
+        onDone: (s) => {
+          passes.push(s);
+          if (passes.length === 2) second();
+        },
+        onError: (err) => {
+          errors.push(err);
+          second();
+        },
       },
-      onError: (err) => {
-        errors.push(err);
-        second();
-      },
-    });
+    );
     await twoPasses;
     await schedule.stop();
     expect(errors).toEqual([]);
@@ -61,4 +68,3 @@ describe('the scheduler', () => {
     await schedule.stop();
   });
 });
-

@@ -31,8 +31,18 @@ describe(`network safety (${testDatabaseKind})`, () => {
 
   it('refuses loopback, private and metadata addresses unless allowed, before connecting', async () => {
     const config = crawlConfig({ allowPrivateNetwork: false });
-    const urls = [web.url('local.example', '/a'), 'http://intranet.test/x', 'http://metadata.test/latest', 'http://mixed.test/', 'http://2130706433/', 'http://nowhere.test/'];
-    const ids = await addSources(database.db, urls.map((url) => ({ url })));
+    const urls = [
+      web.url('local.example', '/a'),
+      'http://intranet.test/x',
+      'http://metadata.test/latest',
+      'http://mixed.test/',
+      'http://2130706433/',
+      'http://nowhere.test/',
+    ];
+    const ids = await addSources(
+      database.db,
+      urls.map((url) => ({ url })),
+    );
     const summary = await crawlSources({ db: database.db, config, resolver: fakeDns }, {});
     expect(summary.checked).toBe(urls.length);
     const outcome = async (url: string) => {
@@ -51,6 +61,10 @@ describe(`network safety (${testDatabaseKind})`, () => {
   it('connects to a checked address only', async () => {
     expect(await resolveTarget(new URL('http://public.test/'), fakeDns, false)).toMatchObject({ ok: true, address: '203.0.113.9' });
     expect(await resolveTarget(new URL('ftp://public.test/'), fakeDns, false)).toMatchObject({ ok: false, reason: 'scheme' });
-    expect(await resolveTarget(new URL('http://[::1]:8080/'), fakeDns, false)).toMatchObject({ ok: false, reason: 'refused-address', cls: 'loopback' });
+    expect(await resolveTarget(new URL('http://[::1]:8080/'), fakeDns, false)).toMatchObject({
+      ok: false,
+      reason: 'refused-address',
+      cls: 'loopback',
+    });
   });
 });

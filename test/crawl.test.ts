@@ -24,7 +24,12 @@ const story = (headline: string, section = 'politics') => ({
   ],
 });
 
-const article = (headline: string, extra: object = {}) => ({ kind: 'article' as const, template: 'news' as const, article: story(headline), ...extra });
+const article = (headline: string, extra: object = {}) => ({
+  kind: 'article' as const,
+  template: 'news' as const,
+  article: story(headline),
+  ...extra,
+});
 
 const spec: WebSpec = {
   hosts: {
@@ -89,7 +94,11 @@ describe(`crawl against the simulated web (${testDatabaseKind})`, () => {
   beforeAll(async () => {
     database = await openTestDatabase();
     web = await startSimWeb(spec);
-    const urls = Object.entries(spec.hosts).flatMap(([host, h]) => Object.keys(h.pages).filter((p) => p !== '/politics/mid').map((p) => ({ url: web.url(host, p) })));
+    const urls = Object.entries(spec.hosts).flatMap(([host, h]) =>
+      Object.keys(h.pages)
+        .filter((p) => p !== '/politics/mid')
+        .map((p) => ({ url: web.url(host, p) })),
+    );
     urls.push({ url: web.refusedUrl('/nobody-home') }, { url: web.url('news.example', '/politics/never-was') });
     ids = await addSources(database.db, urls);
     first = await crawlSources({ db: database.db, config, resolver: noDns, afterStore: async (_tx, rows) => void seen.push(...rows) }, {});
@@ -111,7 +120,10 @@ describe(`crawl against the simulated web (${testDatabaseKind})`, () => {
     expect(c.redirects.map((r) => r.status)).toEqual([301, 302, 200]);
     expect(c.finalUrl).toBe(web.url('news.example', '/politics/story-1'));
     const cross = await only('wire.example', '/cross');
-    expect(cross.redirects.map((r) => [web.hostOf(r.url), r.status])).toEqual([['wire.example', 301], ['news.example', 200]]);
+    expect(cross.redirects.map((r) => [web.hostOf(r.url), r.status])).toEqual([
+      ['wire.example', 301],
+      ['news.example', 200],
+    ]);
   });
 
   it('detects a redirect loop', async () => {
@@ -121,7 +133,11 @@ describe(`crawl against the simulated web (${testDatabaseKind})`, () => {
   });
 
   it('archives error statuses with their bodies', async () => {
-    for (const [path, status] of [['/gone', 410], ['/broken', 500], ['/politics/never-was', 404]] as const) {
+    for (const [path, status] of [
+      ['/gone', 410],
+      ['/broken', 500],
+      ['/politics/never-was', 404],
+    ] as const) {
       const c = await only('news.example', path);
       expect([c.outcome, c.httpStatus]).toEqual(['http-error', status]);
       expect(c.snapshotId).not.toBeNull();
@@ -132,11 +148,17 @@ describe(`crawl against the simulated web (${testDatabaseKind})`, () => {
 
   it('honours Retry-After before asking again', async () => {
     const rows = await capturesOf(database.db, byPath('news.example', '/busy'));
-    expect(rows.map((c) => [c.outcome, c.httpStatus])).toEqual([['http-error', 429], ['fetched', 200]]);
+    expect(rows.map((c) => [c.outcome, c.httpStatus])).toEqual([
+      ['http-error', 429],
+      ['fetched', 200],
+    ]);
     expect(rows[0].headers['retry-after']).toBe('1');
     const busy = web.log.filter((r) => r.path === '/busy');
     expect(busy[1].startMs - busy[0].endMs!).toBeGreaterThanOrEqual(1000 - 5);
-    const [host] = await database.db.select().from(hosts).where(eq(hosts.host, new URL(web.url('news.example')).host));
+    const [host] = await database.db
+      .select()
+      .from(hosts)
+      .where(eq(hosts.host, new URL(web.url('news.example')).host));
     expect(host.notBefore).not.toBeNull();
   });
 
@@ -181,7 +203,10 @@ describe(`crawl against the simulated web (${testDatabaseKind})`, () => {
   });
 
   it('probes each host once for its soft-404 answer', async () => {
-    const [news] = await database.db.select().from(hosts).where(eq(hosts.host, new URL(web.url('news.example')).host));
+    const [news] = await database.db
+      .select()
+      .from(hosts)
+      .where(eq(hosts.host, new URL(web.url('news.example')).host));
     expect(news.probe).toMatchObject({ status: 404 });
     expect(String(news.probe!.finalUrl)).toMatch(/citewatch-probe-[0-9a-f]+$/);
     expect(web.log.filter((r) => r.host === 'news.example' && r.path.includes('citewatch-probe-'))).toHaveLength(1);
@@ -216,7 +241,10 @@ describe(`crawl against the simulated web (${testDatabaseKind})`, () => {
   it('sends validators next time: a 304 points at the earlier snapshot and stores nothing new', async () => {
     const before = await countRows(database.db, 'snapshots');
     const firstCapture = await only('wire.example', '/a');
-    const second = await crawlSources({ db: database.db, config, resolver: noDns }, { host: new URL(web.url('wire.example')).host, all: true });
+    const second = await crawlSources(
+      { db: database.db, config, resolver: noDns },
+      { host: new URL(web.url('wire.example')).host, all: true },
+    );
     expect(second.checked).toBe(3);
     const again = await only('wire.example', '/a');
     expect(again.id).not.toBe(firstCapture.id);

@@ -22,7 +22,9 @@ describe(`database (${testDatabaseKind})`, () => {
       database.db,
       sql`select table_name as name from information_schema.tables where table_schema = 'public' order by 1`,
     );
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['events', 'sources', 'citations', 'captures', 'snapshots', 'changes', 'flags']));
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['events', 'sources', 'citations', 'captures', 'snapshots', 'changes', 'flags']),
+    );
     const [{ n }] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from events`);
     expect(n).toBe(0);
   });
@@ -103,7 +105,10 @@ describe('home lock', () => {
         const results = racers.map((_, i) => next(i));
         for (const r of racers) r.stdin.write(`race ${dir} ${at}\n`);
         const outcome = await Promise.all(results);
-        expect(outcome.filter((o) => o === 'won'), `round ${round}: ${outcome.join(', ')}`).toHaveLength(1);
+        expect(
+          outcome.filter((o) => o === 'won'),
+          `round ${round}: ${outcome.join(', ')}`,
+        ).toHaveLength(1);
         expect(outcome.filter((o) => o !== 'won' && o !== 'busy')).toEqual([]);
         expect(readdirSync(dir)).toEqual(['db.lock']); // no temp file or claim left behind
       }

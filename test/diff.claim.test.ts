@@ -4,7 +4,8 @@ import { touchesClaim } from '../src/diff/claim.js';
 
 const claim = {
   title: 'Riverton council approves $400,000 harbor contract',
-  description: 'Council member Thomas Reyes sponsored the measure; Bluewater Environmental won the contract on March 5. He called it "the most important environmental vote" in a decade.',
+  description:
+    'Council member Thomas Reyes sponsored the measure; Bluewater Environmental won the contract on March 5. He called it "the most important environmental vote" in a decade.',
 };
 const base = [
   'The council voted 7-2 to approve a $400,000 contract with Bluewater Environmental on March 5.',
@@ -14,11 +15,33 @@ const base = [
 
 const table: { name: string; after: string; touches: boolean; first?: string }[] = [
   { name: 'the figure changed', after: base.replace('$400,000', '$200,000'), touches: true, first: '$400,000' },
-  { name: 'the figure rewritten without separators stays the figure', after: base.replace('$400,000', '$1,400,000'), touches: true, first: '$400,000' },
-  { name: 'the contractor renamed', after: base.replace('Bluewater Environmental', 'Greenway Partners'), touches: true, first: 'Bluewater Environmental' },
+  {
+    name: 'the figure rewritten without separators stays the figure',
+    after: base.replace('$400,000', '$1,400,000'),
+    touches: true,
+    first: '$400,000',
+  },
+  {
+    name: 'the contractor renamed',
+    after: base.replace('Bluewater Environmental', 'Greenway Partners'),
+    touches: true,
+    first: 'Bluewater Environmental',
+  },
   { name: 'the date changed', after: base.replace('March 5', 'March 6'), touches: true, first: 'March 5' },
-  { name: 'the quote removed', after: base.split('\n\n').filter((p) => !p.includes('important')).join('\n\n'), touches: true, first: '"the most important environmental vote"' },
-  { name: 'an unrelated sentence edited', after: base.replace('monthly progress reports', 'weekly status updates on the website'), touches: false },
+  {
+    name: 'the quote removed',
+    after: base
+      .split('\n\n')
+      .filter((p) => !p.includes('important'))
+      .join('\n\n'),
+    touches: true,
+    first: '"the most important environmental vote"',
+  },
+  {
+    name: 'an unrelated sentence edited',
+    after: base.replace('monthly progress reports', 'weekly status updates on the website'),
+    touches: false,
+  },
   { name: 'an unrelated paragraph added', after: `${base}\n\nThe library will extend its hours during the summer months.`, touches: false },
 ];
 

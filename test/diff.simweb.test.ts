@@ -7,8 +7,12 @@ import { buildLabelledWeb, type LabelledCase } from '../src/simweb/labelled.js';
 /** Labels whose second version is the same article (noise) or a given material edit. */
 const NOISE = new Set(['unchanged', 'redesign']);
 const MATERIAL: Record<string, string> = {
-  'edit-number': 'number', 'edit-name': 'name', 'paragraph-removed': 'paragraph-removed',
-  'correction-appended': 'correction', 'new-headline': 'headline', 'story-replaced': 'story-replaced',
+  'edit-number': 'number',
+  'edit-name': 'name',
+  'paragraph-removed': 'paragraph-removed',
+  'correction-appended': 'correction',
+  'new-headline': 'headline',
+  'story-replaced': 'story-replaced',
 };
 
 const { spec, cases } = buildLabelledWeb({ perLabel: 7, seed: 42 });
@@ -43,7 +47,9 @@ describe('extract + classify over the labelled simulated web', () => {
   });
 
   it('two requests in the same round are never material', () => {
-    const material = results.filter((r) => r.repeat.classification === 'material').map((r) => `${r.c.template}/${r.c.label}: ${r.repeat.summary}`);
+    const material = results
+      .filter((r) => r.repeat.classification === 'material')
+      .map((r) => `${r.c.template}/${r.c.label}: ${r.repeat.summary}`);
     expect(material).toEqual([]);
   });
 

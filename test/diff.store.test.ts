@@ -37,7 +37,13 @@ describe('recordChange', () => {
     const a = await insertSnapshot();
     const b = await insertSnapshot(EDITS[0].apply(ARTICLES.news), { seed: 2 });
     const row = await recordChange(database.db, a, b);
-    expect(row).toMatchObject({ fromSnapshotId: a, toSnapshotId: b, classification: 'material', kinds: ['number'], diffVersion: DIFF_VERSION });
+    expect(row).toMatchObject({
+      fromSnapshotId: a,
+      toSnapshotId: b,
+      classification: 'material',
+      kinds: ['number'],
+      diffVersion: DIFF_VERSION,
+    });
     const [snap] = await database.db.select().from(snapshots).where(eq(snapshots.id, a));
     expect(snap.extractorVersion).toBe(EXTRACTOR_VERSION);
     expect(snap.text).toContain('$400,000 contract');
@@ -51,7 +57,11 @@ describe('recordChange', () => {
   });
 
   it('a redesign between two captures is recorded as noise', async () => {
-    const row = await recordChange(database.db, await insertSnapshot(ARTICLES.news, { seed: 3 }), await insertSnapshot(ARTICLES.news, { seed: 4, redesign: true }));
+    const row = await recordChange(
+      database.db,
+      await insertSnapshot(ARTICLES.news, { seed: 3 }),
+      await insertSnapshot(ARTICLES.news, { seed: 4, redesign: true }),
+    );
     expect(row).toMatchObject({ classification: 'noise', kinds: [], significance: 0 });
   });
 

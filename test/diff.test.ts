@@ -47,16 +47,58 @@ describe('classifyChange on text', () => {
   const base = 'The agency paid $400,000 to Acme Corp in 2021, records show. The director, Ann Lee, approved the payment.';
   const table: { name: string; before: string; after: string; classification: string; kinds: string[] }[] = [
     { name: 'identical', before: base, after: base, classification: 'noise', kinds: [] },
-    { name: 'typographic quotes and dashes', before: 'He said "no" - twice.', after: 'He said “no” — twice.', classification: 'noise', kinds: [] },
-    { name: 'relative time and view counter', before: `Updated 5 minutes ago\n\n${base}\n\n1,204 views`, after: `Updated 3 hours ago\n\n${base}\n\n98,001 views`, classification: 'noise', kinds: [] },
-    { name: 'dateline clock', before: `By Ann Roe | March 3, 2024 10:32 AM ET\n\n${base}`, after: `By Ann Roe | March 4, 2024 9:05 PM ET\n\n${base}`, classification: 'noise', kinds: [] },
-    { name: 'session token in text', before: `${base}\n\nsession id: 8f9a0b1c2d3e4f5a6b7c`, after: `${base}\n\nsession id: 0a1b2c3d4e5f60718293`, classification: 'noise', kinds: [] },
-    { name: 'an all-letter hex session id', before: `${base}\n\nSession deadbeefcafe`, after: `${base}\n\nSession 0123456789ab`, classification: 'noise', kinds: [] },
+    {
+      name: 'typographic quotes and dashes',
+      before: 'He said "no" - twice.',
+      after: 'He said “no” — twice.',
+      classification: 'noise',
+      kinds: [],
+    },
+    {
+      name: 'relative time and view counter',
+      before: `Updated 5 minutes ago\n\n${base}\n\n1,204 views`,
+      after: `Updated 3 hours ago\n\n${base}\n\n98,001 views`,
+      classification: 'noise',
+      kinds: [],
+    },
+    {
+      name: 'dateline clock',
+      before: `By Ann Roe | March 3, 2024 10:32 AM ET\n\n${base}`,
+      after: `By Ann Roe | March 4, 2024 9:05 PM ET\n\n${base}`,
+      classification: 'noise',
+      kinds: [],
+    },
+    {
+      name: 'session token in text',
+      before: `${base}\n\nsession id: 8f9a0b1c2d3e4f5a6b7c`,
+      after: `${base}\n\nsession id: 0a1b2c3d4e5f60718293`,
+      classification: 'noise',
+      kinds: [],
+    },
+    {
+      name: 'an all-letter hex session id',
+      before: `${base}\n\nSession deadbeefcafe`,
+      after: `${base}\n\nSession 0123456789ab`,
+      classification: 'noise',
+      kinds: [],
+    },
     { name: 'an advertisement line', before: base, after: `${base}\n\nAdvertisement`, classification: 'noise', kinds: [] },
-    { name: 'amount in a sentence', before: base, after: base.replace('$400,000', '$200,000'), classification: 'material', kinds: ['number'] },
+    {
+      name: 'amount in a sentence',
+      before: base,
+      after: base.replace('$400,000', '$200,000'),
+      classification: 'material',
+      kinds: ['number'],
+    },
     { name: 'date in a sentence', before: base, after: base.replace('2021', '2022'), classification: 'material', kinds: ['number'] },
     { name: 'a name', before: base, after: base.replace('Ann Lee', 'Ann Park'), classification: 'material', kinds: ['name'] },
-    { name: 'a negation', before: base, after: base.replace('approved', 'did not approve'), classification: 'material', kinds: ['text-edit'] },
+    {
+      name: 'a negation',
+      before: base,
+      after: base.replace('approved', 'did not approve'),
+      classification: 'material',
+      kinds: ['text-edit'],
+    },
   ];
   it.each(table)('$name → $classification $kinds', ({ before, after, classification, kinds }) => {
     const change = classifyChange(before, after);
@@ -71,11 +113,30 @@ describe('classifyChange on text', () => {
 
   it('PDF captures: a changed figure in a report is material', async () => {
     // A blank line sets the generated-on footer apart, as report layouts do.
-    const lines = ['Annual Report 2023', '', 'The agency spent $400,000 on consulting', 'contracts during the year.', '', 'Generated on March 3, 2024 at 10:32 AM'];
+    const lines = [
+      'Annual Report 2023',
+      '',
+      'The agency spent $400,000 on consulting',
+      'contracts during the year.',
+      '',
+      'Generated on March 3, 2024 at 10:32 AM',
+    ];
     const a = await extractContent({ body: makePdf([lines]), contentType: 'application/pdf', url: 'http://127.0.0.1/r.pdf' });
-    expect(a.paragraphs).toEqual(['Annual Report 2023', 'The agency spent $400,000 on consulting contracts during the year.', 'Generated on March 3, 2024 at 10:32 AM']);
-    const b = await extractContent({ body: makePdf([[...lines.slice(0, 5), 'Generated on April 9, 2024 at 4:01 PM']]), contentType: 'application/pdf', url: 'http://127.0.0.1/r.pdf' });
-    const c = await extractContent({ body: makePdf([lines.map((l) => l.replace('400', '450'))]), contentType: 'application/pdf', url: 'http://127.0.0.1/r.pdf' });
+    expect(a.paragraphs).toEqual([
+      'Annual Report 2023',
+      'The agency spent $400,000 on consulting contracts during the year.',
+      'Generated on March 3, 2024 at 10:32 AM',
+    ]);
+    const b = await extractContent({
+      body: makePdf([[...lines.slice(0, 5), 'Generated on April 9, 2024 at 4:01 PM']]),
+      contentType: 'application/pdf',
+      url: 'http://127.0.0.1/r.pdf',
+    });
+    const c = await extractContent({
+      body: makePdf([lines.map((l) => l.replace('400', '450'))]),
+      contentType: 'application/pdf',
+      url: 'http://127.0.0.1/r.pdf',
+    });
     expect(classifyChange(a, b).kinds).toEqual([]);
     expect(classifyChange(a, c).kinds).toEqual(['number']);
   });

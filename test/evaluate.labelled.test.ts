@@ -31,7 +31,11 @@ describe(`detection evaluation on the labelled web (${testDatabaseKind})`, () =>
     expect(report.cases).toBe(cases);
     expect(report.ingest.events.distinct).toBe(cases);
     expect(report.ingest.sources.distinct).toBe(cases);
-    expect(report.passes.map((p) => [p.round, p.summary.checked])).toEqual([[0, cases], [1, cases], [1, cases]]);
+    expect(report.passes.map((p) => [p.round, p.summary.checked])).toEqual([
+      [0, cases],
+      [1, cases],
+      [1, cases],
+    ]);
     // Round 0 serves every page as first cited: each must be read, or its later change goes unseen.
     expect(report.passes[0].summary.byOutcome).toEqual({ fetched: cases });
   });

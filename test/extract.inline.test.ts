@@ -5,18 +5,50 @@ import { inlineContent } from '../src/extract/inlineContent.js';
 const para = (n: number, word = 'harbour') => Array.from({ length: n }, (_, i) => `${word}${i}`).join(' ');
 const LONG = [para(30, 'council'), para(30, 'contract')];
 const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
-const next = (pageProps: unknown, attrs = 'id="__NEXT_DATA__" type="application/json"') => `<script ${attrs}>${json({ props: { pageProps } })}</script>`;
+const next = (pageProps: unknown, attrs = 'id="__NEXT_DATA__" type="application/json"') =>
+  `<script ${attrs}>${json({ props: { pageProps } })}</script>`;
 const ld = (v: unknown) => `<script type="application/ld+json">${json(v)}</script>`;
 const page = (body: string) => `<!doctype html><html><head><title>t</title></head><body><div id="__next"></div>${body}</body></html>`;
-const article = { '@type': 'NewsArticle', headline: 'Harbour deal signed', author: { name: 'Grace Writer' }, datePublished: '2024-05-02', articleBody: LONG.join('\n\n') };
+const article = {
+  '@type': 'NewsArticle',
+  headline: 'Harbour deal signed',
+  author: { name: 'Grace Writer' },
+  datePublished: '2024-05-02',
+  articleBody: LONG.join('\n\n'),
+};
 
 describe('inline content', () => {
   it.each([
-    ['__NEXT_DATA__ paragraphs', next({ story: { headline: 'Harbour deal signed', byline: 'Grace Writer', published: '2024-05-02', paragraphs: LONG } }), 'next-data', LONG],
-    ['__NEXT_DATA__ with unquoted id', next({ post: { title: 'Harbour deal signed', body: LONG.join('\n\n') } }, 'id=__NEXT_DATA__ type="application/json"'), 'next-data', LONG],
-    ['__NEXT_DATA__ article below a feed of teasers', next({ feed: [{ headline: 'teaser', url: '/x' }], data: { article: { headline: 'Harbour deal signed', content: LONG } } }), 'next-data', LONG],
+    [
+      '__NEXT_DATA__ paragraphs',
+      next({ story: { headline: 'Harbour deal signed', byline: 'Grace Writer', published: '2024-05-02', paragraphs: LONG } }),
+      'next-data',
+      LONG,
+    ],
+    [
+      '__NEXT_DATA__ with unquoted id',
+      next({ post: { title: 'Harbour deal signed', body: LONG.join('\n\n') } }, 'id=__NEXT_DATA__ type="application/json"'),
+      'next-data',
+      LONG,
+    ],
+    [
+      '__NEXT_DATA__ article below a feed of teasers',
+      next({ feed: [{ headline: 'teaser', url: '/x' }], data: { article: { headline: 'Harbour deal signed', content: LONG } } }),
+      'next-data',
+      LONG,
+    ],
     ['JSON-LD NewsArticle articleBody', ld(article), 'json-ld', LONG],
-    ['JSON-LD in an @graph, with an array of types', ld({ '@graph': [{ '@type': 'WebSite', name: 'x' }, { ...article, '@type': ['Thing', 'Article'] }] }), 'json-ld', LONG],
+    [
+      'JSON-LD in an @graph, with an array of types',
+      ld({
+        '@graph': [
+          { '@type': 'WebSite', name: 'x' },
+          { ...article, '@type': ['Thing', 'Article'] },
+        ],
+      }),
+      'json-ld',
+      LONG,
+    ],
     ['JSON-LD list, the article second', ld([{ '@type': 'BreadcrumbList' }, article]), 'json-ld', LONG],
   ])('reads %s', (_, body, source, paragraphs) => {
     const got = inlineContent(page(body));
@@ -49,7 +81,11 @@ describe('inline content', () => {
     const out = await extractContent({ body: new TextEncoder().encode(html), contentType: 'text/html', url: 'http://x/' });
     expect(out.paragraphs).toEqual(LONG);
     expect(out.signals.scriptShell).toBe(false);
-    const bare = await extractContent({ body: new TextEncoder().encode(page(runtime + '<script>render()</script>')), contentType: 'text/html', url: 'http://x/' });
+    const bare = await extractContent({
+      body: new TextEncoder().encode(page(runtime + '<script>render()</script>')),
+      contentType: 'text/html',
+      url: 'http://x/',
+    });
     expect(bare.signals.scriptShell).toBe(true);
   });
 

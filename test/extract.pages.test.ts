@@ -5,7 +5,22 @@ import { ARTICLES } from './fixtures/pages/articles.js';
 import { SKINS } from './fixtures/pages/skins.js';
 
 /** Strings only the chrome carries: none may reach the extracted text. */
-const CHROME = ['Accept all cookies', 'cookies and similar', 'Most read', 'Related stories', 'Trending now', 'Refinance today', 'meal kits', 'chunk-', '"buildId"', 'Recent posts', 'Great post', 'Share on Facebook', 'Sign up now', 'Privacy policy'];
+const CHROME = [
+  'Accept all cookies',
+  'cookies and similar',
+  'Most read',
+  'Related stories',
+  'Trending now',
+  'Refinance today',
+  'meal kits',
+  'chunk-',
+  '"buildId"',
+  'Recent posts',
+  'Great post',
+  'Share on Facebook',
+  'Sign up now',
+  'Privacy policy',
+];
 
 const cases = Object.keys(SKINS).flatMap((site) => [
   { site, variant: { seed: 11 }, label: 'original layout' },

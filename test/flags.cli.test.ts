@@ -18,7 +18,10 @@ const PARAGRAPHS = [
   'The bank said it had strengthened its controls and replaced the managers responsible for the accounts in question.',
 ];
 const BEFORE = articleHtml('Bank fined over suspicious transfers', PARAGRAPHS);
-const AFTER = articleHtml('Bank fined over suspicious transfers', [PARAGRAPHS[0].replace('12 million', '21 million'), ...PARAGRAPHS.slice(1)]);
+const AFTER = articleHtml('Bank fined over suspicious transfers', [
+  PARAGRAPHS[0].replace('12 million', '21 million'),
+  ...PARAGRAPHS.slice(1),
+]);
 const ARTICLE_URL = 'https://finance.example.com/2026/04/bank-fined-suspicious-transfers';
 const GONE_URL = 'https://wire.example.net/markets/2026/governor-accounts-frozen';
 
@@ -49,11 +52,18 @@ describe(`citewatch flags / diff CLI (${testDatabaseKind})`, () => {
     await seedEvent(db, { id: 'governor', title: 'Governor accounts frozen', importance: 4 });
     const article = await seedSource(db, ARTICLE_URL, ['bank-fine', 'governor']);
     const gone = await seedSource(db, GONE_URL, ['governor']);
-    for (const [n, html] of [[0, BEFORE], [1, AFTER]] as const) {
+    for (const [n, html] of [
+      [0, BEFORE],
+      [1, AFTER],
+    ] as const) {
       await addCapture(db, article, { at: day(n), html });
       await settleSource(db, config, article.id);
     }
-    for (const [n, status] of [[0, 200], [1, 404], [2, 404]] as const) {
+    for (const [n, status] of [
+      [0, 200],
+      [1, 404],
+      [2, 404],
+    ] as const) {
       await addCapture(db, gone, status === 200 ? { at: day(n), html: BEFORE } : { at: day(n), status });
       await settleSource(db, config, gone.id);
     }
@@ -101,7 +111,10 @@ describe(`citewatch flags / diff CLI (${testDatabaseKind})`, () => {
     expect(noNote.code).toBe(2);
 
     const all = JSON.parse((await cli('flags', '--all', '--json')).stdout);
-    expect(all.map((f: { eventId: string; state: string }) => [f.eventId, f.state])).toEqual([['bank-fine', 'resolved'], ['governor', 'dismissed']]);
+    expect(all.map((f: { eventId: string; state: string }) => [f.eventId, f.state])).toEqual([
+      ['bank-fine', 'resolved'],
+      ['governor', 'dismissed'],
+    ]);
     expect(JSON.parse((await cli('flags', '--json')).stdout)).toEqual([]);
     const database = await reopen();
     try {

@@ -41,7 +41,12 @@ describe(`ingest changes (${testDatabaseKind})`, () => {
   it('updates an edited file and leaves the others alone', async () => {
     expect((await ingest()).events).toMatchObject({ added: 3, updated: 0 });
     const file = path.join(dir, REAL[0]);
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/^importance: 10$/m, 'importance: 4').replace('Nixon Nominates', 'Nixon Names'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace(/^importance: 10$/m, 'importance: 4')
+        .replace('Nixon Nominates', 'Nixon Names'),
+    );
     const report = await ingest();
     expect(report.events).toMatchObject({ added: 0, updated: 1, unchanged: 2, removed: 0 });
     expect(report.changed).toBe(true);
@@ -64,7 +69,9 @@ describe(`ingest changes (${testDatabaseKind})`, () => {
       (select count(*)::int from sources s join citations c on c.source_id = s.id where c.event_id = ${idOf(REAL[2])}) as sources
       from events where id = ${idOf(REAL[2])}`);
     expect(gone).toEqual({ removed: true, attached: 0, sources: 2 });
-    const priorities = await rows<{ priority: number }>(sql`select s.priority from sources s join citations c on c.source_id = s.id where c.event_id = ${idOf(REAL[2])}`);
+    const priorities = await rows<{ priority: number }>(
+      sql`select s.priority from sources s join citations c on c.source_id = s.id where c.event_id = ${idOf(REAL[2])}`,
+    );
     expect(priorities.map((p) => p.priority)).toEqual([0, 0]);
     expect((await ingest()).events.removed).toBe(0);
 
@@ -72,7 +79,9 @@ describe(`ingest changes (${testDatabaseKind})`, () => {
     const back = await ingest();
     expect(back.events).toMatchObject({ updated: 1, restored: 1 });
     expect(back.citations.reattached).toBe(2);
-    const [restored] = await rows<{ removed: boolean }>(sql`select removed_at is not null as removed from events where id = ${idOf(REAL[2])}`);
+    const [restored] = await rows<{ removed: boolean }>(
+      sql`select removed_at is not null as removed from events where id = ${idOf(REAL[2])}`,
+    );
     expect(restored.removed).toBe(false);
   });
 
@@ -92,12 +101,19 @@ describe(`ingest changes (${testDatabaseKind})`, () => {
     write('e.md', eventFile('e', { urls: [a] }));
     const dropped = await ingest();
     expect(dropped.citations).toMatchObject({ detached: 1, attached: 0 });
-    const state = () => rows<{ url: string; detached: boolean }>(sql`select s.url, c.detached_at is not null as detached
+    const state = () =>
+      rows<{ url: string; detached: boolean }>(sql`select s.url, c.detached_at is not null as detached
       from citations c join sources s on s.id = c.source_id where c.event_id = 'e' order by s.url`);
-    expect(await state()).toEqual([{ url: a, detached: false }, { url: b, detached: true }]);
+    expect(await state()).toEqual([
+      { url: a, detached: false },
+      { url: b, detached: true },
+    ]);
     write('e.md', eventFile('e', { urls: [a, b] }));
     expect((await ingest()).citations).toMatchObject({ reattached: 1, detached: 0 });
-    expect(await state()).toEqual([{ url: a, detached: false }, { url: b, detached: false }]);
+    expect(await state()).toEqual([
+      { url: a, detached: false },
+      { url: b, detached: false },
+    ]);
   });
 
   it('makes one source of two spellings of one page, keeping both spellings', async () => {
@@ -106,11 +122,17 @@ describe(`ingest changes (${testDatabaseKind})`, () => {
     write('y.md', eventFile('y', { importance: 8, urls: ['https://page.example/p'] }));
     const report = await ingest();
     expect(report.sources).toMatchObject({ distinct: before + 1, added: 1 });
-    const [source] = await rows<{ id: number; priority: number }>(sql`select id, priority from sources where url = 'https://page.example/p'`);
+    const [source] = await rows<{ id: number; priority: number }>(
+      sql`select id, priority from sources where url = 'https://page.example/p'`,
+    );
     expect(source.priority).toBe(8);
-    const spellings = await rows<{ url: string }>(sql`select url from source_urls where source_id = ${source.id} and kind = 'cited' order by url`);
+    const spellings = await rows<{ url: string }>(
+      sql`select url from source_urls where source_id = ${source.id} and kind = 'cited' order by url`,
+    );
     expect(spellings.map((s) => s.url)).toEqual(['HTTPS://Page.example:443/p?utm_source=feed#top', 'https://page.example/p']);
-    const originals = await rows<{ original_url: string }>(sql`select original_url from citations where source_id = ${source.id} order by event_id`);
+    const originals = await rows<{ original_url: string }>(
+      sql`select original_url from citations where source_id = ${source.id} order by event_id`,
+    );
     expect(originals.map((o) => o.original_url)).toEqual(['HTTPS://Page.example:443/p?utm_source=feed#top', 'https://page.example/p']);
   });
 
@@ -138,7 +160,12 @@ describe(`ingest changes (${testDatabaseKind})`, () => {
     write('notitle.md', '---\nid: notitle\n---\n');
     write('scalar.md', '---\njust words\n---\n');
     writeFileSync(path.join(dir, 'bytes.md'), Buffer.from([0x2d, 0x2d, 0x2d, 0x0a, 0xff, 0xfe, 0x0a]));
-    write('urls.md', eventFile('urls', { urls: ['', 'Bloomberg', 'www.example.com/x', 'ftp://example.com/f', 'https://exa mple.com/', 'https://fine.example/'] }));
+    write(
+      'urls.md',
+      eventFile('urls', {
+        urls: ['', 'Bloomberg', 'www.example.com/x', 'ftp://example.com/f', 'https://exa mple.com/', 'https://fine.example/'],
+      }),
+    );
     write('ignored.txt', 'not a timeline file');
     const report = await ingest();
     const kinds = report.rejections.map((r) => `${path.basename(r.file)} ${r.kind}`).sort();

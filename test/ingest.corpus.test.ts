@@ -24,7 +24,15 @@ describe(`ingest of the whole real corpus (${testDatabaseKind})`, () => {
 
   it('counts what the corpus README states', () => {
     expect(first.files).toEqual({ read: 2047, rejected: 0 });
-    expect(first.events).toMatchObject({ distinct: 1930, added: 1930, updated: 0, unchanged: 0, removed: 0, inTwoFiles: 117, conflicts: 0 });
+    expect(first.events).toMatchObject({
+      distinct: 1930,
+      added: 1930,
+      updated: 0,
+      unchanged: 0,
+      removed: 0,
+      inTwoFiles: 117,
+      conflicts: 0,
+    });
     // 6,403 citations, 63 without a usable URL; 8 more cite a page their event already cites.
     expect(first.citations).toMatchObject({ given: 6403, unusable: 63, repeated: 8, stored: 6403 - 63 - 8, attached: 6332 });
     expect(first.sources).toEqual({ distinct: 5523, hosts: 1158, added: 5523 });
@@ -42,7 +50,12 @@ describe(`ingest of the whole real corpus (${testDatabaseKind})`, () => {
       expect(r.eventId).toBeTruthy();
       expect(r.reason.length).toBeGreaterThan(10);
     }
-    expect(first.rejections.filter((r) => r.kind === 'not-a-url').map((r) => r.reason).join('\n')).toContain('"Bloomberg"');
+    expect(
+      first.rejections
+        .filter((r) => r.kind === 'not-a-url')
+        .map((r) => r.reason)
+        .join('\n'),
+    ).toContain('"Bloomberg"');
   });
 
   it('changes nothing on a second run, and says so', () => {

@@ -6,7 +6,10 @@ const md = (frontMatter: string, body = '') => `---\n${frontMatter.trim()}\n---\
 
 describe('parseTimelineFile: formats and field shapes', () => {
   it('reads Markdown front matter with the body as description', () => {
-    const { events, rejections } = parseTimelineFile('/t/a.md', md(`
+    const { events, rejections } = parseTimelineFile(
+      '/t/a.md',
+      md(
+        `
 id: e1
 date: 2020-01-02
 title: 'A title'
@@ -21,23 +24,56 @@ sources:
   url: https://example.com/1
   date: '2020-01-01'
   type: news
-`, '\nThe body.\n'));
+`,
+        '\nThe body.\n',
+      ),
+    );
     expect(rejections).toEqual([]);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
-      id: 'e1', date: '2020-01-02', title: 'A title', importance: 7, status: 'confirmed', description: 'The body.',
-      tags: ['x', 'y'], actors: ['Someone'], file: '/t/a.md', citationsGiven: 1,
+      id: 'e1',
+      date: '2020-01-02',
+      title: 'A title',
+      importance: 7,
+      status: 'confirmed',
+      description: 'The body.',
+      tags: ['x', 'y'],
+      actors: ['Someone'],
+      file: '/t/a.md',
+      citationsGiven: 1,
     });
-    expect(events[0].citations).toEqual([{
-      url: 'https://example.com/1', normalizedUrl: 'https://example.com/1', host: 'example.com', position: 0,
-      title: 'T1', outlet: 'Outlet One', date: '2020-01-01', tier: null, archiveUrl: null, extra: { type: 'news' },
-    }]);
+    expect(events[0].citations).toEqual([
+      {
+        url: 'https://example.com/1',
+        normalizedUrl: 'https://example.com/1',
+        host: 'example.com',
+        position: 0,
+        title: 'T1',
+        outlet: 'Outlet One',
+        date: '2020-01-01',
+        tier: null,
+        archiveUrl: null,
+        extra: { type: 'news' },
+      },
+    ]);
   });
 
   it('reads JSON with `summary` and `publisher`, and hashes it like the same event in Markdown', () => {
-    const json = JSON.stringify({ id: 'e1', title: 'T', date: '2020-01-01', importance: 5, summary: 'Said.', tags: [], actors: [], sources: [{ url: 'https://a.example/x', title: 'S', publisher: 'Pub', tier: 1 }] });
+    const json = JSON.stringify({
+      id: 'e1',
+      title: 'T',
+      date: '2020-01-01',
+      importance: 5,
+      summary: 'Said.',
+      tags: [],
+      actors: [],
+      sources: [{ url: 'https://a.example/x', title: 'S', publisher: 'Pub', tier: 1 }],
+    });
     const fromJson = parseTimelineFile('/t/e1.json', json).events[0];
-    const fromMd = parseTimelineFile('/t/e1.md', md(`
+    const fromMd = parseTimelineFile(
+      '/t/e1.md',
+      md(
+        `
 id: e1
 title: T
 date: '2020-01-01'
@@ -49,7 +85,10 @@ sources:
   publisher: Pub
   title: S
   url: https://a.example/x
-`, 'Said.')).events[0];
+`,
+        'Said.',
+      ),
+    ).events[0];
     expect(fromJson).toMatchObject({ description: 'Said.', citations: [{ outlet: 'Pub', tier: 1, extra: {} }] });
     expect(fromJson.contentHash).toBe(fromMd.contentHash);
   });
@@ -84,12 +123,17 @@ sources:
 
   it('reads a YAML or JSON list of events', () => {
     expect(parseTimelineFile('/t/list.yml', '- {id: a, title: A}\n- {id: b, title: B}\n').events.map((e) => e.id)).toEqual(['a', 'b']);
-    expect(parseTimelineFile('/t/list.json', '[{"id":"a","title":"A"},{"id":"b","title":"B"}]').events.map((e) => e.id)).toEqual(['a', 'b']);
+    expect(parseTimelineFile('/t/list.json', '[{"id":"a","title":"A"},{"id":"b","title":"B"}]').events.map((e) => e.id)).toEqual([
+      'a',
+      'b',
+    ]);
   });
 
   it('keeps different key orders in a citation from changing the hash', () => {
-    const a = parseTimelineFile('/t/a.json', '{"id":"e","title":"T","sources":[{"url":"https://x.example/","type":"a","note":"b"}]}').events[0];
-    const b = parseTimelineFile('/t/b.json', '{"title":"T","id":"e","sources":[{"note":"b","type":"a","url":"https://x.example/"}]}').events[0];
+    const a = parseTimelineFile('/t/a.json', '{"id":"e","title":"T","sources":[{"url":"https://x.example/","type":"a","note":"b"}]}')
+      .events[0];
+    const b = parseTimelineFile('/t/b.json', '{"title":"T","id":"e","sources":[{"note":"b","type":"a","url":"https://x.example/"}]}')
+      .events[0];
     expect(a.contentHash).toBe(b.contentHash);
   });
 });
@@ -166,13 +210,24 @@ sources:
 });
 
 /** The billion laughs: each level doubles the one below, by alias; toJS would build 2^20 strings. */
-const aliasBomb = ['a: &a [lol, lol]', ...Array.from({ length: 20 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join('\n');
+const aliasBomb = [
+  'a: &a [lol, lol]',
+  ...Array.from(
+    { length: 20 },
+    (_, i) =>
+      `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`,
+  ),
+].join('\n');
 
 describe('parseTimelineFile: hostile input is a rejection of its file, never a throw', () => {
   it.each([
     ['/t/bomb.yaml', `id: e\ntitle: T\n${aliasBomb}\n`, /invalid YAML: Excessive alias count/],
     ['/t/bomb.md', md(`id: e\ntitle: T\n${aliasBomb}`), /invalid YAML: Excessive alias count/],
-    ['/t/deep.json', `{"id": "e", "title": "T", "sources": [{"url": "https://a.example/", "x": ${'['.repeat(200_000)}${']'.repeat(200_000)}}]}`, /cannot parse the file/],
+    [
+      '/t/deep.json',
+      `{"id": "e", "title": "T", "sources": [{"url": "https://a.example/", "x": ${'['.repeat(200_000)}${']'.repeat(200_000)}}]}`,
+      /cannot parse the file/,
+    ],
   ])('%s', (file, text, reason) => {
     const { events, rejections } = parseTimelineFile(file, text);
     expect(events).toEqual([]);
@@ -190,7 +245,9 @@ describe('parseTimelineFile: hostile input is a rejection of its file, never a t
   });
 
   it('keeps prototype keys as plain own fields and pollutes nothing', () => {
-    const text = md('id: e\ntitle: T\n__proto__: {polluted: yes}\nconstructor: c\nsources:\n- url: https://a.example/\n  __proto__: {polluted: yes}\n  constructor: x\n  toString: 5');
+    const text = md(
+      'id: e\ntitle: T\n__proto__: {polluted: yes}\nconstructor: c\nsources:\n- url: https://a.example/\n  __proto__: {polluted: yes}\n  constructor: x\n  toString: 5',
+    );
     const { events, rejections } = parseTimelineFile('/t/proto.md', text);
     expect(rejections).toEqual([]);
     expect(Object.keys(events[0].citations[0].extra)).toEqual(['__proto__', 'constructor', 'toString']);

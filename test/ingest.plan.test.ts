@@ -6,7 +6,12 @@ import type { ParsedEvent } from '../src/ingest/types.js';
 
 /** A parsed event through the real parser, so hashes and normalized URLs are the real ones. */
 function event(file: string, id: string, fields: { title?: string; importance?: number; urls?: string[] } = {}): ParsedEvent {
-  const record = { id, title: fields.title ?? `Title of ${id}`, importance: fields.importance ?? 5, sources: (fields.urls ?? []).map((url) => ({ url })) };
+  const record = {
+    id,
+    title: fields.title ?? `Title of ${id}`,
+    importance: fields.importance ?? 5,
+    sources: (fields.urls ?? []).map((url) => ({ url })),
+  };
   const parsed = parseTimelineFile('/any.json', JSON.stringify(record));
   return { ...parsed.events[0], file };
 }
@@ -25,9 +30,21 @@ const scope = (roots: string[], protectedFiles: string[] = []): IngestScope => (
 describe('mergeDuplicates', () => {
   it.each([
     ['identical Markdown and JSON: one event, no report', ['/d/e.json', '/d/e.md'], [{}, {}], '/d/e.md', 0],
-    ['conflicting: Markdown wins over JSON, reported', ['/d/e.json', '/d/e.md'], [{ title: 'JSON says' }, { title: 'MD says' }], '/d/e.md', 1],
+    [
+      'conflicting: Markdown wins over JSON, reported',
+      ['/d/e.json', '/d/e.md'],
+      [{ title: 'JSON says' }, { title: 'MD says' }],
+      '/d/e.md',
+      1,
+    ],
     ['conflicting: YAML wins over JSON', ['/d/e.json', '/d/e.yaml'], [{ title: 'A' }, { title: 'B' }], '/d/e.yaml', 1],
-    ['conflicting within one format: the path that sorts first wins', ['/d/b/e.md', '/d/a/e.md'], [{ title: 'A' }, { title: 'B' }], '/d/a/e.md', 1],
+    [
+      'conflicting within one format: the path that sorts first wins',
+      ['/d/b/e.md', '/d/a/e.md'],
+      [{ title: 'A' }, { title: 'B' }],
+      '/d/a/e.md',
+      1,
+    ],
   ])('%s', (_, files, fields, winner, conflicts) => {
     const copies = files.map((f, i) => event(f, 'e', fields[i]));
     const merged = mergeDuplicates(copies);
@@ -58,7 +75,15 @@ describe('planIngest', () => {
   it('does nothing for an unchanged event', () => {
     const e = event('/d/a.md', 'a', { urls: [u1] });
     const plan = planIngest([e], state([{ id: 'a', file: '/d/a.md', hash: e.contentHash, cites: [[u1, false]] }]), scope(['/d']));
-    expect(plan).toMatchObject({ insertEvents: [], updateEvents: [], removeEvents: [], upsertCitations: [], detachCitations: [], newSources: [], unchanged: 1 });
+    expect(plan).toMatchObject({
+      insertEvents: [],
+      updateEvents: [],
+      removeEvents: [],
+      upsertCitations: [],
+      detachCitations: [],
+      newSources: [],
+      unchanged: 1,
+    });
   });
 
   it.each([
@@ -75,7 +100,21 @@ describe('planIngest', () => {
 
   it('detaches a citation gone from an event and re-attaches one that came back', () => {
     const e = event('/d/a.md', 'a', { urls: [u1] });
-    const plan = planIngest([e], state([{ id: 'a', file: '/d/a.md', hash: 'old', cites: [[u1, true], [u2, false]] }]), scope(['/d']));
+    const plan = planIngest(
+      [e],
+      state([
+        {
+          id: 'a',
+          file: '/d/a.md',
+          hash: 'old',
+          cites: [
+            [u1, true],
+            [u2, false],
+          ],
+        },
+      ]),
+      scope(['/d']),
+    );
     expect(plan.detachCitations).toEqual([{ eventId: 'a', sourceUrl: u2 }]);
     expect(plan.citationsReattached).toBe(1);
     expect(plan.upsertCitations.map((c) => c.citation.normalizedUrl)).toEqual([u1]);

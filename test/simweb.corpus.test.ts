@@ -60,7 +60,11 @@ describe('simulated corpus', () => {
           const body = await res.text();
           expect(res.status, c.url).toBe(200);
           if (res.headers.get('content-type')?.startsWith('text/html')) {
-            const plain = body.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+            const plain = body
+              .replace(/&amp;/g, '&')
+              .replace(/&quot;/g, '"')
+              .replace(/&lt;/g, '<')
+              .replace(/&gt;/g, '>');
             expect(plain).toContain(event.title);
             if (c.title) expect(plain).toContain(c.title);
           } else expect(body.startsWith('%PDF-')).toBe(true);
@@ -100,30 +104,65 @@ describe('simulated corpus', () => {
     expect(scriptPlanFor(rngFor(1, 'host', 0), 61)).toBeNull();
   });
 
-  it('builds at least 8 % of the whole timeline\'s pages with scripts, over many hosts, only when asked', async () => {
-    const templateOf = (p: PageSpec): string | undefined => (typeof p === 'object' && p.kind === 'rounds' && typeof p.rounds[0] === 'object' && p.rounds[0].kind === 'article' ? p.rounds[0].template : undefined);
+  it("builds at least 8 % of the whole timeline's pages with scripts, over many hosts, only when asked", async () => {
+    const templateOf = (p: PageSpec): string | undefined =>
+      typeof p === 'object' && p.kind === 'rounds' && typeof p.rounds[0] === 'object' && p.rounds[0].kind === 'article'
+        ? p.rounds[0].template
+        : undefined;
     const count = (c: SimulatedCorpus) => {
-      let pages = 0, scripted = 0;
+      let pages = 0,
+        scripted = 0;
       const hosts = new Set<string>();
       for (const [host, h] of Object.entries(c.spec.hosts)) {
         for (const page of new Set(Object.values(h.pages))) {
           pages++;
-          if (/^(app|script)$/.test(templateOf(page) ?? '')) (scripted++, hosts.add(host));
+          if (/^(app|script)$/.test(templateOf(page) ?? '')) scripted++, hosts.add(host);
         }
       }
       return { share: scripted / pages, hosts: hosts.size };
     };
-    const all = await simulateCorpus({ eventsDir: EVENTS, outDir: path.join(outDir, 'all'), seed: 7, port: web.port, scriptRendered: true });
+    const all = await simulateCorpus({
+      eventsDir: EVENTS,
+      outDir: path.join(outDir, 'all'),
+      seed: 7,
+      port: web.port,
+      scriptRendered: true,
+    });
     expect(count(all).share).toBeGreaterThanOrEqual(0.08);
     expect(count(all).hosts).toBeGreaterThan(150);
     expect(count(corpus).share).toBe(0); // the demo's web: plain HTML unless asked
   });
 
   it('serves inline-JSON app shells whose text is in the HTML only as data, and opaque shells without it', async () => {
-    const spec = { hosts: { 'app.sim': { pages: {
-      '/next': { kind: 'article' as const, template: 'app' as const, article: { headline: 'Harbour deal', byline: 'G', published: '2024-01-01', paragraphs: ['The council signed the harbour contract.'] } },
-      '/ld': { kind: 'article' as const, template: 'app' as const, skin: 'redesign' as const, article: { headline: 'Harbour deal', byline: 'G', published: '2024-01-01', paragraphs: ['The council signed the harbour contract.'] } },
-    } } } };
+    const spec = {
+      hosts: {
+        'app.sim': {
+          pages: {
+            '/next': {
+              kind: 'article' as const,
+              template: 'app' as const,
+              article: {
+                headline: 'Harbour deal',
+                byline: 'G',
+                published: '2024-01-01',
+                paragraphs: ['The council signed the harbour contract.'],
+              },
+            },
+            '/ld': {
+              kind: 'article' as const,
+              template: 'app' as const,
+              skin: 'redesign' as const,
+              article: {
+                headline: 'Harbour deal',
+                byline: 'G',
+                published: '2024-01-01',
+                paragraphs: ['The council signed the harbour contract.'],
+              },
+            },
+          },
+        },
+      },
+    };
     const small = await startSimWeb(spec);
     try {
       const next = await (await fetch(small.url('app.sim', '/next'))).text();

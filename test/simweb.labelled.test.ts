@@ -18,8 +18,12 @@ function status(url: string): Promise<{ status: number; location?: string; body:
 
 const built = buildLabelledWeb({ perLabel: 2, seed: 11 });
 let web: SimWeb;
-beforeAll(async () => { web = await startSimWeb(built.spec); });
-afterAll(async () => { await web.close(); });
+beforeAll(async () => {
+  web = await startSimWeb(built.spec);
+});
+afterAll(async () => {
+  await web.close();
+});
 
 describe('labelled web', () => {
   it('has every label perLabel times, with an expected state, across every template', () => {
@@ -80,12 +84,16 @@ describe('labelled web', () => {
     for (const c of built.cases.filter((c) => c.label.startsWith('transient-'))) expect(await status(c.url)).toMatchObject({ status: 200 });
     // Soft-404 hosts answer random paths the same way.
     const soft = built.cases.find((c) => c.label === 'soft-404')!;
-    expect(await status(web.url(soft.host, '/definitely/not/here-123'))).toMatchObject({ status: 200, body: expect.stringContaining('Page not found') });
+    expect(await status(web.url(soft.host, '/definitely/not/here-123'))).toMatchObject({
+      status: 200,
+      body: expect.stringContaining('Page not found'),
+    });
     web.setRound(0);
   });
 
   it('changes exactly one figure for edit-number', async () => {
-    const c = built.cases.find((x) => x.label === 'edit-number' && x.template === 'news') ?? built.cases.find((x) => x.label === 'edit-number')!;
+    const c =
+      built.cases.find((x) => x.label === 'edit-number' && x.template === 'news') ?? built.cases.find((x) => x.label === 'edit-number')!;
     const page = built.spec.hosts[c.host].pages[c.path] as { rounds: { article: { paragraphs: string[] } }[] };
     const [a, b] = page.rounds.map((r) => r.article.paragraphs);
     const differing = a.filter((p, i) => p !== b[i]);

@@ -10,7 +10,14 @@ import type { Skin, TemplateName } from '../src/simweb/types.js';
 const article = generateArticle(createRng(99));
 const site = { name: 'Capital Ledger', host: 'www.capital-ledger.com', sections: ['politics', 'business'] };
 const render = (template: TemplateName, skin: Skin, seq = 0, paywall = false) =>
-  renderArticle(template, { article, skin, site, noise: makeNoise(1, 'k', seq, Date.UTC(2024, 0, 1) + seq * 60_000), paywall, path: '/politics/story' });
+  renderArticle(template, {
+    article,
+    skin,
+    site,
+    noise: makeNoise(1, 'k', seq, Date.UTC(2024, 0, 1) + seq * 60_000),
+    paywall,
+    path: '/politics/story',
+  });
 const html = (template: TemplateName, skin: Skin, seq = 0, paywall = false) => String(render(template, skin, seq, paywall).body);
 const classes = (page: string) => new Set([...page.matchAll(/class="([^"]+)"/g)].flatMap((m) => m[1].split(' ')));
 

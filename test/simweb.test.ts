@@ -19,9 +19,21 @@ function get(url: string, headers: Record<string, string> = {}, timeoutMs?: numb
   });
 }
 
-const article = (headline: string, paragraphs: string[]) => ({ headline, byline: 'Maria Gómez', published: '2024-03-02', paragraphs, section: 'politics' });
-const first = article('Council awards $400,000 contract', ['The council awarded a $400,000 contract to Smith & Co. on Tuesday.', 'Critics called it “a giveaway”.']);
-const second = article('Council awards $200,000 contract', ['The council awarded a $200,000 contract to Smith & Co. on Tuesday.', 'Critics called it “a giveaway”.']);
+const article = (headline: string, paragraphs: string[]) => ({
+  headline,
+  byline: 'Maria Gómez',
+  published: '2024-03-02',
+  paragraphs,
+  section: 'politics',
+});
+const first = article('Council awards $400,000 contract', [
+  'The council awarded a $400,000 contract to Smith & Co. on Tuesday.',
+  'Critics called it “a giveaway”.',
+]);
+const second = article('Council awards $200,000 contract', [
+  'The council awarded a $200,000 contract to Smith & Co. on Tuesday.',
+  'Critics called it “a giveaway”.',
+]);
 
 const spec: WebSpec = {
   seed: 42,
@@ -29,7 +41,13 @@ const spec: WebSpec = {
     'www.example-news.com': {
       robotsTxt: 'User-agent: *\nDisallow: /private/\n',
       pages: {
-        '/story': { kind: 'rounds', rounds: [{ kind: 'article', template: 'news', article: first }, { kind: 'article', template: 'news', article: second }] },
+        '/story': {
+          kind: 'rounds',
+          rounds: [
+            { kind: 'article', template: 'news', article: first },
+            { kind: 'article', template: 'news', article: second },
+          ],
+        },
         '/stable': { kind: 'article', template: 'wire', article: first },
         '/loop-a': { kind: 'redirect', status: 302, location: '/loop-b' },
         '/loop-b': { kind: 'redirect', status: 302, location: '/loop-a' },
@@ -39,10 +57,25 @@ const spec: WebSpec = {
         '/bomb': { kind: 'gzipBomb' },
         '/big': { kind: 'large', bytes: 3_000_000 },
         '/slow': { kind: 'slow', delayMs: 150, then: { kind: 'article', template: 'blog', article: first } },
-        '/trickle': { kind: 'slow', trickle: { chunkBytes: 512, intervalMs: 5 }, then: { kind: 'article', template: 'gov', article: first } },
-        '/flaky': { kind: 'sequence', steps: [{ kind: 'status', status: 503, retryAfter: 1 }, { kind: 'article', template: 'news', article: first }] },
+        '/trickle': {
+          kind: 'slow',
+          trickle: { chunkBytes: 512, intervalMs: 5 },
+          then: { kind: 'article', template: 'gov', article: first },
+        },
+        '/flaky': {
+          kind: 'sequence',
+          steps: [
+            { kind: 'status', status: 503, retryAfter: 1 },
+            { kind: 'article', template: 'news', article: first },
+          ],
+        },
         '/report.pdf': { kind: 'article', template: 'pdf', article: first },
-        '/latin': { kind: 'article', template: 'blog', article: first, charset: { bytes: 'windows-1252', header: null, meta: 'windows-1252' } },
+        '/latin': {
+          kind: 'article',
+          template: 'blog',
+          article: first,
+          charset: { bytes: 'windows-1252', header: null, meta: 'windows-1252' },
+        },
         '/lying': { kind: 'article', template: 'wire', article: first, charset: { bytes: 'iso-8859-1', header: 'utf-8', meta: null } },
         '/challenge': { kind: 'botChallenge', status: 503 },
       },
@@ -53,8 +86,12 @@ const spec: WebSpec = {
 };
 
 let web: SimWeb;
-beforeAll(async () => { web = await startSimWeb(spec); });
-afterAll(async () => { await web.close(); });
+beforeAll(async () => {
+  web = await startSimWeb(spec);
+});
+afterAll(async () => {
+  await web.close();
+});
 
 describe('simulated web: hosts, rounds, validators', () => {
   it('gives each logical host its own loopback address on one port, and maps URLs back', () => {
@@ -151,11 +188,13 @@ describe('simulated web: failures', () => {
     expect(big.body.length).toBe(3_000_000);
     expect(big.headers['content-length']).toBe('3000000');
     const pieces = await new Promise<number>((resolve, reject) => {
-      http.get(web.url('www.example-news.com', '/trickle'), { agent: false }, (res) => {
-        let n = 0;
-        res.on('data', () => n++);
-        res.on('end', () => resolve(n));
-      }).on('error', reject);
+      http
+        .get(web.url('www.example-news.com', '/trickle'), { agent: false }, (res) => {
+          let n = 0;
+          res.on('data', () => n++);
+          res.on('end', () => resolve(n));
+        })
+        .on('error', reject);
     });
     expect(pieces).toBeGreaterThan(3);
   });
@@ -212,10 +251,12 @@ describe('simulated web: more content', () => {
 
 describe('simulated web: log and politeness', () => {
   it('counts concurrency per host: two parallel requests give 2, sequential ones 1', async () => {
-    const local = await startSimWeb({ hosts: {
-      'a.sim': { pages: { '/slow': { kind: 'slow', delayMs: 100, then: { kind: 'status', status: 200, body: 'ok' } } } },
-      'b.sim': { pages: { '/x': { kind: 'status', status: 200, body: 'ok' } } },
-    } });
+    const local = await startSimWeb({
+      hosts: {
+        'a.sim': { pages: { '/slow': { kind: 'slow', delayMs: 100, then: { kind: 'status', status: 200, body: 'ok' } } } },
+        'b.sim': { pages: { '/x': { kind: 'status', status: 200, body: 'ok' } } },
+      },
+    });
     await Promise.all([get(local.url('a.sim', '/slow')), get(local.url('a.sim', '/slow'))]);
     await get(local.url('b.sim', '/x'));
     await get(local.url('b.sim', '/x'));

@@ -13,7 +13,16 @@ type Step = { capture: CaptureFacts; change: { id: number; classification: Chang
 /** One capture per token; "12h:dns" says the capture came 12 hours after the one before (default a day). */
 function step(token: string, id: number, at: Date): Step {
   const page = (over: Partial<CaptureFacts> = {}, signals: Partial<PageSignals> = {}): CaptureFacts => ({
-    id, at, outcome: 'fetched', httpStatus: 200, finalUrl: URL_, snapshotId: id, textHash: `text-${id}`, signals: { ...CLEAN, ...signals }, matchesProbe: false, ...over,
+    id,
+    at,
+    outcome: 'fetched',
+    httpStatus: 200,
+    finalUrl: URL_,
+    snapshotId: id,
+    textHash: `text-${id}`,
+    signals: { ...CLEAN, ...signals },
+    matchesProbe: false,
+    ...over,
   });
   const [name, arg] = token.split(':');
   if (name === 'chg') return { capture: page(), change: { id: 1000 + id, classification: 'material', kinds: arg.split(',') } };
@@ -22,44 +31,124 @@ function step(token: string, id: number, at: Date): Step {
     if (/^\d{3}$/.test(name) && name !== '304') return { id, at, outcome: 'http-error', httpStatus: Number(name), finalUrl: URL_ };
     if (['dns', 'refused', 'reset', 'timeout', 'tls'].includes(name)) return { id, at, outcome: 'network-error', errorKind: name };
     switch (name) {
-      case 'ok': return page();
-      case '304': return { id, at, outcome: 'not-modified', httpStatus: 304, finalUrl: URL_ };
-      case 'soft': return page({ matchesProbe: true });
-      case 'errpage': return page({}, { errorPage: true });
-      case 'parked': return page({}, { parked: true });
-      case 'bot': return page({}, { botChallenge: true });
-      case 'paywall304': return { ...page({}, { paywall: true }), outcome: 'not-modified', httpStatus: 304 };
-      case 'bot503': return { ...page({}, { botChallenge: true }), outcome: 'http-error', httpStatus: 503 };
-      case 'bot403cf': return { ...page({}, { botChallenge: true }), outcome: 'http-error', httpStatus: 403, headers: { server: 'cloudflare' } };
-      case 'denied403': return { ...page({}, { botChallenge: true }), outcome: 'http-error', httpStatus: 403, headers: { server: 'nginx' } };
-      case 'paywall': return page({}, { paywall: true });
-      case 'shell': return page({}, { scriptShell: true });
-      case 'root': return page({ finalUrl: 'https://news.example.com/' });
-      case 'section': return page({ finalUrl: 'https://news.example.com/politics/' });
+      case 'ok':
+        return page();
+      case '304':
+        return { id, at, outcome: 'not-modified', httpStatus: 304, finalUrl: URL_ };
+      case 'soft':
+        return page({ matchesProbe: true });
+      case 'errpage':
+        return page({}, { errorPage: true });
+      case 'parked':
+        return page({}, { parked: true });
+      case 'bot':
+        return page({}, { botChallenge: true });
+      case 'paywall304':
+        return { ...page({}, { paywall: true }), outcome: 'not-modified', httpStatus: 304 };
+      case 'bot503':
+        return { ...page({}, { botChallenge: true }), outcome: 'http-error', httpStatus: 503 };
+      case 'bot403cf':
+        return { ...page({}, { botChallenge: true }), outcome: 'http-error', httpStatus: 403, headers: { server: 'cloudflare' } };
+      case 'denied403':
+        return { ...page({}, { botChallenge: true }), outcome: 'http-error', httpStatus: 403, headers: { server: 'nginx' } };
+      case 'paywall':
+        return page({}, { paywall: true });
+      case 'shell':
+        return page({}, { scriptShell: true });
+      case 'root':
+        return page({ finalUrl: 'https://news.example.com/' });
+      case 'section':
+        return page({ finalUrl: 'https://news.example.com/politics/' });
       // Listings that are not a prefix of the article's path; a client-side redirect ends the same way.
-      case 'section2': return page({ finalUrl: 'https://news.example.com/section/politics/' });
-      case 'topics': return page({ finalUrl: 'https://news.example.com/topics/elections' });
-      case 'news': return page({ finalUrl: 'https://www.example.com/news/', redirects: [{ url: URL_, status: 302 }, { url: 'https://www.example.com/news/', status: 200 }] });
+      case 'section2':
+        return page({ finalUrl: 'https://news.example.com/section/politics/' });
+      case 'topics':
+        return page({ finalUrl: 'https://news.example.com/topics/elections' });
+      case 'news':
+        return page({
+          finalUrl: 'https://www.example.com/news/',
+          redirects: [
+            { url: URL_, status: 302 },
+            { url: 'https://www.example.com/news/', status: 200 },
+          ],
+        });
       // Bytes already read as content (capture 1's snapshot), or the same text in new bytes, now resembling the probe.
-      case 'softsame': return page({ snapshotId: 1, matchesProbe: true });
-      case '304soft': return { ...page({ snapshotId: 1, matchesProbe: true }), outcome: 'not-modified', httpStatus: 304 };
-      case 'softtext': return page({ matchesProbe: true, textHash: 'text-1' });
-      case 'emptysoft': return page({ matchesProbe: true, textHash: 'text-1' }, { wordCount: 0 });
-      case 'pdfsoft': return page({ matchesProbe: true, headers: { 'content-type': 'application/pdf' } });
+      case 'softsame':
+        return page({ snapshotId: 1, matchesProbe: true });
+      case '304soft':
+        return { ...page({ snapshotId: 1, matchesProbe: true }), outcome: 'not-modified', httpStatus: 304 };
+      case 'softtext':
+        return page({ matchesProbe: true, textHash: 'text-1' });
+      case 'emptysoft':
+        return page({ matchesProbe: true, textHash: 'text-1' }, { wordCount: 0 });
+      case 'pdfsoft':
+        return page({ matchesProbe: true, headers: { 'content-type': 'application/pdf' } });
       // The extraction ran out of time (a busy machine): no text, nothing learnt.
-      case 'xtimeout': return page({}, { extraction: 'timeout', wordCount: 0 });
-      case 'unrelated': return page({ finalUrl: 'https://casino.example.org/welcome' });
-      case 'moved': return page({ finalUrl: 'https://www.example.com/articles/big-story-about-things' });
-      case 'https': return page({ finalUrl: URL_.replace('https:', 'http:') + '/' });
-      case 'robots': return { id, at, outcome: 'robots-disallowed' };
+      case 'xtimeout':
+        return page({}, { extraction: 'timeout', wordCount: 0 });
+      case 'unrelated':
+        return page({ finalUrl: 'https://casino.example.org/welcome' });
+      case 'moved':
+        return page({ finalUrl: 'https://www.example.com/articles/big-story-about-things' });
+      case 'https':
+        return page({ finalUrl: URL_.replace('https:', 'http:') + '/' });
+      case 'robots':
+        return { id, at, outcome: 'robots-disallowed' };
       // The browser failed; the HTTP answer (status, redirects) is still known.
-      case 'nr': return { id, at, outcome: 'not-rendered', errorKind: 'browser', httpStatus: 200, finalUrl: URL_, snapshotId: id, signals: { ...CLEAN, scriptShell: true } };
-      case 'nrroot': return { id, at, outcome: 'not-rendered', errorKind: 'browser', httpStatus: 200, finalUrl: 'https://news.example.com/', redirects: [{ url: URL_, status: 301 }, { url: 'https://news.example.com/', status: 200 }] };
-      case 'nrsection': return { id, at, outcome: 'not-rendered', errorKind: 'browser', httpStatus: 200, finalUrl: null, redirects: [{ url: URL_, status: 302 }, { url: 'https://news.example.com/politics/', status: 200 }] };
-      case 'nrparked': return { id, at, outcome: 'not-rendered', errorKind: 'browser', httpStatus: 200, finalUrl: URL_, snapshotId: id, signals: { ...CLEAN, parked: true } };
-      case 'nr404': return { id, at, outcome: 'not-rendered', errorKind: 'browser', httpStatus: 404, finalUrl: URL_ };
-      case 'toolarge': return { id, at, outcome: 'too-large', httpStatus: 200 };
-      default: throw new Error(`unknown token ${token}`);
+      case 'nr':
+        return {
+          id,
+          at,
+          outcome: 'not-rendered',
+          errorKind: 'browser',
+          httpStatus: 200,
+          finalUrl: URL_,
+          snapshotId: id,
+          signals: { ...CLEAN, scriptShell: true },
+        };
+      case 'nrroot':
+        return {
+          id,
+          at,
+          outcome: 'not-rendered',
+          errorKind: 'browser',
+          httpStatus: 200,
+          finalUrl: 'https://news.example.com/',
+          redirects: [
+            { url: URL_, status: 301 },
+            { url: 'https://news.example.com/', status: 200 },
+          ],
+        };
+      case 'nrsection':
+        return {
+          id,
+          at,
+          outcome: 'not-rendered',
+          errorKind: 'browser',
+          httpStatus: 200,
+          finalUrl: null,
+          redirects: [
+            { url: URL_, status: 302 },
+            { url: 'https://news.example.com/politics/', status: 200 },
+          ],
+        };
+      case 'nrparked':
+        return {
+          id,
+          at,
+          outcome: 'not-rendered',
+          errorKind: 'browser',
+          httpStatus: 200,
+          finalUrl: URL_,
+          snapshotId: id,
+          signals: { ...CLEAN, parked: true },
+        };
+      case 'nr404':
+        return { id, at, outcome: 'not-rendered', errorKind: 'browser', httpStatus: 404, finalUrl: URL_ };
+      case 'toolarge':
+        return { id, at, outcome: 'too-large', httpStatus: 200 };
+      default:
+        throw new Error(`unknown token ${token}`);
     }
   })();
   return { capture, change: null };
@@ -224,22 +313,29 @@ describe('classifySource', () => {
     const v = replay('ok 404 404 404 410');
     expect(v.slice(2).map((x) => x.sinceCaptureId)).toEqual([2, 2, 2]);
     const c = replay('ok chg:number ok 304 noise');
-    expect(c.slice(1).map((x) => [x.state, x.changeId])).toEqual([['changed', 1002], ['changed', 1002], ['changed', 1002], ['changed', 1002]]);
+    expect(c.slice(1).map((x) => [x.state, x.changeId])).toEqual([
+      ['changed', 1002],
+      ['changed', 1002],
+      ['changed', 1002],
+      ['changed', 1002],
+    ]);
     expect(replay('ok dns dns dns dns').at(-1)?.sinceCaptureId).toBe(2);
   });
 
   it('never turns transient failures into changed or vanished', () => {
     const transient = ['timeout', 'dns', 'reset', '503', '429', '403', 'robots', 'bot', '404', 'soft', 'root'];
-    for (const a of transient) for (const b of transient) {
-      // a failure, a success, another failure: no two consecutive gone-signals, no three days of failure
-      for (const history of [`ok ${a} ok ${b}`, `ok chg:number ${a} ok ${b} ok`]) {
-        const states = replay(history).slice(history.startsWith('ok chg') ? 2 : 1);
-        for (const s of states) expect(['ok', 'changed', 'unreachable', 'blocked']).toContain(s.state);
-        if (!history.includes('chg')) expect(states.every((s) => s.state !== 'changed')).toBe(true);
+    for (const a of transient)
+      for (const b of transient) {
+        // a failure, a success, another failure: no two consecutive gone-signals, no three days of failure
+        for (const history of [`ok ${a} ok ${b}`, `ok chg:number ${a} ok ${b} ok`]) {
+          const states = replay(history).slice(history.startsWith('ok chg') ? 2 : 1);
+          for (const s of states) expect(['ok', 'changed', 'unreachable', 'blocked']).toContain(s.state);
+          if (!history.includes('chg')) expect(states.every((s) => s.state !== 'changed')).toBe(true);
+        }
       }
-    }
-    for (const a of ['timeout', 'dns', '503', 'refused']) for (const b of ['timeout', 'dns', '503', 'refused']) {
-      expect(replay(`ok ${a} ${b} ${a}`).map((s) => s.state)).not.toContain('vanished');
-    }
+    for (const a of ['timeout', 'dns', '503', 'refused'])
+      for (const b of ['timeout', 'dns', '503', 'refused']) {
+        expect(replay(`ok ${a} ${b} ${a}`).map((s) => s.state)).not.toContain('vanished');
+      }
   });
 });

@@ -2,26 +2,73 @@ import { describe, expect, it } from 'vitest';
 import { looksLikeProbe, type HostProbe } from '../src/states/looksLikeProbe.js';
 import { redirectKind, sameSite } from '../src/states/redirectKind.js';
 
-const NOT_FOUND = 'Sorry, we could not find the page /qx7kz9w2rt4b you asked for. Try our search or go back to the home page. Popular stories today on Example News';
-const ARTICLE = 'The minister resigned on Tuesday after an inquiry found that 4 million dollars had been moved through shell companies registered in Cyprus, according to documents seen by reporters.';
+const NOT_FOUND =
+  'Sorry, we could not find the page /qx7kz9w2rt4b you asked for. Try our search or go back to the home page. Popular stories today on Example News';
+const ARTICLE =
+  'The minister resigned on Tuesday after an inquiry found that 4 million dollars had been moved through shell companies registered in Cyprus, according to documents seen by reporters.';
 
 describe('looksLikeProbe', () => {
   const probe: HostProbe = { status: 200, finalUrl: 'https://ex.com/qx7kz9w2rt4b', text: NOT_FOUND };
   const cases: [string, Parameters<typeof looksLikeProbe>[0], HostProbe | null, boolean][] = [
-    ['same not-found template quoting another path', { finalUrl: 'https://ex.com/2020/a-story', text: NOT_FOUND.replace('/qx7kz9w2rt4b', '/2020/a-story') }, probe, true],
-    ['template with a different random token', { finalUrl: 'https://ex.com/x', text: NOT_FOUND.replace('qx7kz9w2rt4b', 'abc123def456') }, probe, true],
+    [
+      'same not-found template quoting another path',
+      { finalUrl: 'https://ex.com/2020/a-story', text: NOT_FOUND.replace('/qx7kz9w2rt4b', '/2020/a-story') },
+      probe,
+      true,
+    ],
+    [
+      'template with a different random token',
+      { finalUrl: 'https://ex.com/x', text: NOT_FOUND.replace('qx7kz9w2rt4b', 'abc123def456') },
+      probe,
+      true,
+    ],
     ['template, digits differ', { finalUrl: 'https://ex.com/x', text: NOT_FOUND + ' 2026' }, { ...probe, text: NOT_FOUND + ' 2025' }, true],
     ['a real article', { finalUrl: 'https://ex.com/2020/a-story', text: ARTICLE }, probe, false],
-    ['article with the site chrome around it', { finalUrl: 'https://ex.com/a', text: ARTICLE + ' ' + ARTICLE + ' Popular stories today on Example News' }, probe, false],
+    [
+      'article with the site chrome around it',
+      { finalUrl: 'https://ex.com/a', text: ARTICLE + ' ' + ARTICLE + ' Popular stories today on Example News' },
+      probe,
+      false,
+    ],
     ['no probe', { finalUrl: 'https://ex.com/a', text: NOT_FOUND }, null, false],
     ['empty texts say nothing', { finalUrl: 'https://ex.com/a', text: '' }, { ...probe, text: '' }, false],
     // An extraction that failed or came out empty is not like the not-found page, even if the probe's did too.
-    ['empty texts with the fingerprints of empty texts', { finalUrl: 'https://ex.com/a', text: '', fingerprint: 0n }, { ...probe, text: '', fingerprint: 0n }, false],
-    ['a failed extraction (no text) beside a probe with text', { finalUrl: 'https://ex.com/a', text: null, fingerprint: null }, probe, false],
-    ['a few words (an unrendered shell)', { finalUrl: 'https://ex.com/a', text: 'Enable JavaScript' }, { ...probe, text: 'Enable JavaScript' }, false],
-    ['both redirected to the same place', { requestedUrl: 'https://ex.com/a/b', finalUrl: 'https://ex.com/', text: ARTICLE }, { ...probe, finalUrl: 'https://ex.com/', text: 'home' }, true],
-    ['page not redirected, at the probe\'s final URL', { requestedUrl: 'https://ex.com/', finalUrl: 'https://ex.com/', text: ARTICLE }, { ...probe, finalUrl: 'https://ex.com/', text: 'x' }, false],
-    ['near-identical fingerprints without text', { finalUrl: null, text: null, fingerprint: 0b1011n }, { status: 200, fingerprint: 0b1000n }, true],
+    [
+      'empty texts with the fingerprints of empty texts',
+      { finalUrl: 'https://ex.com/a', text: '', fingerprint: 0n },
+      { ...probe, text: '', fingerprint: 0n },
+      false,
+    ],
+    [
+      'a failed extraction (no text) beside a probe with text',
+      { finalUrl: 'https://ex.com/a', text: null, fingerprint: null },
+      probe,
+      false,
+    ],
+    [
+      'a few words (an unrendered shell)',
+      { finalUrl: 'https://ex.com/a', text: 'Enable JavaScript' },
+      { ...probe, text: 'Enable JavaScript' },
+      false,
+    ],
+    [
+      'both redirected to the same place',
+      { requestedUrl: 'https://ex.com/a/b', finalUrl: 'https://ex.com/', text: ARTICLE },
+      { ...probe, finalUrl: 'https://ex.com/', text: 'home' },
+      true,
+    ],
+    [
+      "page not redirected, at the probe's final URL",
+      { requestedUrl: 'https://ex.com/', finalUrl: 'https://ex.com/', text: ARTICLE },
+      { ...probe, finalUrl: 'https://ex.com/', text: 'x' },
+      false,
+    ],
+    [
+      'near-identical fingerprints without text',
+      { finalUrl: null, text: null, fingerprint: 0b1011n },
+      { status: 200, fingerprint: 0b1000n },
+      true,
+    ],
     ['distant fingerprints', { finalUrl: null, text: null, fingerprint: 0xffffn }, { status: 200, fingerprint: 0n }, false],
     ['fingerprints as strings (jsonb)', { finalUrl: null, text: null, fingerprint: '12345' }, { status: 200, fingerprint: '12345' }, true],
   ];
@@ -43,9 +90,19 @@ describe('redirectKind', () => {
     ['to /news/', deep, 'https://www.example.com/news/', 'redirect-to-section'],
     ['to a topic listing', deep, 'https://www.example.com/topics/elections', 'redirect-to-section'],
     ['to a nested category', deep, 'https://www.example.com/category/world/europe', 'redirect-to-section'],
-    ['a wire article to a topic', 'https://wire.example.com/politics/minister-resigns-id4f3a9c21', 'https://wire.example.com/topics/money-and-power', 'redirect-to-section'],
+    [
+      'a wire article to a topic',
+      'https://wire.example.com/politics/minister-resigns-id4f3a9c21',
+      'https://wire.example.com/topics/money-and-power',
+      'redirect-to-section',
+    ],
     ['to a date archive', deep, 'https://www.example.com/2021/05/', null],
-    ['renamed in the same folder', 'https://en.example.org/wiki/Minister_of_Finance_scandal', 'https://en.example.org/wiki/Finance_scandal', null],
+    [
+      'renamed in the same folder',
+      'https://en.example.org/wiki/Minister_of_Finance_scandal',
+      'https://en.example.org/wiki/Finance_scandal',
+      null,
+    ],
     ['to a canonical slug one level up', deep, 'https://www.example.com/minister-resigns-after-inquiry', null],
     ['to another article of the same site', deep, 'https://www.example.com/news/2021/minister-resigns', null],
     ['to another site', deep, 'https://casino.example.org/welcome', 'redirect-to-unrelated'],

@@ -18,7 +18,10 @@ describe(`citewatch watch (${testDatabaseKind})`, () => {
     web = await startSimWeb({ hosts: { 'w.example': { pages: { '/page': { kind: 'front', title: 'Watched page' } } } } });
     home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-watch-'));
     env = cliEnv(home, database.url, { CITEWATCH_ALLOW_PRIVATE_NETWORK: SIMULATED_WEB_RANGE, CITEWATCH_HOST_DELAY_MS: '50' });
-    writeFileSync(path.join(home, 'e.md'), `---\nid: watched\ntitle: Watched\nsources:\n- url: ${web.url('w.example', '/page')}\n---\nA claim.\n`);
+    writeFileSync(
+      path.join(home, 'e.md'),
+      `---\nid: watched\ntitle: Watched\nsources:\n- url: ${web.url('w.example', '/page')}\n---\nA claim.\n`,
+    );
     expect((await runCli(['ingest', path.join(home, 'e.md')], env)).code).toBe(0);
   });
   afterAll(async () => {
@@ -40,7 +43,10 @@ describe(`citewatch watch (${testDatabaseKind})`, () => {
     await twoPasses;
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    const passes = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const passes = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     // The first pass checks the due source; the next ones find nothing due yet.
     expect(passes[0].checked).toBe(1);
     expect(passes[0].stateMoves).toEqual({ ok: 1 });

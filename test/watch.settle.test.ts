@@ -22,9 +22,17 @@ const PARAGRAPHS = [
 ];
 const V1 = articleHtml('Minister moved millions through Cyprus shells', PARAGRAPHS);
 const V1_RESERVED = articleHtml('Minister moved millions through Cyprus shells', PARAGRAPHS, '<!-- served by edge 7 -->');
-const V2 = articleHtml('Minister moved millions through Cyprus shells', [PARAGRAPHS[0].replace('4 million', '9 million'), ...PARAGRAPHS.slice(1)]);
-const V3 = articleHtml('Minister moved millions through Cyprus shells', [PARAGRAPHS[0].replace('4 million', '9 million'), PARAGRAPHS[1].replace('Northbank', 'Eastbank'), ...PARAGRAPHS.slice(2)]);
-const NOT_FOUND_TEXT = 'Sorry, the page you were looking for could not be found. It may have been moved or deleted. Try searching our archive or return to the front page for the latest news and analysis.';
+const V2 = articleHtml('Minister moved millions through Cyprus shells', [
+  PARAGRAPHS[0].replace('4 million', '9 million'),
+  ...PARAGRAPHS.slice(1),
+]);
+const V3 = articleHtml('Minister moved millions through Cyprus shells', [
+  PARAGRAPHS[0].replace('4 million', '9 million'),
+  PARAGRAPHS[1].replace('Northbank', 'Eastbank'),
+  ...PARAGRAPHS.slice(2),
+]);
+const NOT_FOUND_TEXT =
+  'Sorry, the page you were looking for could not be found. It may have been moved or deleted. Try searching our archive or return to the front page for the latest news and analysis.';
 const NOT_FOUND = `<!doctype html><html><head><title>Example News</title></head><body><main><h2>Page not available</h2><p>${NOT_FOUND_TEXT}</p></main></body></html>`;
 
 describe(`settleSource (${testDatabaseKind})`, () => {
@@ -33,7 +41,12 @@ describe(`settleSource (${testDatabaseKind})`, () => {
   beforeAll(async () => {
     database = await openTestDatabase();
     db = database.db;
-    await seedEvent(db, { id: 'e-shells', title: 'Reyes moved $4 million through Cyprus shell companies', description: 'Bank records show 4 million dollars moved by Alma Reyes.', importance: 8 });
+    await seedEvent(db, {
+      id: 'e-shells',
+      title: 'Reyes moved $4 million through Cyprus shell companies',
+      description: 'Bank records show 4 million dollars moved by Alma Reyes.',
+      importance: 8,
+    });
     await seedEvent(db, { id: 'e-loan', title: 'Ministry negotiated Northbank loan', importance: 6 });
     await seedEvent(db, { id: 'e-gone', title: 'A report that later vanished', importance: 7 });
   });
@@ -43,7 +56,8 @@ describe(`settleSource (${testDatabaseKind})`, () => {
     await addCapture(db, source, spec);
     return settleSource(db, CONFIG, source.id);
   };
-  const history = (sourceId: number) => db.select().from(sourceStates).where(eq(sourceStates.sourceId, sourceId)).orderBy(asc(sourceStates.id));
+  const history = (sourceId: number) =>
+    db.select().from(sourceStates).where(eq(sourceStates.sourceId, sourceId)).orderBy(asc(sourceStates.id));
   const flagsOf = (eventId: string) => db.select().from(flags).where(eq(flags.eventId, eventId)).orderBy(asc(flags.id));
   const entriesOf = (flagId: number) => db.select().from(flagSources).where(eq(flagSources.flagId, flagId));
 
@@ -60,12 +74,18 @@ describe(`settleSource (${testDatabaseKind})`, () => {
     expect(change.classification).toBe('material');
     expect(changed.verdict.reason).toBe(change.kinds[0]);
     expect(change.kinds).toContain('number');
-    expect(changed.flags.map((f) => [f.eventId, f.action]).sort()).toEqual([['e-loan', 'open'], ['e-shells', 'open']]);
+    expect(changed.flags.map((f) => [f.eventId, f.action]).sort()).toEqual([
+      ['e-loan', 'open'],
+      ['e-shells', 'open'],
+    ]);
     const [row] = await db.select().from(sources).where(eq(sources.id, s.id));
     expect(row).toMatchObject({ state: 'changed', stateReason: changed.verdict.reason, stateChangeId: change.id, stateSince: day(2) });
 
     // The same changed content, checked again (even with other bytes): nothing new.
-    for (const [n, html] of [[3, V2], [4, V2 + '<!-- again -->']] as const) {
+    for (const [n, html] of [
+      [3, V2],
+      [4, V2 + '<!-- again -->'],
+    ] as const) {
       const again = await check(s, { at: day(n), html });
       expect(again).toMatchObject({ moved: false, flags: [], verdict: { state: 'changed', changeId: change.id } });
     }
@@ -79,7 +99,10 @@ describe(`settleSource (${testDatabaseKind})`, () => {
     await resolveFlag(db, 'e-shells', { reviewer: 'ana', note: 'updated the figure to 9 million' });
     await dismissFlag(db, 'e-loan', { reviewer: 'ben', note: 'the loan part did not change' });
     const decided = await db.select().from(reviews).orderBy(asc(reviews.id));
-    expect(decided.map((r) => [r.action, r.reviewer, r.note])).toEqual([['resolve', 'ana', 'updated the figure to 9 million'], ['dismiss', 'ben', 'the loan part did not change']]);
+    expect(decided.map((r) => [r.action, r.reviewer, r.note])).toEqual([
+      ['resolve', 'ana', 'updated the figure to 9 million'],
+      ['dismiss', 'ben', 'the loan part did not change'],
+    ]);
     expect((await flagsOf('e-shells'))[0]).toMatchObject({ status: 'resolved' });
     expect((await flagsOf('e-shells'))[0].closedAt).toBeInstanceOf(Date);
     await expect(resolveFlag(db, 'e-shells', { reviewer: 'ana', note: 'again' })).rejects.toThrow(/event e-shells has no open flag/);
@@ -87,7 +110,10 @@ describe(`settleSource (${testDatabaseKind})`, () => {
 
     // Re-checks of the reviewed state do not re-open; a new change does, as a new flag.
     expect((await check(s, { at: day(5), html: V2 })).flags).toEqual([]);
-    expect((await check(s, { at: day(6), outcome: 'network-error', errorKind: 'timeout' })).verdict).toMatchObject({ state: 'unreachable', reason: 'timeout' });
+    expect((await check(s, { at: day(6), outcome: 'network-error', errorKind: 'timeout' })).verdict).toMatchObject({
+      state: 'unreachable',
+      reason: 'timeout',
+    });
     expect((await check(s, { at: day(7), html: V2 })).verdict).toMatchObject({ state: 'changed', changeId: change.id });
     expect((await flagsOf('e-shells')).map((f) => f.status)).toEqual(['resolved']);
 
@@ -96,9 +122,15 @@ describe(`settleSource (${testDatabaseKind})`, () => {
     expect(newer.verdict.changeId).not.toBe(change.id);
     expect((await flagsOf('e-shells')).map((f) => f.status)).toEqual(['resolved', 'open']);
     expect((await flagsOf('e-loan')).map((f) => f.status)).toEqual(['dismissed', 'open']);
-    expect((await history(s.id)).map((h) => [h.state, h.changeId === null ? null : h.changeId === change.id ? 'first' : 'second'])).toEqual([
-      ['ok', null], ['changed', 'first'], ['unreachable', null], ['changed', 'first'], ['changed', 'second'],
-    ]);
+    expect((await history(s.id)).map((h) => [h.state, h.changeId === null ? null : h.changeId === change.id ? 'first' : 'second'])).toEqual(
+      [
+        ['ok', null],
+        ['changed', 'first'],
+        ['unreachable', null],
+        ['changed', 'first'],
+        ['changed', 'second'],
+      ],
+    );
   });
 
   it('confirms vanishing over two checks, flags it once, and re-opens only on a new vanishing', async () => {
@@ -123,23 +155,42 @@ describe(`settleSource (${testDatabaseKind})`, () => {
     expect(again.flags).toMatchObject([{ eventId: 'e-gone', action: 'open' }]);
     expect((await flagsOf('e-gone')).map((f) => f.status)).toEqual(['dismissed', 'open']);
     expect((await history(s.id)).map((h) => [h.state, h.reason])).toEqual([
-      ['ok', null], ['ok', 'unconfirmed http-404 (1/2)'], ['vanished', 'http-404'], ['vanished', 'http-410'], ['vanished', 'http-404'],
-      ['ok', null], ['ok', 'unconfirmed http-404 (1/2)'], ['vanished', 'http-404'],
+      ['ok', null],
+      ['ok', 'unconfirmed http-404 (1/2)'],
+      ['vanished', 'http-404'],
+      ['vanished', 'http-410'],
+      ['vanished', 'http-404'],
+      ['ok', null],
+      ['ok', 'unconfirmed http-404 (1/2)'],
+      ['vanished', 'http-404'],
     ]);
   });
 
   it('recognises a soft 404 by the host probe and a redirect to the front page', async () => {
     const soft = await seedSource(db, 'https://soft.example.org/politics/2024/minister-interview-transcript', ['e-gone']);
-    await setProbe(db, soft.host, { status: 200, finalUrl: 'https://soft.example.org/zq8x7c6v5b4n', text: NOT_FOUND_TEXT, at: day(0).toISOString() });
+    await setProbe(db, soft.host, {
+      status: 200,
+      finalUrl: 'https://soft.example.org/zq8x7c6v5b4n',
+      text: NOT_FOUND_TEXT,
+      at: day(0).toISOString(),
+    });
     await check(soft, { at: day(0), html: V1 });
-    expect((await check(soft, { at: day(1), html: NOT_FOUND })).verdict).toMatchObject({ state: 'ok', reason: 'unconfirmed soft-404 (1/2)' });
+    expect((await check(soft, { at: day(1), html: NOT_FOUND })).verdict).toMatchObject({
+      state: 'ok',
+      reason: 'unconfirmed soft-404 (1/2)',
+    });
     expect((await check(soft, { at: day(2), html: NOT_FOUND })).verdict).toMatchObject({ state: 'vanished', reason: 'soft-404' });
 
     const moved = await seedSource(db, 'https://moved.example.org/world/2023/09/the-ledger-story', []);
     await check(moved, { at: day(0), html: V1 });
-    const front = articleHtml('Moved Example', ['Welcome to the front page with the latest headlines, opinion, sport and weather from around the world today.']);
+    const front = articleHtml('Moved Example', [
+      'Welcome to the front page with the latest headlines, opinion, sport and weather from around the world today.',
+    ]);
     await check(moved, { at: day(1), html: front, finalUrl: 'https://moved.example.org/' });
-    expect((await check(moved, { at: day(2), html: front, finalUrl: 'https://moved.example.org/' })).verdict).toMatchObject({ state: 'vanished', reason: 'redirect-to-root' });
+    expect((await check(moved, { at: day(2), html: front, finalUrl: 'https://moved.example.org/' })).verdict).toMatchObject({
+      state: 'vanished',
+      reason: 'redirect-to-root',
+    });
   });
 
   it('turns network failures into vanishing only after three checks over three days', async () => {
@@ -156,7 +207,8 @@ describe(`settleSource (${testDatabaseKind})`, () => {
   it('compares content that returns after a long outage with the last content recorded before it', async () => {
     const s = await seedSource(db, 'https://flaky.example.com/reports/ledger-long-outage', []);
     await check(s, { at: day(0), html: V1 });
-    for (let h = 1; h <= 24; h++) await addCapture(db, s, { at: new Date(T0 + h * 3_600_000), outcome: 'network-error', errorKind: 'timeout' });
+    for (let h = 1; h <= 24; h++)
+      await addCapture(db, s, { at: new Date(T0 + h * 3_600_000), outcome: 'network-error', errorKind: 'timeout' });
     expect((await settleSource(db, CONFIG, s.id)).verdict).toMatchObject({ state: 'unreachable', reason: 'timeout' });
     const back = await check(s, { at: day(2), html: V2 });
     expect(back.verdict.state).toBe('changed');
@@ -167,10 +219,18 @@ describe(`settleSource (${testDatabaseKind})`, () => {
   it('keeps blocked sources blocked however long, and lists open flags most important first', async () => {
     const s = await seedSource(db, 'https://walled.example.com/investigations/offshore-files', ['e-loan']);
     await check(s, { at: day(0), html: V1 });
-    for (let n = 1; n <= 6; n++) expect((await check(s, { at: day(n), status: 403 })).verdict).toMatchObject({ state: 'blocked', reason: 'http-403' });
+    for (let n = 1; n <= 6; n++)
+      expect((await check(s, { at: day(n), status: 403 })).verdict).toMatchObject({ state: 'blocked', reason: 'http-403' });
     const open = await listFlags(db);
     expect(open.map((f) => f.eventId)).toEqual(['e-shells', 'e-gone', 'e-loan']);
     expect(open.every((f) => f.state === 'open')).toBe(true);
-    expect((await listFlags(db, { all: true })).map((f) => f.state)).toEqual(['open', 'open', 'open', 'resolved', 'dismissed', 'dismissed']);
+    expect((await listFlags(db, { all: true })).map((f) => f.state)).toEqual([
+      'open',
+      'open',
+      'open',
+      'resolved',
+      'dismissed',
+      'dismissed',
+    ]);
   });
 });

@@ -58,7 +58,11 @@ export function createCaptureWriter(db: Db, options: CaptureWriterOptions): Capt
 
 async function writeBatch(db: Db, batch: Waiting[], afterStore?: AfterStore): Promise<void> {
   try {
-    const rows = await storeCaptures(db, batch.map((w) => w.input), afterStore);
+    const rows = await storeCaptures(
+      db,
+      batch.map((w) => w.input),
+      afterStore,
+    );
     batch.forEach((w, i) => w.resolve(rows[i]));
   } catch {
     for (const w of batch) await storeCapture(db, w.input, afterStore).then(w.resolve, w.reject);

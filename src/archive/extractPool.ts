@@ -24,7 +24,15 @@ type Slot = { worker: Worker; ready: boolean; job: Job | null; timer: NodeJS.Tim
 
 /** What a job that ran out of time settles with: no text, and a signal saying why. */
 export function timedOut(): Extracted {
-  const signals = { errorPage: false, parked: false, botChallenge: false, paywall: false, scriptShell: false, wordCount: 0, extraction: 'timeout' as const };
+  const signals = {
+    errorPage: false,
+    parked: false,
+    botChallenge: false,
+    paywall: false,
+    scriptShell: false,
+    wordCount: 0,
+    extraction: 'timeout' as const,
+  };
   return { title: '', byline: null, published: null, text: '', paragraphs: [], signals };
 }
 

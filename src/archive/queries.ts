@@ -44,7 +44,13 @@ export async function listCaptures(db: Queryable, sourceId: number, filter: Capt
     })
     .from(captures)
     .leftJoin(snapshots, eq(snapshots.id, sql`coalesce(${captures.renderedSnapshotId}, ${captures.snapshotId})`))
-    .where(and(eq(captures.sourceId, sourceId), filter.from ? gte(captures.startedAt, filter.from) : undefined, filter.to ? lte(captures.startedAt, filter.to) : undefined))
+    .where(
+      and(
+        eq(captures.sourceId, sourceId),
+        filter.from ? gte(captures.startedAt, filter.from) : undefined,
+        filter.to ? lte(captures.startedAt, filter.to) : undefined,
+      ),
+    )
     .orderBy(desc(captures.startedAt), desc(captures.id));
   // Oldest first, each content capture compared with the last content before it.
   let lastText: string | null = null;
@@ -69,7 +75,14 @@ export async function getCapture(db: Queryable, captureId: number): Promise<Capt
   const snapshotId = capture.renderedSnapshotId ?? capture.snapshotId;
   if (snapshotId === null) return { ...capture, snapshot: null };
   const [snap] = await db
-    .select({ id: snapshots.id, kind: snapshots.kind, contentType: snapshots.contentType, title: snapshots.title, text: snapshots.text, body: snapshots.body })
+    .select({
+      id: snapshots.id,
+      kind: snapshots.kind,
+      contentType: snapshots.contentType,
+      title: snapshots.title,
+      text: snapshots.text,
+      body: snapshots.body,
+    })
     .from(snapshots)
     .where(eq(snapshots.id, snapshotId));
   return { ...capture, snapshot: snap ? { ...snap, body: gunzipSync(snap.body) } : null };
@@ -80,6 +93,9 @@ export async function rawBody(db: Queryable, captureId: number): Promise<{ conte
   const [capture] = await db.select({ snapshotId: captures.snapshotId }).from(captures).where(eq(captures.id, captureId));
   if (!capture) throw new NotFoundError(`no capture has the id ${captureId}`);
   if (capture.snapshotId === null) throw new NotFoundError(`capture ${captureId} got no body (see its outcome)`);
-  const [snap] = await db.select({ contentType: snapshots.contentType, body: snapshots.body }).from(snapshots).where(eq(snapshots.id, capture.snapshotId));
+  const [snap] = await db
+    .select({ contentType: snapshots.contentType, body: snapshots.body })
+    .from(snapshots)
+    .where(eq(snapshots.id, capture.snapshotId));
   return { contentType: snap.contentType, body: gunzipSync(snap.body) };
 }

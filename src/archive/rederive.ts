@@ -21,8 +21,15 @@ export async function currentExtraction(db: Queryable, snapshotId: number): Prom
     .where(eq(snapshots.id, snapshotId));
   if (!row) throw new Error(`snapshot ${snapshotId} does not exist`);
   if (row.text !== null && row.version === EXTRACTOR_VERSION) return { title: row.title ?? '', text: row.text, signals: row.signals };
-  const [{ body, contentType }] = await db.select({ body: snapshots.body, contentType: snapshots.contentType }).from(snapshots).where(eq(snapshots.id, snapshotId));
-  const [capture] = await db.select({ url: captures.finalUrl, requested: captures.requestedUrl }).from(captures).where(eq(captures.snapshotId, snapshotId)).limit(1);
+  const [{ body, contentType }] = await db
+    .select({ body: snapshots.body, contentType: snapshots.contentType })
+    .from(snapshots)
+    .where(eq(snapshots.id, snapshotId));
+  const [capture] = await db
+    .select({ url: captures.finalUrl, requested: captures.requestedUrl })
+    .from(captures)
+    .where(eq(captures.snapshotId, snapshotId))
+    .limit(1);
   const extracted = await extractSafely(gunzipSync(body), contentType, capture?.url ?? capture?.requested ?? 'about:blank');
   if (!extracted) return { title: row.title ?? '', text: row.text ?? '', signals: null };
   const columns = sanitizeForDb(snapshotColumns(extracted));

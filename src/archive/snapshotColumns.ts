@@ -17,7 +17,9 @@ export type SnapshotColumns = {
  * archive at capture time, re-derivation after an extractor upgrade, and the host's soft-404 probe.
  * A body the extractor choked on (null) gets no text and no version, so a later extractor retries it.
  */
-export function snapshotColumns(extracted: Pick<Extracted, 'title' | 'text'> & { signals: Extracted['signals'] | null } | null): SnapshotColumns {
+export function snapshotColumns(
+  extracted: (Pick<Extracted, 'title' | 'text'> & { signals: Extracted['signals'] | null }) | null,
+): SnapshotColumns {
   if (!extracted) return { title: null, text: null, textHash: null, fingerprint: null, signals: null, extractorVersion: null };
   return {
     title: extracted.title,

@@ -27,7 +27,13 @@ export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256
  * Hashes a body and, unless an identical one is archived already, extracts its text (outside any
  * transaction: extraction is the slow part). An identical recapture thus costs one index lookup.
  */
-export async function prepareSnapshot(db: Db, body: Uint8Array, contentType: string | null, kind: 'raw' | 'rendered', url: string): Promise<PreparedSnapshot> {
+export async function prepareSnapshot(
+  db: Db,
+  body: Uint8Array,
+  contentType: string | null,
+  kind: 'raw' | 'rendered',
+  url: string,
+): Promise<PreparedSnapshot> {
   const hash = sha256(body);
   const [row] = await db.select({ id: snapshots.id, signals: snapshots.signals }).from(snapshots).where(eq(snapshots.hash, hash)).limit(1);
   const extracted = row ? null : await extractSafely(body, contentType, url);
@@ -57,7 +63,13 @@ export async function previousSnapshotsOf(db: Db, sourceIds: number[]): Promise<
   const out = new Map<number, PreviousSnapshots>();
   for (const ids of chunks(sourceIds, 1000)) {
     const rows = await db
-      .selectDistinctOn([captures.sourceId], { sourceId: captures.sourceId, snapshotId: captures.snapshotId, renderedSnapshotId: captures.renderedSnapshotId, hash: snapshots.hash, finalUrl: captures.finalUrl })
+      .selectDistinctOn([captures.sourceId], {
+        sourceId: captures.sourceId,
+        snapshotId: captures.snapshotId,
+        renderedSnapshotId: captures.renderedSnapshotId,
+        hash: snapshots.hash,
+        finalUrl: captures.finalUrl,
+      })
       .from(captures)
       .innerJoin(snapshots, eq(snapshots.id, captures.snapshotId))
       .where(and(inArray(captures.sourceId, ids), sql`${captures.outcome} in ('fetched', 'not-modified', 'not-rendered')`))

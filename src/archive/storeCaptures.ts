@@ -57,8 +57,12 @@ export async function storeCaptures(db: Db, given: CaptureInput[], afterStore?: 
   if (given.length === 0) return [];
   const inputs = sanitizeForDb(given);
   return db.transaction(async (tx) => {
-    const snapshotIds = await putSnapshots(tx, inputs.flatMap((i) => [i.raw, i.rendered]).filter((s): s is PreparedSnapshot => !!s));
-    const idOf = (s: PreparedSnapshot | null | undefined, reuse: number | null | undefined) => (s ? (s.existingId ?? snapshotIds.get(s.hash)!) : (reuse ?? null));
+    const snapshotIds = await putSnapshots(
+      tx,
+      inputs.flatMap((i) => [i.raw, i.rendered]).filter((s): s is PreparedSnapshot => !!s),
+    );
+    const idOf = (s: PreparedSnapshot | null | undefined, reuse: number | null | undefined) =>
+      s ? (s.existingId ?? snapshotIds.get(s.hash)!) : (reuse ?? null);
     // Ids drawn first, so each row is matched to its input whatever order RETURNING gives.
     const ids = await nextIds(tx, 'captures_id_seq', inputs.length);
     const values = inputs.map((i, n) => ({
@@ -80,7 +84,10 @@ export async function storeCaptures(db: Db, given: CaptureInput[], afterStore?: 
 }
 
 async function nextIds(tx: Tx, sequence: string, n: number): Promise<number[]> {
-  const rows = await queryRows<{ id: string | number }>(tx, sql`select nextval(${sequence}::regclass)::bigint as id from generate_series(1, ${n}::int)`);
+  const rows = await queryRows<{ id: string | number }>(
+    tx,
+    sql`select nextval(${sequence}::regclass)::bigint as id from generate_series(1, ${n}::int)`,
+  );
   return rows.map((r) => Number(r.id));
 }
 
@@ -90,19 +97,31 @@ async function putSnapshots(tx: Tx, prepared: PreparedSnapshot[]): Promise<Map<s
   for (const s of prepared) if (s.existingId === null) fresh.set(s.hash, s);
   const ids = new Map<string, number>();
   for (const chunk of chunks([...fresh.values()], 100)) {
-    const inserted = await tx.insert(snapshots).values(chunk.map(snapshotRow)).onConflictDoNothing({ target: snapshots.hash }).returning({ id: snapshots.id, hash: snapshots.hash });
+    const inserted = await tx
+      .insert(snapshots)
+      .values(chunk.map(snapshotRow))
+      .onConflictDoNothing({ target: snapshots.hash })
+      .returning({ id: snapshots.id, hash: snapshots.hash });
     for (const r of inserted) ids.set(r.hash, r.id);
   }
   // Hashes another worker stored a moment ago.
   const missing = [...fresh.keys()].filter((h) => !ids.has(h));
   for (const chunk of chunks(missing, 500)) {
-    for (const r of await tx.select({ id: snapshots.id, hash: snapshots.hash }).from(snapshots).where(inArray(snapshots.hash, chunk))) ids.set(r.hash, r.id);
+    for (const r of await tx.select({ id: snapshots.id, hash: snapshots.hash }).from(snapshots).where(inArray(snapshots.hash, chunk)))
+      ids.set(r.hash, r.id);
   }
   return ids;
 }
 
 function snapshotRow(s: PreparedSnapshot): typeof snapshots.$inferInsert {
-  return { hash: s.hash, kind: s.kind, contentType: s.contentType, size: s.body.length, body: gzipSync(s.body), ...snapshotColumns(s.extracted) };
+  return {
+    hash: s.hash,
+    kind: s.kind,
+    contentType: s.contentType,
+    size: s.body.length,
+    body: gzipSync(s.body),
+    ...snapshotColumns(s.extracted),
+  };
 }
 
 /**
@@ -114,11 +133,19 @@ async function updateSchedules(tx: Tx, inputs: CaptureInput[]): Promise<void> {
   for (const { source, update } of inputs) {
     const before = bySource.get(source.id);
     const setValidators = update.etag !== undefined || update.lastModified !== undefined;
-    bySource.set(source.id, setValidators || !before ? { ...update, setValidators } : { ...update, etag: before.etag, lastModified: before.lastModified, setValidators: before.setValidators });
+    bySource.set(
+      source.id,
+      setValidators || !before
+        ? { ...update, setValidators }
+        : { ...update, etag: before.etag, lastModified: before.lastModified, setValidators: before.setValidators },
+    );
   }
   for (const chunk of chunks([...bySource], 500)) {
     const rows = sql.join(
-      chunk.map(([id, u]) => sql`(${id}::int, ${u.checkedAt.toISOString()}::timestamptz, ${u.nextCheckAt.toISOString()}::timestamptz, ${u.consecutiveFailures}::int, ${u.setValidators}::boolean, ${u.etag ?? null}::text, ${u.lastModified ?? null}::text)`),
+      chunk.map(
+        ([id, u]) =>
+          sql`(${id}::int, ${u.checkedAt.toISOString()}::timestamptz, ${u.nextCheckAt.toISOString()}::timestamptz, ${u.consecutiveFailures}::int, ${u.setValidators}::boolean, ${u.etag ?? null}::text, ${u.lastModified ?? null}::text)`,
+      ),
       sql`, `,
     );
     await tx.execute(sql`update sources set checked_at = v.checked_at, next_check_at = v.next_check_at, consecutive_failures = v.failures,
@@ -164,7 +191,8 @@ async function noteFinalUrls(tx: Tx, inputs: CaptureInput[]): Promise<void> {
   const seen = new Map<string, { sourceId: number; url: string; kind: 'final' }>();
   for (const { capture, source } of inputs) {
     const url = capture.finalUrl;
-    if (url && url !== source.url && capture.outcome !== 'network-error') seen.set(`${source.id} ${url}`, { sourceId: source.id, url, kind: 'final' });
+    if (url && url !== source.url && capture.outcome !== 'network-error')
+      seen.set(`${source.id} ${url}`, { sourceId: source.id, url, kind: 'final' });
   }
   for (const chunk of chunks([...seen.values()], 500)) {
     await tx

@@ -16,7 +16,12 @@ const SILENT: Progress = { tick: () => {}, setTotal: () => {}, stop: () => {} };
  * A progress bar on stderr when a person watches it (a TTY, no --json); silent otherwise, so logs
  * and pipes never fill with redraws. Shared by the long commands (ingest, crawl).
  */
-export function createProgress(output: Pick<Output, 'interactive'>, label: string, total: number, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function createProgress(
+  output: Pick<Output, 'interactive'>,
+  label: string,
+  total: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): Progress {
   if (!output.interactive) return SILENT;
   const bar = new cliProgress.SingleBar(
     {

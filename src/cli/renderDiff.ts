@@ -9,7 +9,7 @@ const STRIKE = '\u001b[9m';
 const BOLD = '\u001b[1m';
 const RESET = '\u001b[0m';
 
-export type RenderOptions = { color: boolean; /** Unchanged words kept on each side of an edit. */ context?: number };
+export type RenderOptions = { color: boolean /** Unchanged words kept on each side of an edit. */; context?: number };
 
 /** Elides long unchanged runs to their first and last `context` words. */
 function elide(value: string, context: number, first: boolean, last: boolean): string {
@@ -40,7 +40,10 @@ export function renderWordDiff(parts: WordPart[], options: RenderOptions): strin
 }
 
 /** The heading of a change: its classification, kinds and summary on one line. */
-export function renderChangeHeading(change: Pick<ClassifiedChange, 'classification' | 'kinds' | 'significance' | 'summary'>, options: RenderOptions): string {
+export function renderChangeHeading(
+  change: Pick<ClassifiedChange, 'classification' | 'kinds' | 'significance' | 'summary'>,
+  options: RenderOptions,
+): string {
   const label = `${change.classification} (${change.kinds.join(', ') || 'no kinds'}, significance ${change.significance.toFixed(2)})`;
   const styled = options.color ? `${BOLD}${change.classification === 'material' ? RED : DIM}${label}${RESET}` : label;
   return `${styled}\n${printable(change.summary)}`;

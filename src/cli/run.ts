@@ -37,7 +37,10 @@ export async function runCommand(globals: GlobalOptions, flags: Partial<Config>,
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const { config, origins } = loadConfigWithOrigins({ configFile: globals.config, flags: { ...flags, home: globals.home ?? flags.home } });
+    const { config, origins } = loadConfigWithOrigins({
+      configFile: globals.config,
+      flags: { ...flags, home: globals.home ?? flags.home },
+    });
     const code = await action({
       config,
       origins,

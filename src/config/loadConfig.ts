@@ -25,7 +25,10 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   return loadConfigWithOrigins(sources).config;
 }
 
-export function loadConfigWithOrigins({ env = process.env, configFile, flags = {} }: ConfigSources = {}): { config: Config; origins: Record<ConfigKey, ConfigOrigin> } {
+export function loadConfigWithOrigins({ env = process.env, configFile, flags = {} }: ConfigSources = {}): {
+  config: Config;
+  origins: Record<ConfigKey, ConfigOrigin>;
+} {
   const fromEnvironment = fromEnv(env);
   // The default config file lies in the home, which only the environment or a flag can move.
   const home = path.resolve(String(flags.home ?? fromEnvironment.home ?? settings.home.parse(undefined)));
@@ -72,7 +75,13 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
 function parseEnvValue(key: ConfigKey, raw: string): unknown {
   const sample = settings[key].safeParse(undefined);
   const kind = sample.success ? typeof sample.data : 'string';
-  if (key === 'allowPrivateNetwork') return BOOLEAN.test(raw) ? parseBoolean(raw, envName(key)) : raw.split(',').map((r) => r.trim()).filter(Boolean);
+  if (key === 'allowPrivateNetwork')
+    return BOOLEAN.test(raw)
+      ? parseBoolean(raw, envName(key))
+      : raw
+          .split(',')
+          .map((r) => r.trim())
+          .filter(Boolean);
   if (kind === 'number') {
     const n = Number(raw);
     if (!Number.isFinite(n)) throw new ConfigError(`${envName(key)} must be a number, got "${raw}"`);
@@ -95,7 +104,8 @@ function fromFile(file: string, required: boolean): Record<string, unknown> {
   }
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8'));
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`config file ${file} must hold a JSON object`);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new ConfigError(`config file ${file} must hold a JSON object`);
     return parsed;
   } catch (err) {
     if (err instanceof ConfigError) throw err;

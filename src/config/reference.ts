@@ -1,8 +1,23 @@
 import { CONFIG_KEYS, describeKey, envName, settings, type ConfigKey } from './settings.js';
 
 const UNITS: [suffix: string, scale: [number, string][]][] = [
-  ['Ms', [[3_600_000, 'h'], [60_000, 'min'], [1000, 's'], [1, 'ms']]],
-  ['Bytes', [[1024 * 1024, 'MiB'], [1024, 'KiB'], [1, 'bytes']]],
+  [
+    'Ms',
+    [
+      [3_600_000, 'h'],
+      [60_000, 'min'],
+      [1000, 's'],
+      [1, 'ms'],
+    ],
+  ],
+  [
+    'Bytes',
+    [
+      [1024 * 1024, 'MiB'],
+      [1024, 'KiB'],
+      [1, 'bytes'],
+    ],
+  ],
 ];
 
 /** A default as people read it: 86400000 for a key in ms is "24 h". */
@@ -22,7 +37,9 @@ export function formatDefault(key: ConfigKey): string {
 
 /** docs/configuration.md, generated from src/config/settings.ts (`npm run docs:config`). */
 export function configReference(): string {
-  const rows = CONFIG_KEYS.map((key) => `| \`${key}\` | \`${envName(key)}\` | ${formatDefault(key)} | ${describeKey(key).replace(/\|/g, '\\|')} |`);
+  const rows = CONFIG_KEYS.map(
+    (key) => `| \`${key}\` | \`${envName(key)}\` | ${formatDefault(key)} | ${describeKey(key).replace(/\|/g, '\\|')} |`,
+  );
   return [
     '# Configuration',
     '',

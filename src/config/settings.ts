@@ -15,36 +15,66 @@ const cidrList = z.array(z.string().refine((r) => parseCidr(r) !== null, 'each e
  * Each key has an environment variable named after it (hostDelayMs → CITEWATCH_HOST_DELAY_MS).
  */
 export const settings = {
-  home: z.string().min(1).default('./.citewatch').describe('where the embedded database, its lock and artefacts (screenshots) live; also `--home`'),
+  home: z
+    .string()
+    .min(1)
+    .default('./.citewatch')
+    .describe('where the embedded database, its lock and artefacts (screenshots) live; also `--home`'),
   databaseUrl: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional()
     .describe('a PostgreSQL server to use instead of the embedded database'),
-  userAgent: z.string().min(1).default('citewatch/0.1 (+https://github.com/citewatch/citewatch; checks cited sources)').describe('how the crawler names itself; also its robots.txt token'),
+  userAgent: z
+    .string()
+    .min(1)
+    .default('citewatch/0.1 (+https://github.com/citewatch/citewatch; checks cited sources)')
+    .describe('how the crawler names itself; also its robots.txt token'),
   hostDelayMs: ms().default(SECOND_MS).describe('least gap between two requests to one host'),
-  maxCrawlDelayMs: ms().default(60 * SECOND_MS).describe('a robots.txt `Crawl-delay` longer than `hostDelayMs` is honoured up to this'),
+  maxCrawlDelayMs: ms()
+    .default(60 * SECOND_MS)
+    .describe('a robots.txt `Crawl-delay` longer than `hostDelayMs` is honoured up to this'),
   allowPrivateNetwork: z
     .union([z.boolean(), cidrList])
     .default(false)
-    .describe('loopback and private addresses a crawl may reach: false (none), true (all), or CIDR ranges (env: `1`, or `127.1.0.0/16,10.9.0.0/24`)'),
-  connectTimeoutMs: ms(1).default(10 * SECOND_MS).describe('longest wait for a connection'),
-  readTimeoutMs: ms(1).default(20 * SECOND_MS).describe('longest silence while reading an answer'),
-  totalTimeoutMs: ms(1).default(45 * SECOND_MS).describe('longest a whole request may take, redirects included'),
-  maxBodyBytes: count(1).default(15 * MIB).describe('largest body read (after decompression); more is recorded as too large'),
+    .describe(
+      'loopback and private addresses a crawl may reach: false (none), true (all), or CIDR ranges (env: `1`, or `127.1.0.0/16,10.9.0.0/24`)',
+    ),
+  connectTimeoutMs: ms(1)
+    .default(10 * SECOND_MS)
+    .describe('longest wait for a connection'),
+  readTimeoutMs: ms(1)
+    .default(20 * SECOND_MS)
+    .describe('longest silence while reading an answer'),
+  totalTimeoutMs: ms(1)
+    .default(45 * SECOND_MS)
+    .describe('longest a whole request may take, redirects included'),
+  maxBodyBytes: count(1)
+    .default(15 * MIB)
+    .describe('largest body read (after decompression); more is recorded as too large'),
   maxInputFileBytes: count(1).default(MIB).describe('a timeline file larger than this is rejected unread (events are a few KB)'),
   maxRedirects: count(0).max(50).default(10).describe('redirect hops followed per request'),
-  maxRetryAfterMs: ms().default(6 * HOUR_MS).describe('the longest `Retry-After` honoured'),
-  recheckIntervalMs: ms(1).default(24 * HOUR_MS).describe('how often a source is due (backed off after failures)'),
+  maxRetryAfterMs: ms()
+    .default(6 * HOUR_MS)
+    .describe('the longest `Retry-After` honoured'),
+  recheckIntervalMs: ms(1)
+    .default(24 * HOUR_MS)
+    .describe('how often a source is due (backed off after failures)'),
   browserExecutable: z.string().min(1).default('/usr/bin/chromium').describe("the browser for script-rendered pages (Debian's Chromium)"),
   browserEnabled: z.boolean().default(true).describe('render script-only pages in the browser; off, they are recorded as not rendered'),
   screenshots: z.boolean().default(false).describe('keep a PNG of every rendered page under `$CITEWATCH_HOME/snapshots`'),
   concurrency: count(1).default(64).describe('requests in flight across all hosts (one per host at most)'),
   vanishedAfterChecks: count(1).default(2).describe('consecutive checks that confirm a vanished page'),
   unreachableAfterChecks: count(1).default(3).describe('consecutive failed checks before a source counts as unreachable'),
-  unreachableAfterMs: ms().default(72 * HOUR_MS).describe('how long failures must last before a source counts as unreachable'),
+  unreachableAfterMs: ms()
+    .default(72 * HOUR_MS)
+    .describe('how long failures must last before a source counts as unreachable'),
   reviewer: z.string().min(1).default('editor').describe('who resolves flags from this machine (default `$USER`)'),
-  crawlSchedule: z.string().min(1).default('*/15 * * * *').describe('when `citewatch watch` runs a pass (cron); each pass checks only the sources that are due'),
+  crawlSchedule: z
+    .string()
+    .min(1)
+    .default('*/15 * * * *')
+    .describe('when `citewatch watch` runs a pass (cron); each pass checks only the sources that are due'),
 };
 
 export const configSchema = z.object(settings).strict();

@@ -26,9 +26,16 @@ export type IsolationPlan = { asNobody: boolean; sandbox: boolean };
 
 /** What to try, best first. Pure. As root without a way to drop privileges there is nothing safe to try. */
 export function isolationPlans(uid: number, canDropPrivileges: boolean): IsolationPlan[] {
-  if (uid !== 0) return [{ asNobody: false, sandbox: true }, { asNobody: false, sandbox: false }];
+  if (uid !== 0)
+    return [
+      { asNobody: false, sandbox: true },
+      { asNobody: false, sandbox: false },
+    ];
   if (!canDropPrivileges) return [];
-  return [{ asNobody: true, sandbox: true }, { asNobody: true, sandbox: false }];
+  return [
+    { asNobody: true, sandbox: true },
+    { asNobody: true, sandbox: false },
+  ];
 }
 
 export function describeIsolation(plan: IsolationPlan): string {
@@ -62,7 +69,10 @@ exec ${SETPRIV} --reuid=${NOBODY} --regid=${NOBODY} --clear-groups --inh-caps=-a
 }
 
 /** Launches Chromium as isolated as this machine allows, all its traffic sent to `proxyServer`. */
-export async function launchIsolated(executable: string, proxyServer: string): Promise<{ browser: Browser; isolation: string; cleanup(): void }> {
+export async function launchIsolated(
+  executable: string,
+  proxyServer: string,
+): Promise<{ browser: Browser; isolation: string; cleanup(): void }> {
   const plans = isolationPlans(process.getuid?.() ?? 0, existsSync(SETPRIV));
   if (plans.length === 0) throw new Error(`refusing to run Chromium as root without ${SETPRIV} to drop privileges`);
   const errors: string[] = [];

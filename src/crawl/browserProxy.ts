@@ -105,7 +105,8 @@ export async function startBrowserProxy(policy: ProxyPolicy) {
     }
     const refuse = (why: string) => {
       session.refusals.push(`${url.href}: ${why}`);
-      if (!res.headersSent) res.writeHead(403, { 'content-type': 'text/plain', [REFUSED_HEADER]: encodeURIComponent(why).slice(0, 500), connection: 'close' });
+      if (!res.headersSent)
+        res.writeHead(403, { 'content-type': 'text/plain', [REFUSED_HEADER]: encodeURIComponent(why).slice(0, 500), connection: 'close' });
       res.end(`citewatch refused this request: ${why}`);
     };
     const verdict = await check(session, url, !session.routed.delete(url.href));
@@ -118,13 +119,23 @@ export async function startBrowserProxy(policy: ProxyPolicy) {
     }
     let released = false;
     const done = () => (released ? undefined : ((released = true), release()));
-    if (session.closed) return done(), refuse('the render is over');
-    const upstream = http.request({ host: verdict.address, port: url.port || 80, method: req.method, path: url.pathname + url.search, headers: forwardHeaders(req.rawHeaders), agent: false, setHost: false });
+    if (session.closed) return (done(), refuse('the render is over'));
+    const upstream = http.request({
+      host: verdict.address,
+      port: url.port || 80,
+      method: req.method,
+      path: url.pathname + url.search,
+      headers: forwardHeaders(req.rawHeaders),
+      agent: false,
+      setHost: false,
+    });
     upstream.on('socket', (s) => session.track(s));
     upstream.on('error', () => (done(), res.headersSent ? res.destroy() : refuse('the server could not be reached')));
     upstream.on('response', (answer) => {
       res.writeHead(answer.statusCode ?? 502, forwardHeaders(answer.rawHeaders));
-      answer.on('data', (chunk: Buffer) => (session.charge(chunk.length) ? res.write(chunk) || (answer.pause(), res.once('drain', () => answer.resume())) : res.destroy()));
+      answer.on('data', (chunk: Buffer) =>
+        session.charge(chunk.length) ? res.write(chunk) || (answer.pause(), res.once('drain', () => answer.resume())) : res.destroy(),
+      );
       answer.on('end', () => (done(), res.end()));
       answer.on('error', () => (done(), res.destroy()));
     });
@@ -138,7 +149,10 @@ export async function startBrowserProxy(policy: ProxyPolicy) {
     tunnels.add(client);
     client.once('close', () => tunnels.delete(client));
     const session = sessionOf(req);
-    if (!session) return void client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="citewatch"\r\nContent-Length: 0\r\n\r\n');
+    if (!session)
+      return void client.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="citewatch"\r\nContent-Length: 0\r\n\r\n',
+      );
     session.track(client);
     const authority = connectAuthority(req.url ?? '');
     const verdict = authority ? await check(session, new URL(`https://${authority.host}/`), false) : { refused: 'not a host:port' };
@@ -154,7 +168,11 @@ export async function startBrowserProxy(policy: ProxyPolicy) {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length) upstream.write(head);
       client.pipe(upstream);
-      upstream.on('data', (chunk: Buffer) => (session.charge(chunk.length) ? client.write(chunk) || (upstream.pause(), client.once('drain', () => upstream.resume())) : client.destroy()));
+      upstream.on('data', (chunk: Buffer) =>
+        session.charge(chunk.length)
+          ? client.write(chunk) || (upstream.pause(), client.once('drain', () => upstream.resume()))
+          : client.destroy(),
+      );
       upstream.on('end', () => client.end());
     });
   });

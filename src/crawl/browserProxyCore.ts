@@ -20,12 +20,23 @@ export function connectAuthority(authority: string): { host: string; port: numbe
 }
 
 // Hop-by-hop and proxy headers are the proxy's business, never forwarded either way.
-const HOP = new Set(['proxy-authorization', 'proxy-authenticate', 'proxy-connection', 'connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP = new Set([
+  'proxy-authorization',
+  'proxy-authenticate',
+  'proxy-connection',
+  'connection',
+  'keep-alive',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 /** Raw headers (flat, as Node gives and takes them) minus hop-by-hop ones and any Connection names. */
 export function forwardHeaders(raw: string[]): string[] {
   const named = new Set<string>();
-  for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === 'connection') raw[i + 1].split(',').forEach((t) => named.add(t.trim().toLowerCase()));
+  for (let i = 0; i < raw.length; i += 2)
+    if (raw[i].toLowerCase() === 'connection') raw[i + 1].split(',').forEach((t) => named.add(t.trim().toLowerCase()));
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
@@ -36,6 +47,7 @@ export function forwardHeaders(raw: string[]): string[] {
 
 /** Why a target was refused, in the words a capture's message uses. */
 export function refusalReason(target: Exclude<Target, { ok: true }>): string {
-  if (target.reason === 'refused-address') return `${target.url.hostname} is at ${target.address} (${target.cls}); private networks are not crawled`;
+  if (target.reason === 'refused-address')
+    return `${target.url.hostname} is at ${target.address} (${target.cls}); private networks are not crawled`;
   return target.message;
 }

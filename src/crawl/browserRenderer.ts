@@ -83,7 +83,12 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
   const waiting: (() => void)[] = [];
   const start = async (): Promise<Started> => {
     launches++;
-    const proxy = await startBrowserProxy({ resolver: options.resolver, allowance: options.allowPrivateNetwork, acquire: options.acquire, robotsAllow: options.robotsAllow });
+    const proxy = await startBrowserProxy({
+      resolver: options.resolver,
+      allowance: options.allowPrivateNetwork,
+      acquire: options.acquire,
+      robotsAllow: options.robotsAllow,
+    });
     try {
       const s = { proxy, ...(await launchIsolated(options.executable, proxy.server)) };
       // One long-lived browser: it is started again only if it dies, and the reason is recorded.
@@ -117,8 +122,13 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
       await page.route('**/*', (route) => routeRequest(page, route.request(), route, session, req));
       const work = navigate(page, session, req);
       // Every render ends, whatever hangs; the timer is cleared so it never holds the process.
-      const giveUp = new Promise<RenderResult>((resolve) => (timer = setTimeout(() => resolve({ ok: false, message: 'the browser did not answer in time' }), options.timeoutMs + 15_000)));
-      const tooBig = new Promise<RenderResult>((resolve) => session.overSignal.addEventListener('abort', () => resolve(overCap()), { once: true }));
+      const giveUp = new Promise<RenderResult>(
+        (resolve) =>
+          (timer = setTimeout(() => resolve({ ok: false, message: 'the browser did not answer in time' }), options.timeoutMs + 15_000)),
+      );
+      const tooBig = new Promise<RenderResult>((resolve) =>
+        session.overSignal.addEventListener('abort', () => resolve(overCap()), { once: true }),
+      );
       work.catch(() => {});
       return await Promise.race([work, giveUp, tooBig]);
     } catch (err) {
@@ -130,7 +140,10 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
     }
   }
 
-  const overCap = (): RenderResult => ({ ok: false, message: `the page downloaded more than ${options.maxBytes} bytes; rendering stopped` });
+  const overCap = (): RenderResult => ({
+    ok: false,
+    message: `the page downloaded more than ${options.maxBytes} bytes; rendering stopped`,
+  });
 
   async function routeRequest(page: Page, r: Request, route: import('playwright').Route, session: ProxySession, req: RenderRequest) {
     const abort = () => route.abort('blockedbyclient').catch(() => {});
@@ -162,7 +175,7 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
     } catch {
       return abort();
     }
-    if (session.closed) return release(), abort();
+    if (session.closed) return (release(), abort());
     const turns = turnsOf(page, session);
     turns.set(r, release);
     return route.continue().catch(() => turns.get(r)?.());
@@ -195,9 +208,14 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
     const last = (main ?? response) as Response | null;
     const refused = last ? (await last.allHeaders())[REFUSED_HEADER] : undefined;
     if (refused) return { ok: false, message: `the page led to a refused request: ${decodeURIComponent(refused)}` };
-    if (!/^https?:/.test(page.url())) return { ok: false, message: `the page ended on ${page.url().slice(0, 200)}${session.refusals.length ? ` (${session.refusals[0]})` : ''}` };
+    if (!/^https?:/.test(page.url()))
+      return {
+        ok: false,
+        message: `the page ended on ${page.url().slice(0, 200)}${session.refusals.length ? ` (${session.refusals[0]})` : ''}`,
+      };
     const redirects: { url: string; status: number }[] = [];
-    for (let r = response?.request().redirectedFrom(); r; r = r.redirectedFrom()) redirects.unshift({ url: r.url(), status: (await r.response())?.status() ?? 0 });
+    for (let r = response?.request().redirectedFrom(); r; r = r.redirectedFrom())
+      redirects.unshift({ url: r.url(), status: (await r.response())?.status() ?? 0 });
     if (response) redirects.push({ url: response.url(), status: response.status() });
     return {
       ok: true,
@@ -213,7 +231,8 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
 
   return {
     async render(req: RenderRequest): Promise<RenderResult> {
-      if (!existsSync(options.executable)) return { ok: false, message: `no browser at ${options.executable} (set browserExecutable or install chromium)` };
+      if (!existsSync(options.executable))
+        return { ok: false, message: `no browser at ${options.executable} (set browserExecutable or install chromium)` };
       if (slots === 0) await new Promise<void>((resolve) => waiting.push(resolve));
       else slots--;
       const freeSlot = () => {
@@ -241,7 +260,7 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
     },
     /** How the browser runs on this machine (sandbox, user), once it has started. */
     async isolation(): Promise<string | null> {
-      return started ? (await started.catch(() => null))?.isolation ?? null : null;
+      return started ? ((await started.catch(() => null))?.isolation ?? null) : null;
     },
     async close(): Promise<void> {
       closing = true;
@@ -276,6 +295,7 @@ async function settled(page: Page, pending: Set<Request>, maxMs: number): Promis
   let quietSince = performance.now();
   while (performance.now() < end) {
     // A navigation in progress destroys the context: that is a change, not an error.
+    // biome-ignore lint/performance/useDomNodeTextContent: the text a reader sees settling, hidden templates left out
     const length = await page.evaluate(() => document.body?.innerText.length ?? 0).catch(() => -1);
     const now = performance.now();
     const busy = [...pending].some((r) => r.resourceType() !== 'script' || length < SHOWN_CHARS);

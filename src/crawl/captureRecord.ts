@@ -66,7 +66,19 @@ export type CrawlSummary = {
 };
 
 export function emptySummary(): CrawlSummary {
-  return { checked: 0, unchanged: 0, changedContent: 0, newContent: 0, errors: 0, byOutcome: {}, hosts: 0, hostsSkipped: 0, probes: 0, durationMs: 0, interrupted: false };
+  return {
+    checked: 0,
+    unchanged: 0,
+    changedContent: 0,
+    newContent: 0,
+    errors: 0,
+    byOutcome: {},
+    hosts: 0,
+    hostsSkipped: 0,
+    probes: 0,
+    durationMs: 0,
+    interrupted: false,
+  };
 }
 
 export function countCapture(s: CrawlSummary, outcome: Outcome, cls: CaptureClass): void {

@@ -14,18 +14,32 @@ export const defaultWorkerId = () => `${hostname()}:${process.pid}`;
 /** The result of one attempt: the stored row, and what the host loop should do next. */
 export type Attempt = { capture: CaptureRow; previousHash: string | null; retryInPass: boolean; waitMs: number; failures: number };
 
-type Draft = Omit<PageFetch, 'body' | 'requestEnds'> & { fetcher: 'http' | 'browser'; raw: PreparedSnapshot | null; rendered: PreparedSnapshot | null; screenshotHash: string | null };
+type Draft = Omit<PageFetch, 'body' | 'requestEnds'> & {
+  fetcher: 'http' | 'browser';
+  raw: PreparedSnapshot | null;
+  rendered: PreparedSnapshot | null;
+  screenshotHash: string | null;
+};
 
 /**
  * One attempt at one source: robots, then HTTP (or the browser for hosts that need one), a render
  * when the HTTP answer is a script shell, then the capture handed to the pass's writer and, once stored, on.
  */
-export async function checkSource(ctx: CrawlContext, source: DueSource, info: HostInfo, prev: PreviousSnapshots | null, signal?: AbortSignal): Promise<Attempt> {
+export async function checkSource(
+  ctx: CrawlContext,
+  source: DueSource,
+  info: HostInfo,
+  prev: PreviousSnapshots | null,
+  signal?: AbortSignal,
+): Promise<Attempt> {
   const startedAt = new Date();
   const t0 = performance.now();
   const draft = await attempt(ctx, source, info, prev?.finalUrl ?? null, signal);
 
-  const retryAfterMs = draft.httpStatus === 429 || draft.httpStatus === 503 ? parseRetryAfter(draft.headers['retry-after'], startedAt, ctx.config.maxRetryAfterMs) : null;
+  const retryAfterMs =
+    draft.httpStatus === 429 || draft.httpStatus === 503
+      ? parseRetryAfter(draft.headers['retry-after'], startedAt, ctx.config.maxRetryAfterMs)
+      : null;
   const notBefore = retryAfterMs !== null ? new Date(Date.now() + retryAfterMs) : null;
   if (retryAfterMs !== null) ctx.fetch.gate.holdUntil(info.host, ctx.fetch.gate.now() + retryAfterMs);
   const policy = outcomePolicy(draft.outcome, draft);
@@ -56,28 +70,64 @@ export async function checkSource(ctx: CrawlContext, source: DueSource, info: Ho
     source,
     update: {
       checkedAt,
-      nextCheckAt: nextCheckAt(checkedAt, policy.soon ? Math.min(RECHECK_SOON_MS, ctx.config.recheckIntervalMs) : ctx.config.recheckIntervalMs, failures, policy.backoff, notBefore),
+      nextCheckAt: nextCheckAt(
+        checkedAt,
+        policy.soon ? Math.min(RECHECK_SOON_MS, ctx.config.recheckIntervalMs) : ctx.config.recheckIntervalMs,
+        failures,
+        policy.backoff,
+        notBefore,
+      ),
       consecutiveFailures: failures,
-      ...(success && draft.fetcher === 'http' ? { etag: draft.headers.etag ?? null, lastModified: draft.headers['last-modified'] ?? null } : {}),
+      ...(success && draft.fetcher === 'http'
+        ? { etag: draft.headers.etag ?? null, lastModified: draft.headers['last-modified'] ?? null }
+        : {}),
     },
     // The host row changes only when it has news; last_request_at is written when the host is released.
     hostTouched:
       notBefore || browserHelped(draft)
-        ? { host: info.host, at: ctx.lastRequest(info.host) ?? checkedAt, ...(notBefore ? { notBefore } : {}), ...(browserHelped(draft) ? { renderMode: 'browser' as const } : {}) }
+        ? {
+            host: info.host,
+            at: ctx.lastRequest(info.host) ?? checkedAt,
+            ...(notBefore ? { notBefore } : {}),
+            ...(browserHelped(draft) ? { renderMode: 'browser' as const } : {}),
+          }
         : undefined,
   });
   if (browserHelped(draft)) info.renderMode = 'browser';
   return { capture, previousHash: prev?.hash ?? null, retryInPass: policy.retryInPass, waitMs: retryAfterMs ?? 0, failures };
 }
 
-async function attempt(ctx: CrawlContext, source: DueSource, info: HostInfo, previousFinalUrl: string | null, signal?: AbortSignal): Promise<Draft> {
-  const base = { requestedUrl: source.url, redirects: [], finalUrl: null, httpStatus: null, headers: {}, errorKind: null, errorMessage: null, raw: null, rendered: null, screenshotHash: null, fetcher: 'http' as const };
+async function attempt(
+  ctx: CrawlContext,
+  source: DueSource,
+  info: HostInfo,
+  previousFinalUrl: string | null,
+  signal?: AbortSignal,
+): Promise<Draft> {
+  const base = {
+    requestedUrl: source.url,
+    redirects: [],
+    finalUrl: null,
+    httpStatus: null,
+    headers: {},
+    errorKind: null,
+    errorMessage: null,
+    raw: null,
+    rendered: null,
+    screenshotHash: null,
+    fetcher: 'http' as const,
+  };
   if (info.robots.failure) {
     const outcome: Outcome = info.robots.failure.errorKind === 'robots-unavailable' ? 'robots-disallowed' : 'network-error';
     return { ...base, outcome, errorKind: info.robots.failure.errorKind, errorMessage: info.robots.failure.message };
   }
   if (!robotsAllows(info.robots, source.url, ctx.config.userAgent)) {
-    return { ...base, outcome: 'robots-disallowed', errorKind: 'robots', errorMessage: `robots.txt of ${info.host} disallows this URL for ${ctx.config.userAgent.split(/[\s/]/)[0]}` };
+    return {
+      ...base,
+      outcome: 'robots-disallowed',
+      errorKind: 'robots',
+      errorMessage: `robots.txt of ${info.host} disallows this URL for ${ctx.config.userAgent.split(/[\s/]/)[0]}`,
+    };
   }
   const browserFirst = info.renderMode === 'browser' && ctx.config.browserEnabled;
   let browserFailure: string | null = null;
@@ -121,7 +171,12 @@ function browserHelped(draft: Draft): boolean {
 
 /** A script shell fetched over HTTP: the browser renders those very bytes (no second download). */
 async function renderShell(ctx: CrawlContext, draft: Draft, body: Buffer, info: HostInfo): Promise<void> {
-  const r = await ctx.renderer.render({ url: draft.finalUrl!, document: { status: draft.httpStatus ?? 200, headers: draft.headers, body }, screenshot: ctx.screenshots, signal: ctx.signal });
+  const r = await ctx.renderer.render({
+    url: draft.finalUrl!,
+    document: { status: draft.httpStatus ?? 200, headers: draft.headers, body },
+    screenshot: ctx.screenshots,
+    signal: ctx.signal,
+  });
   ctx.noteRequests(new Map([[info.host, Date.now()]]));
   if (!r.ok) return void Object.assign(draft, { outcome: 'not-rendered', errorKind: 'browser', errorMessage: r.message });
   draft.rendered = await prepareSnapshot(ctx.db, Buffer.from(r.html, 'utf8'), 'text/html; charset=utf-8', 'rendered', r.finalUrl);

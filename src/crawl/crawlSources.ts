@@ -78,8 +78,13 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     const leaseMs = Math.max(300_000, 4 * (config.totalTimeoutMs + config.hostDelayMs));
     const leased = await leaseHosts(db, [...groups.keys()], ctx.workerId, new Date(), leaseMs);
     summary.hostsSkipped = groups.size - leased.size;
-    const previous = await previousSnapshotsOf(db, list.filter((s) => leased.has(s.host)).map((s) => s.id));
-    const results = await Promise.allSettled([...leased].map(([host, row]) => crawlHost(ctx, { host, row, sources: groups.get(host)!, previous, leaseMs })));
+    const previous = await previousSnapshotsOf(
+      db,
+      list.filter((s) => leased.has(s.host)).map((s) => s.id),
+    );
+    const results = await Promise.allSettled(
+      [...leased].map(([host, row]) => crawlHost(ctx, { host, row, sources: groups.get(host)!, previous, leaseMs })),
+    );
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof GateClosedError));
     if (failure) throw failure.reason;
   } finally {

@@ -9,10 +9,18 @@ import { Configuration } from '@crawlee/core';
  * and no system sampling every second (it spawns `ps`; our concurrency is fixed, not autoscaled).
  */
 export function crawleeConfig(): Configuration {
-  return new Configuration({ persistStorage: false, purgeOnStart: true, systemInfoIntervalMillis: 3_600_000, persistStateIntervalMillis: 3_600_000 });
+  return new Configuration({
+    persistStorage: false,
+    purgeOnStart: true,
+    systemInfoIntervalMillis: 3_600_000,
+    persistStateIntervalMillis: 3_600_000,
+  });
 }
 
-type RequestQueueLike = { markRequestHandled(request: { id?: string }): Promise<unknown>; client: { deleteRequest(id: string): Promise<unknown> } };
+type RequestQueueLike = {
+  markRequestHandled(request: { id?: string }): Promise<unknown>;
+  client: { deleteRequest(id: string): Promise<unknown> };
+};
 type Enqueueing = { addRequests(requests: { url: string; uniqueKey: string }[]): Promise<unknown>; getRequestQueue(): Promise<unknown> };
 
 /**

@@ -70,10 +70,19 @@ export async function fetchPage(
     seen.add(current.href);
     const target = await resolveTarget(current, deps.resolver, deps.settings.allowPrivateNetwork);
     if (!target.ok) {
-      if (target.reason === 'refused-address') return fail('refused-address', target.cls, `${current.hostname} is at ${target.address} (${target.cls}); private networks are not crawled`);
+      if (target.reason === 'refused-address')
+        return fail(
+          'refused-address',
+          target.cls,
+          `${current.hostname} is at ${target.address} (${target.cls}); private networks are not crawled`,
+        );
       return fail('network-error', target.reason === 'dns' ? 'dns' : 'other', target.message);
     }
-    const headers: Record<string, string> = { 'user-agent': deps.settings.userAgent, accept: ACCEPT, 'accept-encoding': 'gzip, deflate, br' };
+    const headers: Record<string, string> = {
+      'user-agent': deps.settings.userAgent,
+      accept: ACCEPT,
+      'accept-encoding': 'gzip, deflate, br',
+    };
     if (opts.conditional && opts.conditional.url === current.href) Object.assign(headers, opts.conditional.headers);
     const release = await deps.gate.acquire(current.host, opts.priority, opts.signal);
     let answer: Awaited<ReturnType<FetchDeps['fetcher']['fetch']>>;
@@ -96,7 +105,8 @@ export async function fetchPage(
         return fail('http-error', 'bad-redirect', `redirect to an invalid location: ${location}`);
       }
       if (seen.has(next.href)) return fail('http-error', 'redirect-loop', `redirect loop: ${next.href} was already visited`);
-      if (hop + 1 > deps.settings.maxRedirects) return fail('http-error', 'too-many-redirects', `more than ${deps.settings.maxRedirects} redirects`);
+      if (hop + 1 > deps.settings.maxRedirects)
+        return fail('http-error', 'too-many-redirects', `more than ${deps.settings.maxRedirects} redirects`);
       const allowed = deps.robotsAllow ? await deps.robotsAllow(next) : true;
       if (allowed !== true) {
         result.finalUrl = next.href;
@@ -115,5 +125,8 @@ export async function fetchPage(
 
 /** crawlee prefixes some network errors with its own session chatter; keep what the network said. */
 function cleanMessage(message: string): string {
-  return message.replace(/^Detected a session error, rotating session\.\.\.\s*/i, '').trim().slice(0, 500);
+  return message
+    .replace(/^Detected a session error, rotating session\.\.\.\s*/i, '')
+    .trim()
+    .slice(0, 500);
 }

@@ -37,10 +37,13 @@ export function createHostGate(options: { delayMs: number; concurrency: number; 
     if (wake === null || wake >= timerAt) return;
     clearTimeout(timer);
     timerAt = wake;
-    timer = setTimeout(() => {
-      timerAt = Infinity;
-      pump();
-    }, Math.max(0, wake - now()));
+    timer = setTimeout(
+      () => {
+        timerAt = Infinity;
+        pump();
+      },
+      Math.max(0, wake - now()),
+    );
   }
 
   const waiting = new Set<{ host: string; pending: Pending }>();

@@ -17,7 +17,13 @@ type HostRow = typeof hosts.$inferSelect;
  * A robots.txt that cannot be reached at all (network error) means the pages are not asked either:
  * their captures say why instead of guessing (RFC 9309 treats an unreachable file as disallow-all).
  */
-async function robotsFor(ctx: Pick<CrawlContext, 'db' | 'fetch' | 'noteRequests'>, host: string, row: HostRow | undefined, anyUrl: string, priority: number): Promise<HostInfo['robots']> {
+async function robotsFor(
+  ctx: Pick<CrawlContext, 'db' | 'fetch' | 'noteRequests'>,
+  host: string,
+  row: HostRow | undefined,
+  anyUrl: string,
+  priority: number,
+): Promise<HostInfo['robots']> {
   const fresh = row?.robotsFetchedAt && Date.now() - row.robotsFetchedAt.getTime() < DAY_MS && row.robotsTxt !== null;
   if (fresh) return { text: row!.robotsTxt };
   const url = `${new URL(anyUrl).origin}/robots.txt`;
@@ -26,17 +32,32 @@ async function robotsFor(ctx: Pick<CrawlContext, 'db' | 'fetch' | 'noteRequests'
   ctx.noteRequests(answer.requestEnds);
   if (answer.outcome === 'refused-address') return { text: '' }; // the pages themselves will be refused, and say so
   if (answer.outcome === 'network-error') {
-    return { text: null, failure: { errorKind: answer.errorKind ?? 'other', message: `robots.txt could not be fetched (${answer.errorMessage}); the page was not requested` } };
+    return {
+      text: null,
+      failure: {
+        errorKind: answer.errorKind ?? 'other',
+        message: `robots.txt could not be fetched (${answer.errorMessage}); the page was not requested`,
+      },
+    };
   }
   const rules = robotsFromAnswer(answer);
   if (rules.text !== null) {
     const cached = { robotsTxt: rules.text, robotsFetchedAt: new Date() };
-    await ctx.db.insert(hosts).values({ host, ...cached }).onConflictDoUpdate({ target: hosts.host, set: cached });
+    await ctx.db
+      .insert(hosts)
+      .values({ host, ...cached })
+      .onConflictDoUpdate({ target: hosts.host, set: cached });
     return rules;
   }
   // 5xx: keep using yesterday's file if there is one, else nothing is allowed for now.
   if (row?.robotsTxt != null) return { text: row.robotsTxt };
-  return { text: null, failure: { errorKind: 'robots-unavailable', message: `robots.txt answered HTTP ${answer.httpStatus}; nothing may be fetched until it can be read` } };
+  return {
+    text: null,
+    failure: {
+      errorKind: 'robots-unavailable',
+      message: `robots.txt answered HTTP ${answer.httpStatus}; nothing may be fetched until it can be read`,
+    },
+  };
 }
 
 /**
@@ -49,7 +70,14 @@ export function createRobotsCache(ctx: Pick<CrawlContext, 'db' | 'config' | 'fet
   const rules = new Map<string, Promise<HostInfo['robots']>>();
   const rulesFor = (host: string, row: HostRow | undefined | null, anyUrl: string, priority: number): Promise<HostInfo['robots']> => {
     if (!rules.has(host)) {
-      const loaded = row !== null ? Promise.resolve(row) : ctx.db.select().from(hosts).where(eq(hosts.host, host)).then(([r]) => r);
+      const loaded =
+        row !== null
+          ? Promise.resolve(row)
+          : ctx.db
+              .select()
+              .from(hosts)
+              .where(eq(hosts.host, host))
+              .then(([r]) => r);
       rules.set(
         host,
         loaded.then(async (r) => {
@@ -80,13 +108,22 @@ export type RobotsCache = ReturnType<typeof createRobotsCache>;
  * The soft-404 probe: what the host answers for a sibling path that cannot exist. Stored in
  * hosts.probe for the state classifier; a request like any other, but not a capture of a source.
  */
-export async function probeHost(ctx: CrawlContext, info: HostInfo, row: HostRow | undefined, nearUrl: string, priority: number): Promise<boolean> {
+export async function probeHost(
+  ctx: CrawlContext,
+  info: HostInfo,
+  row: HostRow | undefined,
+  nearUrl: string,
+  priority: number,
+): Promise<boolean> {
   if (row?.probedAt && Date.now() - row.probedAt.getTime() < DAY_MS) return false;
   const url = probeUrl(nearUrl, randomBytes(6).toString('hex'));
   if (!robotsAllows(info.robots, url, ctx.config.userAgent)) return false;
   const answer = await fetchPage(ctx.fetch, url, { priority });
   ctx.noteRequests(answer.requestEnds);
-  const extracted = answer.body && answer.body.length > 0 ? await extractSafely(answer.body, answer.headers['content-type'] ?? null, answer.finalUrl ?? url) : null;
+  const extracted =
+    answer.body && answer.body.length > 0
+      ? await extractSafely(answer.body, answer.headers['content-type'] ?? null, answer.finalUrl ?? url)
+      : null;
   const text = extracted?.text ?? '';
   // A probe with no body is compared as empty text, not as nothing.
   const columns = snapshotColumns(extracted ?? { title: '', text: '', signals: null });

@@ -65,9 +65,18 @@ export function createHttpFetcher(limits: HopLimits & { concurrency: number }) {
       postNavigationHooks: [
         async (ctx) => {
           const p = pending.get(ctx.request.uniqueKey);
-          const stream = ctx.response as unknown as Readable & { statusCode: number; headers: Record<string, string | string[]>; url: string };
+          const stream = ctx.response as unknown as Readable & {
+            statusCode: number;
+            headers: Record<string, string | string[]>;
+            url: string;
+          };
           if (!p || !stream) return;
-          p.read = { ok: true, status: stream.statusCode, headers: flattenHeaders(stream.headers), ...(await readLimited(stream, limits.maxBodyBytes)) };
+          p.read = {
+            ok: true,
+            status: stream.statusCode,
+            headers: flattenHeaders(stream.headers),
+            ...(await readLimited(stream, limits.maxBodyBytes)),
+          };
           // crawlee goes on to parse "the response": hand it an empty one so it buffers nothing more.
           const empty = Object.assign(Readable.from([]), { statusCode: 200, headers: {}, url: stream.url });
           (ctx as { response: unknown }).response = empty;
@@ -94,7 +103,10 @@ export function createHttpFetcher(limits: HopLimits & { concurrency: number }) {
       const result = new Promise<HopResult>((resolve) => pending.set(key, { hop, resolve }));
       let timer: NodeJS.Timeout | undefined;
       const backstop = new Promise<HopResult>((resolve) => {
-        timer = setTimeout(() => resolve({ ok: false, error: Object.assign(new Error(`no answer within ${backstopMs} ms`), { code: 'ETIMEDOUT' }) }), backstopMs);
+        timer = setTimeout(
+          () => resolve({ ok: false, error: Object.assign(new Error(`no answer within ${backstopMs} ms`), { code: 'ETIMEDOUT' }) }),
+          backstopMs,
+        );
       });
       try {
         await runner.start();
@@ -132,7 +144,10 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
  * Reads a (decompressed) body up to maxBytes. A declared Content-Length over the cap stops before
  * reading; a body that grows past it while inflating (a gzip bomb) is cut off at the cap.
  */
-async function readLimited(stream: Readable & { headers: Record<string, string | string[]> }, maxBytes: number): Promise<{ body: Buffer; tooLarge: boolean; bytes: number }> {
+async function readLimited(
+  stream: Readable & { headers: Record<string, string | string[]> },
+  maxBytes: number,
+): Promise<{ body: Buffer; tooLarge: boolean; bytes: number }> {
   const declared = Number(stream.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes && !stream.headers['content-encoding']) {
     stream.destroy();

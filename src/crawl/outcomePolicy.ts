@@ -43,7 +43,13 @@ export function outcomePolicy(outcome: Outcome, detail: { httpStatus?: number | 
 }
 
 /** When a source is next due: the recheck interval, doubled per consecutive failure up to 16 times. */
-export function nextCheckAt(now: Date, recheckIntervalMs: number, consecutiveFailures: number, backoff: boolean, notBefore?: Date | null): Date {
+export function nextCheckAt(
+  now: Date,
+  recheckIntervalMs: number,
+  consecutiveFailures: number,
+  backoff: boolean,
+  notBefore?: Date | null,
+): Date {
   const factor = backoff ? Math.min(2 ** consecutiveFailures, 16) : 1;
   const at = now.getTime() + recheckIntervalMs * factor;
   return new Date(Math.max(at, notBefore?.getTime() ?? 0));
@@ -71,7 +77,8 @@ export function classifyNetworkError(err: { code?: string; name?: string; messag
   if (code === 'ECONNREFUSED') return 'refused';
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNABORTED') return 'reset';
   if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /TimeoutError|timed out|timeout/i.test(text)) return 'timeout';
-  if (/^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL)/.test(code) || /\b(TLS|SSL|certificate)\b/i.test(text)) return 'tls';
+  if (/^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL)/.test(code) || /\b(TLS|SSL|certificate)\b/i.test(text))
+    return 'tls';
   if (/socket hang up|ECONNRESET|premature close/i.test(text)) return 'reset';
   if (/ECONNREFUSED/.test(text)) return 'refused';
   return 'other';

@@ -18,7 +18,8 @@ export type Target =
  * The fetch then connects to exactly the address returned here.
  */
 export async function resolveTarget(url: URL, resolver: Resolver, allowPrivateNetwork: PrivateAllowance): Promise<Target> {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: 'scheme', url, message: `unsupported scheme ${url.protocol}` };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { ok: false, reason: 'scheme', url, message: `unsupported scheme ${url.protocol}` };
   const literal = literalAddress(url);
   let addresses: string[];
   if (literal) addresses = [literal];

@@ -15,7 +15,8 @@ export type RobotsRules = { text: string | null };
 
 export function robotsFromAnswer(answer: { outcome: string; httpStatus: number | null; body: Uint8Array | null }): RobotsRules {
   const status = answer.httpStatus ?? 0;
-  if (answer.outcome === 'fetched' && status >= 200 && status < 300) return { text: capped(Buffer.from(answer.body ?? []).toString('utf8')) };
+  if (answer.outcome === 'fetched' && status >= 200 && status < 300)
+    return { text: capped(Buffer.from(answer.body ?? []).toString('utf8')) };
   if (status >= 400 && status < 500) return { text: '' };
   if (answer.outcome === 'too-large') return { text: '' }; // RFC 9309: parse at least 500 KiB; an oversized file is treated as no file
   return { text: null };

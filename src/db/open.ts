@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { sql, type SQL } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -99,7 +99,10 @@ export async function openPostgres(url: string): Promise<Database> {
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   sessions.set(db, async () => {
     const reserved = await client.reserve();
-    return { query: async <T>(text: string, params: unknown[]) => (await reserved.unsafe(text, params as never[])) as unknown as T[], release: () => reserved.release() };
+    return {
+      query: async <T>(text: string, params: unknown[]) => (await reserved.unsafe(text, params as never[])) as unknown as T[],
+      release: () => reserved.release(),
+    };
   });
   return {
     db,
@@ -140,8 +143,10 @@ async function openEmbedded(home: string): Promise<Database> {
 /** Wraps an already created PGlite (tests load a migrated template into one), migrating it if needed. */
 export async function wrapPglite(client: PGlite, location: string, close?: () => Promise<void>): Promise<Database> {
   const db = drizzlePglite(client, { schema }) as unknown as Db;
-  sessions.set(db, async () => ({ query: async <T>(text: string, params: unknown[]) => (await client.query<T>(text, params)).rows, release: () => {} }));
+  sessions.set(db, async () => ({
+    query: async <T>(text: string, params: unknown[]) => (await client.query<T>(text, params)).rows,
+    release: () => {},
+  }));
   await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_DIR });
   return { db, kind: 'pglite', location, close: close ?? (() => client.close()) };
 }
-

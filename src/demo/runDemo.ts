@@ -52,22 +52,39 @@ export async function runDemo(
   try {
     say(`simulated web: ${web.hosts.length} hosts on loopback (127.1.0.1 and up, port ${web.port}), ${corpus.urlMap.size} cited URLs`);
     const ingest = await ingestPaths(database.db, [outDir], { signal });
-    say(`ingested ${corpus.files.length} timeline files: ${ingest.events.distinct} events, ${ingest.sources.distinct} sources, ${ingest.rejections.length} rejections`);
+    say(
+      `ingested ${corpus.files.length} timeline files: ${ingest.events.distinct} events, ${ingest.sources.distinct} sources, ${ingest.rejections.length} rejections`,
+    );
     const passes: DemoReport['passes'] = [];
     const crawl = async (label: string) => {
       if (signal.aborted) return;
       const summary = await runPass({ db: database.db, config, signal }, { all: true });
       passes.push({ round: web.round, summary });
-      const moves = Object.entries(summary.stateMoves).map(([s, n]) => `${n} ${s}`).join(', ') || 'none';
-      say(`${label}: ${summary.checked} checked in ${(summary.durationMs / 1000).toFixed(1)} s; state moves: ${moves}; flags opened: ${summary.flagsOpened}`);
+      const moves =
+        Object.entries(summary.stateMoves)
+          .map(([s, n]) => `${n} ${s}`)
+          .join(', ') || 'none';
+      say(
+        `${label}: ${summary.checked} checked in ${(summary.durationMs / 1000).toFixed(1)} s; state moves: ${moves}; flags opened: ${summary.flagsOpened}`,
+      );
     };
     await crawl('crawl 1 (round 0, the pages as first cited)');
     web.setRound(1);
-    say('the simulated web moves to round 1: some pages are edited, some vanish, some only change their noise or design, some fail for a while');
+    say(
+      'the simulated web moves to round 1: some pages are edited, some vanish, some only change their noise or design, some fail for a while',
+    );
     await crawl('crawl 2 (round 1)');
     await crawl('crawl 3 (round 1, confirming)');
     const flags = await listFlags(database.db);
-    const report: DemoReport = { home: config.home, files: corpus.files.length, hosts: web.hosts.length, urls: corpus.urlMap.size, ingest, passes, flags };
+    const report: DemoReport = {
+      home: config.home,
+      files: corpus.files.length,
+      hosts: web.hosts.length,
+      urls: corpus.urlMap.size,
+      ingest,
+      passes,
+      flags,
+    };
     await show?.(database.db, report);
     return report;
   } finally {

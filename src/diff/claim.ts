@@ -4,10 +4,12 @@ export type ClaimTouch = { touches: boolean; terms: string[] };
 type Term = { label: string; pattern: RegExp; weight: number };
 
 const STOP = new Set(
-  ('the a an of and or in on at to for from by with as is was were be been has have had it its this that these those ' +
+  (
+    'the a an of and or in on at to for from by with as is was were be been has have had it its this that these those ' +
     'he she they we his her their our said says after before over under about into than then when while which who what ' +
     'january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday ' +
-    'according reported report government company statement president department').split(' '),
+    'according reported report government company statement president department'
+  ).split(' '),
 );
 const CONNECTORS = new Set(['of', 'de', 'du', 'la', 'van', 'von', 'der', 'del', 'and', '&']);
 
@@ -80,7 +82,10 @@ function count(pattern: RegExp, texts: string[]): number {
  * Whether the changed passages touch what the citing event claims. Terms whose count differs
  * between removed and added text (the figure itself changed) come first, then terms merely present.
  */
-export function touchesClaim(change: { added: string[]; removed: string[] }, claim: { title: string; description?: string | null }): ClaimTouch {
+export function touchesClaim(
+  change: { added: string[]; removed: string[] },
+  claim: { title: string; description?: string | null },
+): ClaimTouch {
   const added = change.added.map(normalizeChars);
   const removed = change.removed.map(normalizeChars);
   const hits: { label: string; score: number }[] = [];

@@ -7,7 +7,14 @@ import { describe } from './summary.js';
 export const DIFF_VERSION = 2;
 
 export type ChangeKind =
-  | 'number' | 'name' | 'headline' | 'paragraph-added' | 'paragraph-removed' | 'correction' | 'story-replaced' | 'text-edit';
+  | 'number'
+  | 'name'
+  | 'headline'
+  | 'paragraph-added'
+  | 'paragraph-removed'
+  | 'correction'
+  | 'story-replaced'
+  | 'text-edit';
 
 export type ChangeInput = string | { title?: string | null; text: string };
 
@@ -28,9 +35,20 @@ const CORRECTION =
 const BOILERPLATE =
   /^(advertisement|sponsored|ad|read more|share( this)?( article| story)?|sign up|subscribe|follow us|click here|most (read|popular)|related( stories| articles)?|recommended|more from|listen to (this )?article|print|email|comments?|photo|image|video|caption|getty images|reuters|ap photo|copyright|©|\(c\)|all rights reserved)(?![\p{L}])/iu;
 /** Sentence-initial words that are capitalised by grammar, not because they are names. */
-const COMMON_CAPITALS = new Set('The A An He She It They We I In On At But And Or This That These Those His Her Its Their Our As If When While After Before For From By With Mr Mrs Ms Dr'.split(' '));
+const COMMON_CAPITALS = new Set(
+  'The A An He She It They We I In On At But And Or This That These Those His Her Its Their Our As If When While After Before For From By With Mr Mrs Ms Dr'.split(
+    ' ',
+  ),
+);
 const WEIGHT: Record<ChangeKind, number> = {
-  'story-replaced': 1, number: 0.8, headline: 0.7, name: 0.7, correction: 0.7, 'paragraph-removed': 0.6, 'text-edit': 0.45, 'paragraph-added': 0.4,
+  'story-replaced': 1,
+  number: 0.8,
+  headline: 0.7,
+  name: 0.7,
+  correction: 0.7,
+  'paragraph-removed': 0.6,
+  'text-edit': 0.45,
+  'paragraph-added': 0.4,
 };
 
 function parts(input: ChangeInput): { title: string; sentences: string[] } {
@@ -41,7 +59,9 @@ function parts(input: ChangeInput): { title: string; sentences: string[] } {
 function trivial(passage: string): boolean {
   const words = tokens(passage);
   // Under four words, only a figure with a unit ("$5 million", "12%") is worth an editor's time.
-  return (words.length < 4 && !/[$€£%]|\d{4,}|\d[\d,.]*\s*(million|billion)/i.test(passage)) || (words.length < 12 && BOILERPLATE.test(passage));
+  return (
+    (words.length < 4 && !/[$€£%]|\d{4,}|\d[\d,.]*\s*(million|billion)/i.test(passage)) || (words.length < 12 && BOILERPLATE.test(passage))
+  );
 }
 
 function editKind(removedWords: string[], addedWords: string[]): ChangeKind {
@@ -159,6 +179,13 @@ export function classifyChange(beforeInput: ChangeInput, afterInput: ChangeInput
     significance: Math.round(significance * 1000) / 1000,
     added,
     removed,
-    summary: describe(ordered, { edits, before: before.title, after: after.title, added, removed, keptShare: keptWords / Math.max(1, beforeWords) }),
+    summary: describe(ordered, {
+      edits,
+      before: before.title,
+      after: after.title,
+      added,
+      removed,
+      keptShare: keptWords / Math.max(1, beforeWords),
+    }),
   };
 }

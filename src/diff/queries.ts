@@ -20,7 +20,10 @@ export async function latestChange(db: Db, source: SourceRow): Promise<SourceCha
         order by (c.classification = 'material') desc, c.id desc limit 1`,
   );
   if (!found) throw new NotFoundError(`no change recorded yet for ${source.url} (state ${source.state})`);
-  const [change] = await db.select().from(changes).where(eq(changes.id, Number(found.id)));
+  const [change] = await db
+    .select()
+    .from(changes)
+    .where(eq(changes.id, Number(found.id)));
   const snaps = await db
     .select({ id: snapshots.id, title: snapshots.title, text: snapshots.text, at: snapshots.createdAt })
     .from(snapshots)

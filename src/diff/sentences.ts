@@ -1,6 +1,6 @@
 /** Sentences of comparable paragraphs: re-paragraphing (a redesign) does not move sentence boundaries. */
 export function splitSentences(paragraphs: string[]): string[] {
-  return paragraphs.flatMap((p) => p.split(/(?<=[.!?]["')\]]?)\s+(?=["'(\[]?[\p{Lu}\p{N}])/u)).filter(Boolean);
+  return paragraphs.flatMap((p) => p.split(/(?<=[.!?]["')\]]?)\s+(?=["'([]?[\p{Lu}\p{N}])/u)).filter(Boolean);
 }
 
 /** Words and numbers of a sentence; "$400,000" gives "$" and "400,000" so the figure is one token. */

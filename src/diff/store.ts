@@ -29,7 +29,9 @@ export async function recordChange(db: Queryable, fromSnapshotId: number, toSnap
 
 /** Re-derives every stored change (after the classifier or extractor improved); returns how many. */
 export async function recomputeChanges(db: Db, options: { onlyOutdated?: boolean } = {}): Promise<number> {
-  const rows = await db.select({ id: changes.id, from: changes.fromSnapshotId, to: changes.toSnapshotId, version: changes.diffVersion }).from(changes);
+  const rows = await db
+    .select({ id: changes.id, from: changes.fromSnapshotId, to: changes.toSnapshotId, version: changes.diffVersion })
+    .from(changes);
   let count = 0;
   for (const row of rows) {
     if (options.onlyOutdated && row.version >= DIFF_VERSION) continue;
@@ -38,4 +40,3 @@ export async function recomputeChanges(db: Db, options: { onlyOutdated?: boolean
   }
   return count;
 }
-

@@ -25,7 +25,8 @@ export function describe(kinds: ChangeKind[], facts: SummaryFacts): string {
     number: () => `A figure changed: ${firstEdit(facts, 'number')}`,
     name: () => `A name changed: ${firstEdit(facts, 'name')}`,
     headline: () => `The headline changed from ${quote(facts.before)} to ${quote(facts.after)}`,
-    correction: () => `A correction was added: ${quote(facts.added.find((a) => /correct|clarif|editor|earlier version|regret/i.test(a)) ?? facts.added[0] ?? '')}`,
+    correction: () =>
+      `A correction was added: ${quote(facts.added.find((a) => /correct|clarif|editor|earlier version|regret/i.test(a)) ?? facts.added[0] ?? '')}`,
     'paragraph-removed': () => `Text was removed: ${quote(facts.removed[facts.removed.length - 1] ?? '')}`,
     'paragraph-added': () => `Text was added: ${quote(facts.added[facts.added.length - 1] ?? '')}`,
     'text-edit': () => `Wording changed: ${firstEdit(facts, 'text-edit')}`,

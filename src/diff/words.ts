@@ -7,6 +7,9 @@ const MAX_EDIT_WORDS = 1000;
 
 /** Word-level diff for display: unchanged, removed and added runs in reading order. */
 export function wordDiff(a: string, b: string): WordPart[] {
-  const parts = diffWords(a, b, { maxEditLength: MAX_EDIT_WORDS }) ?? [{ value: a, removed: true }, { value: b, added: true }];
+  const parts = diffWords(a, b, { maxEditLength: MAX_EDIT_WORDS }) ?? [
+    { value: a, removed: true },
+    { value: b, added: true },
+  ];
   return parts.map((p) => (p.added ? { value: p.value, added: true } : p.removed ? { value: p.value, removed: true } : { value: p.value }));
 }

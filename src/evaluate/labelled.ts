@@ -60,7 +60,9 @@ export async function evaluateLabelledWeb(options: EvaluationOptions): Promise<E
     for (const f of files) await writeFile(path.join(dir, f.name), f.text);
     const ingest = await ingestPaths(db, [dir], { signal });
     if (ingest.rejections.length > 0) {
-      throw new Error(`labelled timeline: the ingest refused ${ingest.rejections.length} entries, first: ${ingest.rejections[0].file}: ${ingest.rejections[0].reason}`);
+      throw new Error(
+        `labelled timeline: the ingest refused ${ingest.rejections.length} entries, first: ${ingest.rejections[0].file}: ${ingest.rejections[0].reason}`,
+      );
     }
     const passes: EvaluationReport['passes'] = [];
     const crawlStarted = performance.now();
@@ -74,7 +76,10 @@ export async function evaluateLabelledWeb(options: EvaluationOptions): Promise<E
     await crawl();
     const crawlMs = performance.now() - crawlStarted;
 
-    const verdicts = await verdictsByEvent(db, files.map((f) => f.eventId));
+    const verdicts = await verdictsByEvent(
+      db,
+      files.map((f) => f.eventId),
+    );
     const flagged = new Set((await listFlags(db)).map((f) => f.eventId));
     const outcomes: CaseOutcome[] = cases.map((c, i) => {
       const eventId = files[i].eventId;

@@ -85,7 +85,9 @@ export function scoreOutcomes(outcomes: CaseOutcome[]): Score {
     changed: detection(outcomes, 'changed'),
     vanished: detection(outcomes, 'vanished'),
     reasons: { checked: reasoned.length, correct: reasonsCorrect, accuracy: ratio(reasonsCorrect, reasoned.length) },
-    transientFalseAlarms: outcomes.filter((o) => isTransient(o.label) && (o.flagged || o.got.state === 'changed' || o.got.state === 'vanished')),
+    transientFalseAlarms: outcomes.filter(
+      (o) => isTransient(o.label) && (o.flagged || o.got.state === 'changed' || o.got.state === 'vanished'),
+    ),
     quietPageFlags: outcomes.filter((o) => QUIET_LABELS.includes(o.label) && o.flagged),
     livingCalledDead: outcomes.filter((o) => isLiving(o.label) && (o.got.state === 'vanished' || o.got.state === 'blocked')),
     misses: outcomes.filter((o) => o.got.state !== o.expected.state || !reasonRight(o)),
@@ -128,8 +130,10 @@ export function missedGoals(score: Score): string[] {
   const missed: string[] = [];
   for (const state of ['changed', 'vanished'] as const) {
     const d = score[state];
-    if (d.precision !== null && d.precision < GOALS.precision) missed.push(`${state} precision ${d.precision.toFixed(3)} < ${GOALS.precision}`);
-    if (d.recall === null || d.recall < GOALS.recall) missed.push(`${state} recall ${d.recall === null ? 'n/a' : d.recall.toFixed(3)} < ${GOALS.recall}`);
+    if (d.precision !== null && d.precision < GOALS.precision)
+      missed.push(`${state} precision ${d.precision.toFixed(3)} < ${GOALS.precision}`);
+    if (d.recall === null || d.recall < GOALS.recall)
+      missed.push(`${state} recall ${d.recall === null ? 'n/a' : d.recall.toFixed(3)} < ${GOALS.recall}`);
   }
   if (score.transientFalseAlarms.length > 0) missed.push(`${score.transientFalseAlarms.length} false alarms on transient failures`);
   if (score.quietPageFlags.length > 0) missed.push(`${score.quietPageFlags.length} flags on unchanged or redesign-only pages`);

@@ -8,7 +8,7 @@ const ALIASES: Record<string, string> = {
   'us-ascii': 'windows-1252',
   ascii: 'windows-1252',
   'x-sjis': 'shift_jis',
-  'utf8': 'utf-8',
+  utf8: 'utf-8',
 };
 
 export function charsetFromContentType(contentType: string | null): string | null {
@@ -55,16 +55,15 @@ export function decodeBody(body: Uint8Array, contentType: string | null, sniffMe
   const bom = bomCharset(body);
   if (bom) return { text: iconv.decode(Buffer.from(body.subarray(bom.skip)), bom.charset), charset: bom.charset };
   const head = sniffMeta ? Buffer.from(body.subarray(0, 4096)).toString('latin1') : '';
-  const declared = [usable(charsetFromContentType(contentType)), usable(charsetFromMeta(head))].filter(
-    (c): c is string => c !== null,
-  );
+  const declared = [usable(charsetFromContentType(contentType)), usable(charsetFromMeta(head))].filter((c): c is string => c !== null);
   const validUtf8 = isValidUtf8(body);
   // Legacy text that happens to be valid UTF-8 with multi-byte sequences is vanishingly rare, so such
   // bytes are UTF-8 whatever a single-byte declaration says (the reverse lie of the one above).
   const multiByteUtf8 = validUtf8 && body.some((b) => b >= 0x80);
   for (const charset of declared) {
     if (charset === 'utf-8' && !validUtf8) continue;
-    if (multiByteUtf8 && /^(windows-125\d|iso-8859-\d+)$/.test(charset)) return { text: iconv.decode(Buffer.from(body), 'utf-8'), charset: 'utf-8' };
+    if (multiByteUtf8 && /^(windows-125\d|iso-8859-\d+)$/.test(charset))
+      return { text: iconv.decode(Buffer.from(body), 'utf-8'), charset: 'utf-8' };
     return { text: iconv.decode(Buffer.from(body), charset), charset };
   }
   const charset = validUtf8 ? 'utf-8' : 'windows-1252';

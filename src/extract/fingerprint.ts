@@ -16,7 +16,10 @@ function hash32(text: string, seed: number): number {
  * fingerprints a few bits apart, unrelated texts about 32 bits apart.
  */
 export function fingerprint(text: string): bigint {
-  const words = comparableText(text).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words =
+    comparableText(text)
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
   const weights = new Int32Array(64);
   const shingles = words.length < 3 ? [words.join(' ')] : words.slice(2).map((_, i) => `${words[i]} ${words[i + 1]} ${words[i + 2]}`);
   for (const shingle of shingles) {

@@ -35,16 +35,34 @@ const MAX_HTML_CHARS = 4 * 1024 * 1024;
  * notes/readme-detect.md): consent banners and rotating story rails sitting next to the article.
  */
 const CHROME_SELECTOR = [
-  'script', 'style', 'noscript', 'template', 'iframe', 'svg', 'nav', 'footer', 'aside',
-  '[role="navigation"]', '[role="contentinfo"]', '[role="complementary"]', '[role="banner"]', '[role="dialog"]',
-  '[aria-hidden="true"]', '[hidden]',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'svg',
+  'nav',
+  'footer',
+  'aside',
+  '[role="navigation"]',
+  '[role="contentinfo"]',
+  '[role="complementary"]',
+  '[role="banner"]',
+  '[role="dialog"]',
+  '[aria-hidden="true"]',
+  '[hidden]',
 ].join(',');
-const CHROME_CLASS = /(^|[\s_-])(cookie|consent|gdpr|cmp|banner|newsletter|related|recommend|trending|most-?(read|popular|viewed)|popular|outbrain|taboola|promo|advert|ad-?slot|ads?|sponsor|share|social|breadcrumbs?|paywall-prompt|subscribe-box|comments?|widgets?|sidebar|share-?tools|sharedaddy|mw-editsection|site-?notice|site-?sub|donat\w*)([\s_-]|$)/i;
+const CHROME_CLASS =
+  /(^|[\s_-])(cookie|consent|gdpr|cmp|banner|newsletter|related|recommend|trending|most-?(read|popular|viewed)|popular|outbrain|taboola|promo|advert|ad-?slot|ads?|sponsor|share|social|breadcrumbs?|paywall-prompt|subscribe-box|comments?|widgets?|sidebar|share-?tools|sharedaddy|mw-editsection|site-?notice|site-?sub|donat\w*)([\s_-]|$)/i;
 const APP_ROOT = '#root, #app, #__next, #__nuxt, #___gatsby, [data-reactroot], app-root, [ng-version], [data-server-rendered]';
 
 const META_PUBLISHED = [
-  'meta[property="article:published_time"]', 'meta[name="article:published_time"]', 'meta[itemprop="datePublished"]',
-  'meta[name="date"]', 'meta[name="dc.date"]', 'meta[name="DC.date.issued"]',
+  'meta[property="article:published_time"]',
+  'meta[name="article:published_time"]',
+  'meta[itemprop="datePublished"]',
+  'meta[name="date"]',
+  'meta[name="dc.date"]',
+  'meta[name="DC.date.issued"]',
 ];
 
 function meta(document: Document, selectors: string[]): string | null {
@@ -62,12 +80,26 @@ function clean(text: string | null | undefined): string {
 /** chromeRules: false runs Readability alone (bench/extract.ts measures what the rules add). */
 export function extractHtml(html: string, options: { chromeRules?: boolean } = {}): HtmlFacts {
   const markup = [
-    ...html.slice(0, 200_000).matchAll(/cf-challenge|cf_chl_|challenge-platform|g-recaptcha|h-captcha|hcaptcha|captcha|paywall|"isaccessibleforfree"\s*:\s*"?false/gi),
-  ].map((m) => m[0].toLowerCase()).join(' ');
+    ...html
+      .slice(0, 200_000)
+      .matchAll(
+        /cf-challenge|cf_chl_|challenge-platform|g-recaptcha|h-captcha|hcaptcha|captcha|paywall|"isaccessibleforfree"\s*:\s*"?false/gi,
+      ),
+  ]
+    .map((m) => m[0].toLowerCase())
+    .join(' ');
   const tooLarge = html.length > MAX_HTML_CHARS;
   if (tooLarge || nestingDepth(html, MAX_DEPTH) > MAX_DEPTH) {
     const plain = plainText(html);
-    const facts = { documentTitle: plain.title, title: plain.title, byline: null, published: null, scriptChars: plain.scriptChars, appRoot: false, markup };
+    const facts = {
+      documentTitle: plain.title,
+      title: plain.title,
+      byline: null,
+      published: null,
+      scriptChars: plain.scriptChars,
+      appRoot: false,
+      markup,
+    };
     return { ...facts, paragraphs: plain.paragraphs, extraction: tooLarge ? 'fallback-large-document' : 'fallback-deep-document' };
   }
   const document = parseDocument(html);
@@ -77,8 +109,7 @@ export function extractHtml(html: string, options: { chromeRules?: boolean } = {
   const appRoot = [...document.querySelectorAll(APP_ROOT)].some((el) => countWords(el.textContent ?? '') < 50);
 
   const h1s = [...document.querySelectorAll('h1')].map((h) => clean(h.textContent)).filter(Boolean);
-  const published =
-    meta(document, META_PUBLISHED) ?? document.querySelector('time[datetime]')?.getAttribute('datetime') ?? null;
+  const published = meta(document, META_PUBLISHED) ?? document.querySelector('time[datetime]')?.getAttribute('datetime') ?? null;
   const metaAuthor = meta(document, ['meta[name="author"]', 'meta[property="article:author"]']);
 
   if (options.chromeRules !== false) {

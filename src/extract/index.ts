@@ -43,7 +43,10 @@ export async function extractContent(input: ExtractInput, options: { chromeRules
   }
   if (type.startsWith('text/plain') || type === 'text/markdown' || type === 'text/csv') {
     const { text } = decodeBody(body, contentType, false);
-    const paragraphs = text.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ').trim()).filter(Boolean);
+    const paragraphs = text
+      .split(/\n\s*\n/)
+      .map((p) => p.replace(/\s+/g, ' ').trim())
+      .filter(Boolean);
     return assemble({ title: paragraphs[0]?.slice(0, 200) ?? '', byline: null, published: null, paragraphs }, NO_MARKUP);
   }
   if (type && !/html|xml/.test(type) && !looksLikeHtml(body)) {

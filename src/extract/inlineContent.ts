@@ -7,17 +7,28 @@
  * an article of MIN_WORDS words or more: anything less may be a teaser or a feed item, and is left
  * to the browser.
  */
-export type InlineArticle = { source: 'next-data' | 'json-ld'; title: string; byline: string | null; published: string | null; paragraphs: string[] };
+export type InlineArticle = {
+  source: 'next-data' | 'json-ld';
+  title: string;
+  byline: string | null;
+  published: string | null;
+  paragraphs: string[];
+};
 
 const MIN_WORDS = 50;
 const MAX_JSON_CHARS = 4 * 1024 * 1024;
 const MAX_NODES = 20_000;
-const ARTICLE_TYPES = /^(Article|NewsArticle|ReportageNewsArticle|AnalysisNewsArticle|BlogPosting|Report|ScholarlyArticle|TechArticle|WebPage)$/;
+const ARTICLE_TYPES =
+  /^(Article|NewsArticle|ReportageNewsArticle|AnalysisNewsArticle|BlogPosting|Report|ScholarlyArticle|TechArticle|WebPage)$/;
 
 const words = (paragraphs: string[]) => paragraphs.reduce((n, p) => n + (p.match(/\S+/g)?.length ?? 0), 0);
 const plain = (s: unknown): s is string => typeof s === 'string' && !/<[a-z/!][^>]*>/i.test(s);
 const str = (s: unknown): string | null => (typeof s === 'string' && s.trim() ? s.trim() : null);
-const split = (body: string) => body.split(/\n\s*\n|\r?\n/).map((p) => p.replace(/\s+/g, ' ').trim()).filter(Boolean);
+const split = (body: string) =>
+  body
+    .split(/\n\s*\n|\r?\n/)
+    .map((p) => p.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
 
 /** Bodies of <script> elements whose opening tag matches `open`, in document order. */
 function scriptBodies(html: string, open: RegExp): string[] {
@@ -52,7 +63,8 @@ function* objects(root: unknown): Generator<Record<string, unknown>> {
   }
 }
 
-const authorName = (a: unknown): string | null => str(a) ?? (Array.isArray(a) ? authorName(a[0]) : a && typeof a === 'object' ? str((a as { name?: unknown }).name) : null);
+const authorName = (a: unknown): string | null =>
+  str(a) ?? (Array.isArray(a) ? authorName(a[0]) : a && typeof a === 'object' ? str((a as { name?: unknown }).name) : null);
 
 function fromNextData(html: string): InlineArticle | null {
   const [body] = scriptBodies(html, /id=["']?__NEXT_DATA__["'\s>]/i);
@@ -60,9 +72,20 @@ function fromNextData(html: string): InlineArticle | null {
   for (const o of objects(parse(body))) {
     const title = str(o.headline) ?? str(o.title);
     const list = o.paragraphs ?? o.body ?? o.articleBody ?? o.content;
-    const paragraphs = Array.isArray(list) && list.every(plain) ? list.map((p) => p.replace(/\s+/g, ' ').trim()).filter(Boolean) : plain(list) ? split(list) : null;
+    const paragraphs =
+      Array.isArray(list) && list.every(plain)
+        ? list.map((p) => p.replace(/\s+/g, ' ').trim()).filter(Boolean)
+        : plain(list)
+          ? split(list)
+          : null;
     if (title && paragraphs && words(paragraphs) >= MIN_WORDS) {
-      return { source: 'next-data', title, byline: authorName(o.byline ?? o.author), published: str(o.published ?? o.datePublished ?? o.publishedAt), paragraphs };
+      return {
+        source: 'next-data',
+        title,
+        byline: authorName(o.byline ?? o.author),
+        published: str(o.published ?? o.datePublished ?? o.publishedAt),
+        paragraphs,
+      };
     }
   }
   return null;
@@ -75,7 +98,8 @@ function fromJsonLd(html: string): InlineArticle | null {
       if (!types.some((t) => typeof t === 'string' && ARTICLE_TYPES.test(t)) || !plain(o.articleBody)) continue;
       const paragraphs = split(o.articleBody);
       const title = str(o.headline) ?? str(o.name);
-      if (title && words(paragraphs) >= MIN_WORDS) return { source: 'json-ld', title, byline: authorName(o.author), published: str(o.datePublished), paragraphs };
+      if (title && words(paragraphs) >= MIN_WORDS)
+        return { source: 'json-ld', title, byline: authorName(o.author), published: str(o.datePublished), paragraphs };
     }
   }
   return null;

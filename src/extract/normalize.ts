@@ -52,7 +52,8 @@ const CHROME_WORDS =
   /(?<![\p{L}])(?:updated|published|posted|modified|edited|last|by|on|at|et|gmt|utc|am|pm|a\.m|p\.m|read|min|filed|date|time|mis à jour|publié|par|le|aktualisiert|veröffentlicht|actualizado|publicado)(?![\p{L}])/iu;
 
 /** Short lines that point elsewhere (rotating "Read more" links, ad labels) rather than say anything. */
-const POINTER_LINE = /^(?:advertisement|sponsored( content)?|read more|related|see also|also read|recommended|more from|page \d+( of \d+)?$)\b/i;
+const POINTER_LINE =
+  /^(?:advertisement|sponsored( content)?|read more|related|see also|also read|recommended|more from|page \d+( of \d+)?$)\b/i;
 
 /**
  * Longest run without whitespace that is compared. Longer ones are data (base64 blobs, minified
@@ -64,19 +65,31 @@ const LONG_RUN = new RegExp(`\\S{${MAX_RUN + 1},}`, 'g');
 
 /** Drops the per-request parts of one paragraph; dates and times only when the paragraph is chrome. */
 export function stripVolatile(paragraph: string): string {
-  let text = paragraph.replace(LONG_RUN, (run) => run.slice(0, MAX_RUN)).replace(RELATIVE, ' ').replace(READ_TIME, ' ').replace(COUNTER, ' ');
+  let text = paragraph
+    .replace(LONG_RUN, (run) => run.slice(0, MAX_RUN))
+    .replace(RELATIVE, ' ')
+    .replace(READ_TIME, ' ')
+    .replace(COUNTER, ' ');
   // The label stays ("Session"), only its value goes, whichever pattern caught the value.
   for (const token of TOKENS) text = text.replace(token, (_, label?: string) => (typeof label === 'string' ? ` ${label} ` : ' '));
   const words = text.split(/\s+/).filter(Boolean).length;
   if (words <= 15 && POINTER_LINE.test(text.trim())) return '';
   if (words <= 15) {
     const undated = text.replace(DATES, ' ');
-    const left = undated.replace(/[^\p{L}\p{N}\s]/gu, ' ').trim().split(/\s+/).filter(Boolean);
+    const left = undated
+      .replace(/[^\p{L}\p{N}\s]/gu, ' ')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
     if (left.length === 0 || (left.length <= 8 && CHROME_WORDS.test(text))) text = undated;
   }
   // Whitespace first collapsed, and the trailing run matched from its start only (the lookbehind):
   // either pattern would otherwise rescan a long run of blanks or dashes from each of its characters.
-  return text.replace(/\s+/g, ' ').replace(/ ([,.;:!?])/g, '$1').replace(/^[\s|•·,;:-]+|(?<![\s|•·,;:-])[\s|•·,;:-]+$/g, '').trim();
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/ ([,.;:!?])/g, '$1')
+    .replace(/^[\s|•·,;:-]+|(?<![\s|•·,;:-])[\s|•·,;:-]+$/g, '')
+    .trim();
 }
 
 /** The comparable paragraphs of an extracted text: normalized, volatile parts dropped, empties gone. */

@@ -14,7 +14,11 @@ type TextItem = { str: string; transform: number[]; hasEOL?: boolean };
  * early in a paragraph, a redesign with narrower columns) then does not shift every line after it.
  */
 export function joinLines(lines: Line[]): string[] {
-  const gaps = lines.slice(1).map((l, i) => (l.page === lines[i].page ? lines[i].y - l.y : 0)).filter((g) => g > 0).sort((a, b) => a - b);
+  const gaps = lines
+    .slice(1)
+    .map((l, i) => (l.page === lines[i].page ? lines[i].y - l.y : 0))
+    .filter((g) => g > 0)
+    .sort((a, b) => a - b);
   // The usual spacing is the low end of the gaps: short documents have as many blank lines as lines.
   const leading = gaps.length ? gaps[Math.floor(gaps.length * 0.2)] : 0;
   const out: string[] = [];

@@ -54,8 +54,9 @@ export function computeSignals(p: SignalInput): Signals {
     (CHALLENGE.test(head) || (short && CHALLENGE.test(opening)) || /cf-challenge|cf_chl_|challenge-platform/.test(p.markup)) &&
     p.wordCount < 200;
   const paywall =
-    PAYWALL.test(p.text) && (p.wordCount < 600 || /paywall|isaccessibleforfree/.test(p.markup)) ||
+    (PAYWALL.test(p.text) && (p.wordCount < 600 || /paywall|isaccessibleforfree/.test(p.markup))) ||
     (/"isaccessibleforfree"\s*:\s*"?false/.test(p.markup) && p.wordCount < 400);
-  const scriptShell = p.wordCount < 120 && p.scriptChars > 5_000 && p.scriptChars > 20 * p.text.length && (p.appRoot || p.scriptChars > 50_000);
+  const scriptShell =
+    p.wordCount < 120 && p.scriptChars > 5_000 && p.scriptChars > 20 * p.text.length && (p.appRoot || p.scriptChars > 50_000);
   return { errorPage, parked, botChallenge, paywall, scriptShell, wordCount: p.wordCount };
 }

@@ -6,7 +6,12 @@ import { isFlagWorthy, planFlags, type FlagEntry, type SourceStateFacts } from '
 
 export type FlagOutcome = { eventId: string; action: 'open' | 'add'; flagId: number };
 
-const entryColumns = { sourceId: flagSources.sourceId, state: flagSources.state, changeId: flagSources.changeId, sinceCaptureId: flagSources.sinceCaptureId };
+const entryColumns = {
+  sourceId: flagSources.sourceId,
+  state: flagSources.state,
+  changeId: flagSources.changeId,
+  sinceCaptureId: flagSources.sinceCaptureId,
+};
 
 /**
  * Raises flags on every live event citing a source now changed or vanished, each episode once:
@@ -22,7 +27,10 @@ export async function applyFlagPlans(tx: Queryable, source: SourceStateFacts): P
   const [change] = source.changeId !== null ? await tx.select().from(changes).where(eq(changes.id, source.changeId)) : [];
   const outcomes: FlagOutcome[] = [];
   for (const event of citing) {
-    const [open] = await tx.select({ id: flags.id }).from(flags).where(and(eq(flags.eventId, event.id), eq(flags.status, 'open')));
+    const [open] = await tx
+      .select({ id: flags.id })
+      .from(flags)
+      .where(and(eq(flags.eventId, event.id), eq(flags.status, 'open')));
     const openEntries: FlagEntry[] = open ? await tx.select(entryColumns).from(flagSources).where(eq(flagSources.flagId, open.id)) : [];
     const closedEntries: FlagEntry[] = await tx
       .select(entryColumns)
@@ -34,7 +42,15 @@ export async function applyFlagPlans(tx: Queryable, source: SourceStateFacts): P
     const flagId = plan.action === 'add' ? plan.flagId : await openFlag(tx, event.id);
     const touches = change ? touchesClaim(change, { title: event.title, description: event.description }) : null;
     await tx.insert(flagSources).values(
-      plan.entries.map((e) => ({ flagId, sourceId: e.sourceId, state: e.state, reason: e.reason, changeId: e.changeId, sinceCaptureId: e.sinceCaptureId, touchesClaim: touches })),
+      plan.entries.map((e) => ({
+        flagId,
+        sourceId: e.sourceId,
+        state: e.state,
+        reason: e.reason,
+        changeId: e.changeId,
+        sinceCaptureId: e.sinceCaptureId,
+        touchesClaim: touches,
+      })),
     );
     outcomes.push({ eventId: event.id, action: plan.action, flagId });
   }
@@ -45,6 +61,9 @@ export async function applyFlagPlans(tx: Queryable, source: SourceStateFacts): P
 async function openFlag(tx: Queryable, eventId: string): Promise<number> {
   const [inserted] = await tx.insert(flags).values({ eventId }).onConflictDoNothing().returning({ id: flags.id });
   if (inserted) return inserted.id;
-  const [existing] = await tx.select({ id: flags.id }).from(flags).where(and(eq(flags.eventId, eventId), eq(flags.status, 'open')));
+  const [existing] = await tx
+    .select({ id: flags.id })
+    .from(flags)
+    .where(and(eq(flags.eventId, eventId), eq(flags.status, 'open')));
   return existing.id;
 }

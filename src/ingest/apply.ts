@@ -22,16 +22,27 @@ export async function applyPlan(db: Db, plan: IngestPlan, sourceIds: Map<string,
     const missing = plan.newSources.filter((s) => !sourceIds.has(s.url)).map((s) => s.url);
     // Another ingest inserted them between our read and our write (PostgreSQL only).
     for (const urls of chunks(missing, CHUNK)) {
-      for (const s of await tx.select({ id: sources.id, url: sources.url }).from(sources).where(inArray(sources.url, urls))) sourceIds.set(s.url, s.id);
+      for (const s of await tx.select({ id: sources.id, url: sources.url }).from(sources).where(inArray(sources.url, urls)))
+        sourceIds.set(s.url, s.id);
     }
     const changed = [...plan.insertEvents, ...plan.updateEvents];
     for (const rows of chunks(changed, CHUNK)) {
       await tx
         .insert(events)
-        .values(rows.map((e) => ({
-          id: e.id, title: e.title, date: e.date, importance: e.importance, status: e.status, description: e.description,
-          tags: e.tags, actors: e.actors, sourcePath: e.file, contentHash: e.contentHash,
-        })))
+        .values(
+          rows.map((e) => ({
+            id: e.id,
+            title: e.title,
+            date: e.date,
+            importance: e.importance,
+            status: e.status,
+            description: e.description,
+            tags: e.tags,
+            actors: e.actors,
+            sourcePath: e.file,
+            contentHash: e.contentHash,
+          })),
+        )
         .onConflictDoUpdate({
           target: events.id,
           set: {
@@ -44,10 +55,20 @@ export async function applyPlan(db: Db, plan: IngestPlan, sourceIds: Map<string,
     for (const rows of chunks(plan.upsertCitations, CHUNK)) {
       await tx
         .insert(citations)
-        .values(rows.map(({ eventId, citation: c }) => ({
-          eventId, sourceId: sourceIds.get(c.normalizedUrl)!, originalUrl: c.url, position: c.position, title: c.title,
-          outlet: c.outlet, date: c.date, tier: c.tier, archiveUrl: c.archiveUrl, extra: c.extra,
-        })))
+        .values(
+          rows.map(({ eventId, citation: c }) => ({
+            eventId,
+            sourceId: sourceIds.get(c.normalizedUrl)!,
+            originalUrl: c.url,
+            position: c.position,
+            title: c.title,
+            outlet: c.outlet,
+            date: c.date,
+            tier: c.tier,
+            archiveUrl: c.archiveUrl,
+            extra: c.extra,
+          })),
+        )
         .onConflictDoUpdate({
           target: [citations.eventId, citations.sourceId],
           set: {
@@ -58,7 +79,10 @@ export async function applyPlan(db: Db, plan: IngestPlan, sourceIds: Map<string,
         });
     }
     for (const rows of chunks(plan.detachCitations, CHUNK)) {
-      const pairs = sql.join(rows.map((d) => sql`(${d.eventId}, ${sourceIds.get(d.sourceUrl)!}::int)`), sql`, `);
+      const pairs = sql.join(
+        rows.map((d) => sql`(${d.eventId}, ${sourceIds.get(d.sourceUrl)!}::int)`),
+        sql`, `,
+      );
       await tx.execute(sql`update citations set detached_at = now()
         where detached_at is null and (event_id, source_id) in (${pairs})`);
     }

@@ -12,7 +12,16 @@ import type { ParsedEvent, ParseResult, Rejection, RejectionKind } from './types
 export type IngestReport = {
   paths: string[];
   files: { read: number; rejected: number };
-  events: { distinct: number; added: number; updated: number; unchanged: number; removed: number; restored: number; inTwoFiles: number; conflicts: number };
+  events: {
+    distinct: number;
+    added: number;
+    updated: number;
+    unchanged: number;
+    removed: number;
+    restored: number;
+    inTwoFiles: number;
+    conflicts: number;
+  };
   citations: { given: number; stored: number; unusable: number; repeated: number; attached: number; reattached: number; detached: number };
   sources: { distinct: number; hosts: number; added: number };
   /** Whether this run wrote anything besides its ingest_runs row. */
@@ -67,7 +76,10 @@ export async function ingestPaths(db: Db, paths: string[], options: IngestOption
   const repeated = rejections.filter((r) => r.kind === 'duplicate-citation' && winnerKeys.has(`${r.file}\n${r.eventId}`)).length;
   const report: IngestReport = {
     paths: roots,
-    files: { read, rejected: new Set(rejections.filter((r) => r.kind === 'unreadable-file' || r.kind === 'parse-error').map((r) => r.file)).size },
+    files: {
+      read,
+      rejected: new Set(rejections.filter((r) => r.kind === 'unreadable-file' || r.kind === 'parse-error').map((r) => r.file)).size,
+    },
     events: {
       distinct: winners.length,
       added: plan.insertEvents.length,
@@ -79,8 +91,13 @@ export async function ingestPaths(db: Db, paths: string[], options: IngestOption
       conflicts: merged.rejections.length,
     },
     citations: {
-      given, stored, unusable: given - stored - repeated, repeated,
-      attached: plan.citationsAttached, reattached: plan.citationsReattached, detached: plan.detachCitations.length,
+      given,
+      stored,
+      unusable: given - stored - repeated,
+      repeated,
+      attached: plan.citationsAttached,
+      reattached: plan.citationsReattached,
+      detached: plan.detachCitations.length,
     },
     sources: {
       distinct: new Set(winners.flatMap((e) => e.citations.map((c) => c.normalizedUrl))).size,
@@ -93,7 +110,14 @@ export async function ingestPaths(db: Db, paths: string[], options: IngestOption
     rejections,
   };
   if (report.interrupted) return finish(report, started);
-  report.changed = plan.insertEvents.length + plan.updateEvents.length + plan.removeEvents.length + plan.detachCitations.length + plan.newSpellings.length + plan.newSources.length > 0;
+  report.changed =
+    plan.insertEvents.length +
+      plan.updateEvents.length +
+      plan.removeEvents.length +
+      plan.detachCitations.length +
+      plan.newSpellings.length +
+      plan.newSources.length >
+    0;
   const { rejections: _r, paths: _p, ...counts } = report;
   await applyPlan(db, plan, sourceIds, { startedAt: started, paths: roots, counts: flatten(counts), rejections });
   return finish(report, started);

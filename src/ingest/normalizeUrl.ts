@@ -11,10 +11,32 @@ export type UrlProblem = 'missing-url' | 'not-a-url' | 'no-scheme' | 'unsupporte
 
 /** Query parameters that only say who sent the reader, matched case-insensitively. */
 const TRACKING_PARAMS = new Set([
-  'fbclid', 'gclid', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'yclid', 'igshid', 'twclid', 'ttclid', 'li_fat_id',
-  'mc_cid', 'mc_eid', '_ga', '_gl', '_hsenc', '_hsmi', 'mkt_tok', 'oly_anon_id', 'oly_enc_id', 'vero_id',
+  'fbclid',
+  'gclid',
+  'dclid',
+  'gbraid',
+  'wbraid',
+  'msclkid',
+  'yclid',
+  'igshid',
+  'twclid',
+  'ttclid',
+  'li_fat_id',
+  'mc_cid',
+  'mc_eid',
+  '_ga',
+  '_gl',
+  '_hsenc',
+  '_hsmi',
+  'mkt_tok',
+  'oly_anon_id',
+  'oly_enc_id',
+  'vero_id',
   // Google "article access" tokens: per-reader paywall passes, not part of the page's identity.
-  'gaa_at', 'gaa_ts', 'gaa_sig', 'gaa_n',
+  'gaa_at',
+  'gaa_ts',
+  'gaa_sig',
+  'gaa_n',
 ]);
 const TRACKING_PREFIXES = ['utm_'];
 
@@ -40,7 +62,11 @@ export function normalizeUrl(raw: string): NormalizedUrl {
     return { ok: false, kind: 'invalid-url', reason: `"${text}" is not a valid URL` };
   }
   if (!SUPPORTED_SCHEMES.has(url.protocol)) {
-    return { ok: false, kind: 'unsupported-scheme', reason: `unsupported scheme "${url.protocol.slice(0, -1)}" in "${text}" (only http and https)` };
+    return {
+      ok: false,
+      kind: 'unsupported-scheme',
+      reason: `unsupported scheme "${url.protocol.slice(0, -1)}" in "${text}" (only http and https)`,
+    };
   }
   if (!url.hostname) return { ok: false, kind: 'invalid-url', reason: `"${text}" has no host` };
   // WHATWG URL already lower-cases scheme and host, drops default ports and punycodes names.

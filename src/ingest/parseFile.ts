@@ -22,13 +22,27 @@ export function parseTimelineFile(filePath: string, text: string): ParseResult {
   try {
     return parseUnguarded(filePath, text);
   } catch (err) {
-    return { events: [], rejections: [{ kind: 'parse-error', file: filePath, reason: `cannot parse the file: ${String((err as Error)?.message ?? err).split('\n')[0].slice(0, 200)}` }] };
+    return {
+      events: [],
+      rejections: [
+        {
+          kind: 'parse-error',
+          file: filePath,
+          reason: `cannot parse the file: ${String((err as Error)?.message ?? err)
+            .split('\n')[0]
+            .slice(0, 200)}`,
+        },
+      ],
+    };
   }
 }
 
 function parseUnguarded(filePath: string, text: string): ParseResult {
   const ext = path.extname(filePath).toLowerCase();
-  const fail = (reason: string, line?: number): ParseResult => ({ events: [], rejections: [{ kind: 'parse-error', file: filePath, line, reason }] });
+  const fail = (reason: string, line?: number): ParseResult => ({
+    events: [],
+    rejections: [{ kind: 'parse-error', file: filePath, line, reason }],
+  });
   text = text.replace(/^\uFEFF/, '');
   if (ext === '.md' || ext === '.markdown') {
     const split = splitFrontMatter(text);
@@ -63,7 +77,10 @@ function parseUnguarded(filePath: string, text: string): ParseResult {
     if ('error' in parsed) return fail(parsed.error, parsed.line);
     return collectValue(filePath, parsed.value, parsed.lineOf, fail);
   }
-  return { events: [], rejections: [{ kind: 'unreadable-file', file: filePath, reason: `not a timeline file (expected ${TIMELINE_EXTENSIONS.join(', ')})` }] };
+  return {
+    events: [],
+    rejections: [{ kind: 'unreadable-file', file: filePath, reason: `not a timeline file (expected ${TIMELINE_EXTENSIONS.join(', ')})` }],
+  };
 }
 
 type Item = { record: Record<string, unknown>; body: string; at: (string | number)[] };

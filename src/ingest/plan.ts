@@ -50,8 +50,17 @@ export function isUnder(file: string, roots: string[]): boolean {
  */
 export function planIngest(events: ParsedEvent[], state: CurrentState, scope: IngestScope): IngestPlan {
   const plan: IngestPlan = {
-    insertEvents: [], updateEvents: [], restored: [], unchanged: 0, removeEvents: [], newSources: [],
-    upsertCitations: [], detachCitations: [], newSpellings: [], citationsAttached: 0, citationsReattached: 0,
+    insertEvents: [],
+    updateEvents: [],
+    restored: [],
+    unchanged: 0,
+    removeEvents: [],
+    newSources: [],
+    upsertCitations: [],
+    detachCitations: [],
+    newSpellings: [],
+    citationsAttached: 0,
+    citationsReattached: 0,
   };
   const seenIds = new Set<string>();
   const newSources = new Map<string, string>();

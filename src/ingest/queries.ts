@@ -9,7 +9,15 @@ import { normalizeUrl } from './normalizeUrl.js';
  * sources" and "find a source by URL" that the CLI and the HTTP API both call.
  */
 
-export type EventListItem = { id: string; date: string | null; importance: number | null; status: string | null; title: string; sources: number; file: string };
+export type EventListItem = {
+  id: string;
+  date: string | null;
+  importance: number | null;
+  status: string | null;
+  title: string;
+  sources: number;
+  file: string;
+};
 export type EventFilter = { minImportance?: number; status?: string; limit?: number };
 
 /** Events not removed, oldest first, with the number of citations that hold now. */
@@ -27,7 +35,15 @@ export async function listEvents(db: Db, filter: EventFilter = {}): Promise<Even
   );
 }
 
-export type SourceListItem = { url: string; host: string; state: string; reason: string | null; checkedAt: string | null; priority: number; events: string[] };
+export type SourceListItem = {
+  url: string;
+  host: string;
+  state: string;
+  reason: string | null;
+  checkedAt: string | null;
+  priority: number;
+  events: string[];
+};
 export type SourceFilter = { state?: string; host?: string; limit?: number };
 
 /** Sources, most important first, with the events citing them now (attached, event not removed). */
@@ -49,7 +65,13 @@ export async function listSources(db: Db, filter: SourceFilter = {}): Promise<So
   return rows.map((r) => ({ ...r, checkedAt: isoOrNull(r.checkedAt) }));
 }
 
-export type TimelineCounts = { events: number; removed: number; sources: number; citations: number; sourcesByState: Record<string, number> };
+export type TimelineCounts = {
+  events: number;
+  removed: number;
+  sources: number;
+  citations: number;
+  sourcesByState: Record<string, number>;
+};
 
 /** What `citewatch status` shows: events, citations and sources, and sources by state. */
 export async function timelineCounts(db: Db): Promise<TimelineCounts> {
@@ -61,7 +83,10 @@ export async function timelineCounts(db: Db): Promise<TimelineCounts> {
       (select count(*)::int from sources) as sources,
       (select count(*)::int from citations where detached_at is null) as citations`,
   );
-  const states = await queryRows<{ state: string; n: number }>(db, sql`select state, count(*)::int as n from sources group by state order by state`);
+  const states = await queryRows<{ state: string; n: number }>(
+    db,
+    sql`select state, count(*)::int as n from sources group by state order by state`,
+  );
   return { ...counts, sourcesByState: Object.fromEntries(states.map((s) => [s.state, s.n])) };
 }
 

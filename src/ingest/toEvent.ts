@@ -33,12 +33,17 @@ export function toEvent(record: Record_, body: string, file: string, lineOf: Lin
   if (record.importance !== undefined && record.importance !== null) {
     importance = toInteger(record.importance);
     if (importance === null) {
-      reject({ kind: 'invalid-field', field: 'importance', line: lineOf(['importance']), reason: `importance ${JSON.stringify(record.importance)} is not a whole number; kept without it` });
+      reject({
+        kind: 'invalid-field',
+        field: 'importance',
+        line: lineOf(['importance']),
+        reason: `importance ${JSON.stringify(record.importance)} is not a whole number; kept without it`,
+      });
     }
   }
   const lead = scalarText(record.summary) ?? scalarText(record.description);
   const description = [lead, body.trim()].filter((s, i, all) => s && all.indexOf(s) === i).join('\n\n');
-  const citations = toCitations(record.sources, id, file, lineOf, reject);
+  const citations = toCitations(record.sources, id, lineOf, reject);
   const content = {
     id,
     title,
@@ -54,19 +59,35 @@ export function toEvent(record: Record_, body: string, file: string, lineOf: Lin
   return { event: { ...content, file, citationsGiven, contentHash: hashOf(content) }, rejections };
 }
 
-function toCitations(sources: unknown, id: string, file: string, lineOf: LineOf, reject: (r: Omit<Rejection, 'file' | 'eventId'>) => void): ParsedCitation[] {
+function toCitations(
+  sources: unknown,
+  id: string,
+  lineOf: LineOf,
+  reject: (r: Omit<Rejection, 'file' | 'eventId'>) => void,
+): ParsedCitation[] {
   if (sources === undefined || sources === null) return [];
   if (!Array.isArray(sources)) {
-    reject({ kind: 'invalid-field', field: 'sources', line: lineOf(['sources']), reason: `sources of event ${id} is not a list; kept without citations` });
+    reject({
+      kind: 'invalid-field',
+      field: 'sources',
+      line: lineOf(['sources']),
+      reason: `sources of event ${id} is not a list; kept without citations`,
+    });
     return [];
   }
   if (sources.length > MAX_CITATIONS_PER_EVENT) {
-    reject({ kind: 'invalid-field', field: 'sources', line: lineOf(['sources', MAX_CITATIONS_PER_EVENT]), reason: `event ${id} lists ${sources.length} sources; only the first ${MAX_CITATIONS_PER_EVENT} are read` });
+    reject({
+      kind: 'invalid-field',
+      field: 'sources',
+      line: lineOf(['sources', MAX_CITATIONS_PER_EVENT]),
+      reason: `event ${id} lists ${sources.length} sources; only the first ${MAX_CITATIONS_PER_EVENT} are read`,
+    });
   }
   const out: ParsedCitation[] = [];
   const firstAt = new Map<string, number>();
   sources.slice(0, MAX_CITATIONS_PER_EVENT).forEach((item, position) => {
-    const fields: Record_ = typeof item === 'string' ? { url: item } : item && typeof item === 'object' && !Array.isArray(item) ? { ...(item as Record_) } : {};
+    const fields: Record_ =
+      typeof item === 'string' ? { url: item } : item && typeof item === 'object' && !Array.isArray(item) ? { ...(item as Record_) } : {};
     const field = `sources[${position}]`;
     const line = lineOf(['sources', position]);
     const rawUrl = take(fields, 'url', 'link', 'href');
@@ -74,11 +95,21 @@ function toCitations(sources: unknown, id: string, file: string, lineOf: LineOf,
     const normalized = normalizeUrl(spelled);
     if (!normalized.ok) {
       const label = scalarText(fields.title) ? ` ("${truncate(String(fields.title))}")` : '';
-      return reject({ kind: normalized.kind, field: `${field}.url`, line, reason: `citation ${position + 1}${label}: ${normalized.reason}` });
+      return reject({
+        kind: normalized.kind,
+        field: `${field}.url`,
+        line,
+        reason: `citation ${position + 1}${label}: ${normalized.reason}`,
+      });
     }
     const earlier = firstAt.get(normalized.url);
     if (earlier !== undefined) {
-      return reject({ kind: 'duplicate-citation', field, line, reason: `citation ${position + 1} cites ${spelled} again (as citation ${earlier + 1} does); the first is kept` });
+      return reject({
+        kind: 'duplicate-citation',
+        field,
+        line,
+        reason: `citation ${position + 1} cites ${spelled} again (as citation ${earlier + 1} does); the first is kept`,
+      });
     }
     firstAt.set(normalized.url, position);
     const tierValue = fields.tier === undefined || fields.tier === null ? null : toInteger(fields.tier);
@@ -136,7 +167,9 @@ function truncate(text: string, max = 60): string {
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return '[' + value.map(canonicalJson).join(',') + ']';
   if (value && typeof value === 'object') {
-    const entries = Object.keys(value).sort().map((k) => JSON.stringify(k) + ':' + canonicalJson((value as Record_)[k]));
+    const entries = Object.keys(value)
+      .sort()
+      .map((k) => JSON.stringify(k) + ':' + canonicalJson((value as Record_)[k]));
     return '{' + entries.join(',') + '}';
   }
   return JSON.stringify(value ?? null);

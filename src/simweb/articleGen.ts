@@ -5,14 +5,118 @@
 import type { Rng } from './prng.js';
 import type { Article } from './types.js';
 
-const FIRST = ['Maria', 'James', 'Olena', 'José', 'Zoë', 'Ahmed', 'Priya', 'Chen', 'Sarah', 'Dmitri', 'Aisha', 'Tomás', 'Ingrid', 'Kwame', 'Hannah', 'Rafael', 'Mei', 'Emma', 'Viktor', 'Fatima', 'Daniel', 'Renée', 'Samuel', 'Keiko'];
-const LAST = ['Gómez', 'Okafor', 'Lindqvist', 'Brennan', 'Haddad', 'Kowalski', 'Nakamura', 'Whitfield', 'Petrov', 'Alvarez', 'O’Neill', 'Castellanos', 'Mbeki', 'Fischer', 'Delgado', 'Hart', 'Reyes', 'Novak', 'Sato', 'Abernathy', 'Moreau', 'Ivanenko', 'Sørensen', 'Carvalho'];
-const ROLES = ['a spokesperson for', 'the general counsel of', 'a senior adviser to', 'the chief financial officer of', 'a former board member of', 'an investigator with'];
-const ORGS = ['the Commerce Department', 'the Treasury', 'Meridian Capital', 'the Halvorsen Group', 'the state ethics commission', 'Blue Harbor LLC', 'the Senate Finance Committee', 'Northgate Holdings', 'the city council', 'Atlas Strategic Consulting', 'the Federal Election Commission', 'Crescent Energy', 'the Office of Government Ethics', 'Pinecrest Partners', 'the port authority'];
-const PLACES = ['Washington', 'Miami', 'Nicosia', 'Wilmington, Delaware', 'London', 'Dubai', 'Kyiv', 'Panama City', 'Zurich', 'Houston', 'Albany', 'Phoenix'];
-const DEALS = ['consulting contract', 'loan', 'lobbying agreement', 'donation', 'office lease', 'federal grant', 'legal settlement', 'real-estate purchase', 'no-bid contract', 'speaking fee'];
+const FIRST = [
+  'Maria',
+  'James',
+  'Olena',
+  'José',
+  'Zoë',
+  'Ahmed',
+  'Priya',
+  'Chen',
+  'Sarah',
+  'Dmitri',
+  'Aisha',
+  'Tomás',
+  'Ingrid',
+  'Kwame',
+  'Hannah',
+  'Rafael',
+  'Mei',
+  'Emma',
+  'Viktor',
+  'Fatima',
+  'Daniel',
+  'Renée',
+  'Samuel',
+  'Keiko',
+];
+const LAST = [
+  'Gómez',
+  'Okafor',
+  'Lindqvist',
+  'Brennan',
+  'Haddad',
+  'Kowalski',
+  'Nakamura',
+  'Whitfield',
+  'Petrov',
+  'Alvarez',
+  'O’Neill',
+  'Castellanos',
+  'Mbeki',
+  'Fischer',
+  'Delgado',
+  'Hart',
+  'Reyes',
+  'Novak',
+  'Sato',
+  'Abernathy',
+  'Moreau',
+  'Ivanenko',
+  'Sørensen',
+  'Carvalho',
+];
+const ROLES = [
+  'a spokesperson for',
+  'the general counsel of',
+  'a senior adviser to',
+  'the chief financial officer of',
+  'a former board member of',
+  'an investigator with',
+];
+const ORGS = [
+  'the Commerce Department',
+  'the Treasury',
+  'Meridian Capital',
+  'the Halvorsen Group',
+  'the state ethics commission',
+  'Blue Harbor LLC',
+  'the Senate Finance Committee',
+  'Northgate Holdings',
+  'the city council',
+  'Atlas Strategic Consulting',
+  'the Federal Election Commission',
+  'Crescent Energy',
+  'the Office of Government Ethics',
+  'Pinecrest Partners',
+  'the port authority',
+];
+const PLACES = [
+  'Washington',
+  'Miami',
+  'Nicosia',
+  'Wilmington, Delaware',
+  'London',
+  'Dubai',
+  'Kyiv',
+  'Panama City',
+  'Zurich',
+  'Houston',
+  'Albany',
+  'Phoenix',
+];
+const DEALS = [
+  'consulting contract',
+  'loan',
+  'lobbying agreement',
+  'donation',
+  'office lease',
+  'federal grant',
+  'legal settlement',
+  'real-estate purchase',
+  'no-bid contract',
+  'speaking fee',
+];
 const SECTIONS = ['politics', 'business', 'world', 'investigations'];
-const OUTLETS = ['records reviewed by reporters', 'a federal filing', 'court documents', 'three people familiar with the matter', 'an internal audit', 'financial disclosures'];
+const OUTLETS = [
+  'records reviewed by reporters',
+  'a federal filing',
+  'court documents',
+  'three people familiar with the matter',
+  'an internal audit',
+  'financial disclosures',
+];
 const QUOTES = [
   'We followed every rule that applied to us, and we will cooperate fully',
   'This was never about the money; it was about access',
@@ -32,7 +136,8 @@ export function personName(rng: Rng): string {
 }
 
 function amount(rng: Rng): string {
-  const n = rng.pick([1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 15, 25, 40, 75, 120, 250, 400, 650, 900]) * rng.pick([1_000, 10_000, 100_000, 1_000_000]);
+  const n =
+    rng.pick([1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 15, 25, 40, 75, 120, 250, 400, 650, 900]) * rng.pick([1_000, 10_000, 100_000, 1_000_000]);
   return `$${n.toLocaleString('en-US')}`;
 }
 
@@ -68,7 +173,15 @@ export function generateArticle(rng: Rng): GeneratedArticle {
     `${subject} firm received ${sum} in ${deal}, records show`,
     `Questions mount over ${sum} ${deal} linked to ${subject}`,
   ]);
-  return { headline, byline: personName(rng), published, paragraphs: kept, section: rng.pick(SECTIONS), people: [subject, official, critic], amounts: [sum, other] };
+  return {
+    headline,
+    byline: personName(rng),
+    published,
+    paragraphs: kept,
+    section: rng.pick(SECTIONS),
+    people: [subject, official, critic],
+    amounts: [sum, other],
+  };
 }
 
 /** One figure in one sentence changes: the lede's sum becomes a different sum. */
@@ -98,7 +211,10 @@ export function appendCorrection(a: GeneratedArticle, rng: Rng): Article {
 }
 
 export function newHeadline(a: GeneratedArticle, rng: Rng): Article {
-  return { ...a, headline: `${rng.pick(['Exclusive: ', 'Analysis: ', ''])}${a.people[0]} faces scrutiny over ${a.amounts[0]} payment from ${rng.pick(ORGS).replace(/^the /, '')}` };
+  return {
+    ...a,
+    headline: `${rng.pick(['Exclusive: ', 'Analysis: ', ''])}${a.people[0]} faces scrutiny over ${a.amounts[0]} payment from ${rng.pick(ORGS).replace(/^the /, '')}`,
+  };
 }
 
 /** Strips the generator's bookkeeping so a page spec holds a plain Article. */

@@ -8,7 +8,17 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { isTimelineFile, parseTimelineFile } from '../ingest/parseFile.js';
-import { addPage, findUrls, pageFor, pickFate, rewriteUrls, scriptPlanFor, simulatedUrl, type CitedUrl, type CorpusFate } from './corpusPages.js';
+import {
+  addPage,
+  findUrls,
+  pageFor,
+  pickFate,
+  rewriteUrls,
+  scriptPlanFor,
+  simulatedUrl,
+  type CitedUrl,
+  type CorpusFate,
+} from './corpusPages.js';
 import { rngFor } from './prng.js';
 import { allocateAddresses, DEFAULT_FIRST_ADDRESS } from './server.js';
 import type { WebSpec } from './types.js';
@@ -70,7 +80,9 @@ export async function simulateCorpus(options: CorpusOptions): Promise<SimulatedC
     texts.set(name, text);
     for (const e of parseTimelineFile(file, text).events) {
       const event = { title: e.title, description: e.description, date: e.date };
-      const urls = e.citations.flatMap((c) => [c.url, c.archiveUrl].filter((u): u is string => !!u && /^https?:\/\//i.test(u)).map((u) => ({ u, c })));
+      const urls = e.citations.flatMap((c) =>
+        [c.url, c.archiveUrl].filter((u): u is string => !!u && /^https?:\/\//i.test(u)).map((u) => ({ u, c })),
+      );
       for (const { u } of urls) known.add(u);
       for (const { u, c } of urls) about(u).citations.push({ title: c.title, outlet: c.outlet, date: c.date });
       for (const u of new Set([...urls.map((x) => x.u), ...findUrls(e.description, known).map((x) => x.url)])) {
@@ -89,7 +101,11 @@ export async function simulateCorpus(options: CorpusOptions): Promise<SimulatedC
   const byHost = new Map<string, CitedUrl[]>();
   for (const c of cited.values()) {
     let host: string;
-    try { host = new URL(c.url).hostname; } catch { continue; }
+    try {
+      host = new URL(c.url).hostname;
+    } catch {
+      continue;
+    }
     byHost.get(host)?.push(c) ?? byHost.set(host, [c]);
   }
   const fates = new Map<string, CorpusFate>();
@@ -118,7 +134,10 @@ export async function simulateCorpus(options: CorpusOptions): Promise<SimulatedC
   const files: string[] = [];
   for (const [name, text] of texts) {
     const out = path.join(outDir, name);
-    await writeFile(out, rewriteUrls(text, known, (u) => urlMap.get(u)));
+    await writeFile(
+      out,
+      rewriteUrls(text, known, (u) => urlMap.get(u)),
+    );
     files.push(out);
   }
   return { spec, files, urlMap, fates };

@@ -82,7 +82,11 @@ function templateFor(host: string, url: string, plan: ScriptPlan, rng: Rng): Tem
 }
 
 function sentences(text: string): string[] {
-  return text.replace(/\s+/g, ' ').trim().split(/(?<=[.!?])\s+(?=[A-Z“"])/).filter((s) => s.length > 0);
+  return text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .split(/(?<=[.!?])\s+(?=[A-Z“"])/)
+    .filter((s) => s.length > 0);
 }
 
 /** An article whose text repeats the citations' titles and the citing events, so claims overlap it. */
@@ -101,9 +105,13 @@ export function articleFor(cited: CitedUrl, rng: Rng): Article {
   });
   const eventDate = cited.events.find((e) => e.date)?.date ?? null;
   const when = first.date ?? eventDate ?? 'the time';
-  paragraphs.push(`The account, first published on ${when}, drew on documents and interviews with ${rng.int(3, 14)} people familiar with the matter, some of whom spoke on condition of anonymity.`);
+  paragraphs.push(
+    `The account, first published on ${when}, drew on documents and interviews with ${rng.int(3, 14)} people familiar with the matter, some of whom spoke on condition of anonymity.`,
+  );
   paragraphs.push(`${outlet} has asked the parties named for comment and will update this report with any response.`);
-  const published = /^\d{4}-\d{2}-\d{2}/.test(String(first.date ?? '')) ? String(first.date).slice(0, 10) : String(eventDate ?? '2024-01-01').slice(0, 10);
+  const published = /^\d{4}-\d{2}-\d{2}/.test(String(first.date ?? ''))
+    ? String(first.date).slice(0, 10)
+    : String(eventDate ?? '2024-01-01').slice(0, 10);
   return { headline: first.title ?? cited.events[0]?.title ?? site, byline: outlet, published, paragraphs, section: 'news' };
 }
 
@@ -112,7 +120,9 @@ function materialEdit(a: Article, rng: Rng): Article {
   const at = a.paragraphs.findIndex((p) => /\d/.test(p));
   if (at >= 0) {
     const paragraphs = [...a.paragraphs];
-    paragraphs[at] = paragraphs[at].replace(/\d[\d,.]*/, (n) => String(Number(n.replace(/\D/g, '').slice(0, 6) || '1') * 2 + rng.int(1, 9)));
+    paragraphs[at] = paragraphs[at].replace(/\d[\d,.]*/, (n) =>
+      String(Number(n.replace(/\D/g, '').slice(0, 6) || '1') * 2 + rng.int(1, 9)),
+    );
     return { ...a, paragraphs };
   }
   return a.paragraphs.length > 2 ? removeParagraph(a, rng) : { ...a, paragraphs: a.paragraphs.slice(1) };

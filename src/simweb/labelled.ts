@@ -11,9 +11,27 @@ import { TEMPLATES } from './templates/index.js';
 import type { Article, Behaviour, HostSpec, PageSpec, TemplateName, WebSpec } from './types.js';
 
 export const LABELS = [
-  'unchanged', 'redesign', 'edit-number', 'edit-name', 'paragraph-removed', 'correction-appended', 'new-headline', 'story-replaced',
-  'gone-404', 'gone-410', 'soft-404', 'redirect-root', 'redirect-section', 'parked-domain',
-  'transient-503', 'transient-429', 'transient-hang', 'transient-reset', 'blocked-403', 'bot-challenge', 'paywall',
+  'unchanged',
+  'redesign',
+  'edit-number',
+  'edit-name',
+  'paragraph-removed',
+  'correction-appended',
+  'new-headline',
+  'story-replaced',
+  'gone-404',
+  'gone-410',
+  'soft-404',
+  'redirect-root',
+  'redirect-section',
+  'parked-domain',
+  'transient-503',
+  'transient-429',
+  'transient-hang',
+  'transient-reset',
+  'blocked-403',
+  'bot-challenge',
+  'paywall',
   'render-fails',
 ] as const;
 export type Label = (typeof LABELS)[number];
@@ -75,13 +93,21 @@ function pathFor(template: TemplateName, a: Article, id: string): string {
   const s = slug(a.headline);
   const [y, m, d] = a.published.split('-');
   switch (template) {
-    case 'news': return `/${a.section}/${y}/${m}/${d}/${s}`;
-    case 'wire': return `/${a.section}/${s}-id${id}`;
-    case 'gov': return `/news/press-releases/${y}/${m}/${s}`;
-    case 'encyclopedia': return `/wiki/${a.headline.replace(/[^\p{L}\p{N}]+/gu, '_').slice(0, 60)}_${id}`;
-    case 'blog': return `/${y}/${m}/${s}/`;
-    case 'pdf': return `/files/reports/${y}/${s}-${id}.pdf`;
-    case 'app': case 'script': return `/${a.section}/story/${s}-${id}`;
+    case 'news':
+      return `/${a.section}/${y}/${m}/${d}/${s}`;
+    case 'wire':
+      return `/${a.section}/${s}-id${id}`;
+    case 'gov':
+      return `/news/press-releases/${y}/${m}/${s}`;
+    case 'encyclopedia':
+      return `/wiki/${a.headline.replace(/[^\p{L}\p{N}]+/gu, '_').slice(0, 60)}_${id}`;
+    case 'blog':
+      return `/${y}/${m}/${s}/`;
+    case 'pdf':
+      return `/files/reports/${y}/${s}-${id}.pdf`;
+    case 'app':
+    case 'script':
+      return `/${a.section}/story/${s}-${id}`;
   }
 }
 
@@ -95,10 +121,11 @@ export function buildLabelledWeb(options: { perLabel: number; seed: number }): {
   const spec: WebSpec = { seed, hosts: {} };
   const hostFor = (name: string, template: TemplateName, extra: Partial<HostSpec> = {}): HostSpec =>
     (spec.hosts[name] ??= { pages: {}, template, robotsTxt: robotsFor(Number(name.match(/-(\d+)\./)?.[1] ?? 0) % 3), ...extra });
-  for (const t of TEMPLATES) for (let n = 1; n <= HOSTS_PER_TEMPLATE; n++) {
-    // The third host of each kind sends unknown paths to its home page, as many real sites do.
-    hostFor(`${t}-${n}.sim`, t, n === 3 ? { notFound: { kind: 'redirect', status: 301, location: '/' } } : {});
-  }
+  for (const t of TEMPLATES)
+    for (let n = 1; n <= HOSTS_PER_TEMPLATE; n++) {
+      // The third host of each kind sends unknown paths to its home page, as many real sites do.
+      hostFor(`${t}-${n}.sim`, t, n === 3 ? { notFound: { kind: 'redirect', status: 301, location: '/' } } : {});
+    }
   hostFor(CDN.host, 'script').pages[CDN.path] = { kind: 'hang' };
   const cases: LabelledCase[] = [];
   LABELS.forEach((label, li) => {
@@ -109,20 +136,29 @@ export function buildLabelledWeb(options: { perLabel: number; seed: number }): {
       const original = generateArticle(rng);
       const id = rng.hex(8);
       const path = pathFor(template, original, id);
-      const article = (a: Article, extra: Partial<Extract<Behaviour, { kind: 'article' }>> = {}): Behaviour => ({ kind: 'article', template, article: a, ...extra });
+      const article = (a: Article, extra: Partial<Extract<Behaviour, { kind: 'article' }>> = {}): Behaviour => ({
+        kind: 'article',
+        template,
+        article: a,
+        ...extra,
+      });
       const before = article(plain(original));
       let host = `${template}-${((i + li) % HOSTS_PER_TEMPLATE) + 1}.sim`;
       // Parked and soft-404 cases change their whole host, so they live on hosts of their own.
       if (label === 'parked-domain') hostFor((host = `parked-${template}-${i + 1}.sim`), template, { parkedFromRound: 1 });
       // Living PDFs and script pages also live beside a host's 200 "not found" page, which they must not be taken for.
-      const besideSoft404 = (label === 'unchanged' || label === 'redesign' || label === 'render-fails') && (template === 'pdf' || template === 'script') && i % 2 === 0;
+      const besideSoft404 =
+        (label === 'unchanged' || label === 'redesign' || label === 'render-fails') &&
+        (template === 'pdf' || template === 'script') &&
+        i % 2 === 0;
       if (label === 'soft-404' || besideSoft404) hostFor((host = `soft404-${template}.sim`), template, { notFound: { kind: 'soft404' } });
       const after = secondVersion(label, original, before, article, rng, i);
       const page: PageSpec = { kind: 'rounds', rounds: [before, after] };
       hostFor(host, template).pages[path] = page;
       // The listing a section redirect leads to (the built-in section fronts answer /<section>/ already).
       const to = typeof after === 'object' && 'location' in after && label === 'redirect-section' ? after.location : null;
-      if (typeof to === 'string' && !spec.hosts[host].pages[to]) hostFor(host, template).pages[to] = { kind: 'front', title: to.split('/').filter(Boolean).join(' · ') };
+      if (typeof to === 'string' && !spec.hosts[host].pages[to])
+        hostFor(host, template).pages[to] = { kind: 'front', title: to.split('/').filter(Boolean).join(' · ') };
       const entry = { host, path, template, label, expected: EXPECTED[label], needsBrowser: template === 'script' };
       cases.push(Object.defineProperty(entry, 'url', { enumerable: true, get: () => urlOf(spec, host, path) }) as LabelledCase);
     }
@@ -142,47 +178,83 @@ function urlOf(spec: WebSpec, host: string, path: string): string {
  */
 function sectionFront(section: string, i: number): string {
   switch (i % 4) {
-    case 0: return `/${section}/`;
-    case 1: return `/section/${section}/`;
-    case 2: return '/news/';
-    default: return `/topics/${TOPICS[i % TOPICS.length]}`;
+    case 0:
+      return `/${section}/`;
+    case 1:
+      return `/section/${section}/`;
+    case 2:
+      return '/news/';
+    default:
+      return `/topics/${TOPICS[i % TOPICS.length]}`;
   }
 }
 
 function secondVersion(
-  label: Label, original: ReturnType<typeof generateArticle>, before: Behaviour,
-  article: (a: Article, extra?: Partial<Extract<Behaviour, { kind: 'article' }>>) => Behaviour, rng: ReturnType<typeof rngFor>, i: number,
+  label: Label,
+  original: ReturnType<typeof generateArticle>,
+  before: Behaviour,
+  article: (a: Article, extra?: Partial<Extract<Behaviour, { kind: 'article' }>>) => Behaviour,
+  rng: ReturnType<typeof rngFor>,
+  i: number,
 ): PageSpec {
   const base = plain(original);
   const template = before.kind === 'article' ? before.template : null;
   switch (label) {
-    case 'unchanged': case 'parked-domain': return before;
-    case 'redesign': return article(base, { skin: 'redesign' });
-    case 'edit-number': return article(editNumber(original, rng));
-    case 'edit-name': return article(editName(original, rng));
-    case 'paragraph-removed': return article(removeParagraph(base, rng));
-    case 'correction-appended': return article(appendCorrection(original, rng));
-    case 'new-headline': return article(newHeadline(original, rng));
-    case 'story-replaced': return article({ ...plain(generateArticle(rng)), section: base.section });
-    case 'gone-404': return { kind: 'status', status: 404 };
-    case 'gone-410': return { kind: 'status', status: 410 };
-    case 'soft-404': return { kind: 'soft404' };
-    case 'redirect-root': return { kind: 'redirect', status: i % 2 ? 302 : 301, location: '/' };
+    case 'unchanged':
+    case 'parked-domain':
+      return before;
+    case 'redesign':
+      return article(base, { skin: 'redesign' });
+    case 'edit-number':
+      return article(editNumber(original, rng));
+    case 'edit-name':
+      return article(editName(original, rng));
+    case 'paragraph-removed':
+      return article(removeParagraph(base, rng));
+    case 'correction-appended':
+      return article(appendCorrection(original, rng));
+    case 'new-headline':
+      return article(newHeadline(original, rng));
+    case 'story-replaced':
+      return article({ ...plain(generateArticle(rng)), section: base.section });
+    case 'gone-404':
+      return { kind: 'status', status: 404 };
+    case 'gone-410':
+      return { kind: 'status', status: 410 };
+    case 'soft-404':
+      return { kind: 'soft404' };
+    case 'redirect-root':
+      return { kind: 'redirect', status: i % 2 ? 302 : 301, location: '/' };
     case 'redirect-section': {
       const location = sectionFront(base.section ?? 'news', i);
       // A script-built site redirects in the page, as its router does.
       return template === 'script' ? { kind: 'clientRedirect', location } : { kind: 'redirect', status: i % 2 ? 302 : 301, location };
     }
-    case 'transient-503': return { kind: 'sequence', steps: [{ kind: 'status', status: 503, retryAfter: 1 }, before] };
-    case 'transient-429': return { kind: 'sequence', steps: [{ kind: 'status', status: 429, retryAfter: 1 }, before] };
+    case 'transient-503':
+      return { kind: 'sequence', steps: [{ kind: 'status', status: 503, retryAfter: 1 }, before] };
+    case 'transient-429':
+      return { kind: 'sequence', steps: [{ kind: 'status', status: 429, retryAfter: 1 }, before] };
     // Every third hangs behind a gateway, which gives up after a while and answers 504 for the site.
-    case 'transient-hang': return { kind: 'sequence', steps: [i % 3 === 2 ? { kind: 'slow', delayMs: 3000, then: { kind: 'status', status: 504 } } : { kind: 'hang' }, before] };
-    case 'transient-reset': return { kind: 'sequence', steps: [{ kind: 'reset' }, before] };
-    case 'blocked-403': return { kind: 'status', status: 403, body: '<html><head><title>403 Forbidden</title></head><body><h1>Access Denied</h1><p>You don\'t have permission to access this resource.</p></body></html>' };
-    case 'bot-challenge': return { kind: 'botChallenge', status: i % 2 ? 503 : 403 };
-    case 'paywall': return article(base, { paywall: true });
+    case 'transient-hang':
+      return {
+        kind: 'sequence',
+        steps: [i % 3 === 2 ? { kind: 'slow', delayMs: 3000, then: { kind: 'status', status: 504 } } : { kind: 'hang' }, before],
+      };
+    case 'transient-reset':
+      return { kind: 'sequence', steps: [{ kind: 'reset' }, before] };
+    case 'blocked-403':
+      return {
+        kind: 'status',
+        status: 403,
+        body: "<html><head><title>403 Forbidden</title></head><body><h1>Access Denied</h1><p>You don't have permission to access this resource.</p></body></html>",
+      };
+    case 'bot-challenge':
+      return { kind: 'botChallenge', status: i % 2 ? 503 : 403 };
+    case 'paywall':
+      return article(base, { paywall: true });
     // One in eight stalls (the render times out, as on a busy machine, holding a browser slot the whole
     // timeout: few, or the run would take far longer); the others draw nothing.
-    case 'render-fails': return article(base, { breaksBrowser: i % 8 === 1 ? { stall: CDN } : 'blank' });
+    case 'render-fails':
+      return article(base, { breaksBrowser: i % 8 === 1 ? { stall: CDN } : 'blank' });
   }
 }

@@ -30,12 +30,21 @@ export class RequestLog {
   wait(n: number, finished: boolean, timeoutMs?: number): Promise<RequestRecord[]> {
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
-      const waiter: Waiter = { n, finished, resolve: (r) => { if (timer) clearTimeout(timer); resolve(r); } };
+      const waiter: Waiter = {
+        n,
+        finished,
+        resolve: (r) => {
+          if (timer) clearTimeout(timer);
+          resolve(r);
+        },
+      };
       this.waiters.push(waiter);
       if (timeoutMs !== undefined) {
         timer = setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
-          reject(new Error(`simweb: waited ${timeoutMs} ms for ${n} ${finished ? 'finished' : 'started'} requests, saw ${this.count(finished)}`));
+          reject(
+            new Error(`simweb: waited ${timeoutMs} ms for ${n} ${finished ? 'finished' : 'started'} requests, saw ${this.count(finished)}`),
+          );
         }, timeoutMs);
       }
       this.notify();
@@ -68,7 +77,15 @@ export function politenessOf(records: readonly RequestRecord[], at = nowMs()): R
   for (const [host, list] of byHost) {
     const sorted = [...list].sort((a, b) => a.startMs - b.startMs);
     // Sweep over start (+1) and end (-1) events; at equal times ends go first so back-to-back is not overlap.
-    const events = sorted.flatMap((r) => [[r.startMs, 1], [r.endMs ?? at, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const events = sorted
+      .flatMap(
+        (r) =>
+          [
+            [r.startMs, 1],
+            [r.endMs ?? at, -1],
+          ] as const,
+      )
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let current = 0;
     let maxConcurrent = 0;
     for (const [, delta] of events) maxConcurrent = Math.max(maxConcurrent, (current += delta));

@@ -18,7 +18,12 @@ export function notFoundPage(ctx: Chrome): string {
 <p>Sorry, we couldn’t find the page you were looking for (${esc(ctx.path)}). It may have been moved or deleted.</p>
 <form action="/search"><input name="q" placeholder="Search ${esc(ctx.site.name)}"><button>Search</button></form>
 <p><a href="/">Return to the homepage</a></p></main>`;
-  return document('en', head('Page not found', input), c('error404'), `${cookieBanner(input)}${nav(input)}${body}${mostRead(input)}${footer(input)}`);
+  return document(
+    'en',
+    head('Page not found', input),
+    c('error404'),
+    `${cookieBanner(input)}${nav(input)}${body}${mostRead(input)}${footer(input)}`,
+  );
 }
 
 export function frontPage(ctx: Chrome, title: string, links: { path: string; title: string }[]): string {
@@ -26,7 +31,12 @@ export function frontPage(ctx: Chrome, title: string, links: { path: string; tit
   const c = classer(ctx.skin);
   const items = links.map((l) => `<li class="${c('story-card')}"><a href="${esc(l.path)}">${esc(l.title)}</a></li>`).join('\n');
   const body = `<main class="${c('front')}"><h1>${esc(title)}</h1><ul class="${c('river')}">\n${items}\n</ul></main>`;
-  return document('en', head(title, input), c('front-page'), `${cookieBanner(input)}${nav(input)}${body}${mostRead(input)}${footer(input)}`);
+  return document(
+    'en',
+    head(title, input),
+    c('front-page'),
+    `${cookieBanner(input)}${nav(input)}${body}${mostRead(input)}${footer(input)}`,
+  );
 }
 
 /**
@@ -35,15 +45,25 @@ export function frontPage(ctx: Chrome, title: string, links: { path: string; tit
  */
 export function clientRedirectPage(ctx: Chrome, to: string): string {
   const input = asInput(ctx, ctx.site.name);
-  const runtime = Array.from({ length: 60 }, (_, i) => `__w.m[${i}]=function(e,t,n){"use strict";n.r(t);var r=n(${(i * 13) % 60}),o=n.n(r);t.default=function(x){return o()(x,{key:"r${i}"})}};`).join('');
-  return document('en', head(ctx.site.name, input), 'app', `<noscript>You need to enable JavaScript to run this app.</noscript><div id="root"></div>
+  const runtime = Array.from(
+    { length: 60 },
+    (_, i) =>
+      `__w.m[${i}]=function(e,t,n){"use strict";n.r(t);var r=n(${(i * 13) % 60}),o=n.n(r);t.default=function(x){return o()(x,{key:"r${i}"})}};`,
+  ).join('');
+  return document(
+    'en',
+    head(ctx.site.name, input),
+    'app',
+    `<noscript>You need to enable JavaScript to run this app.</noscript><div id="root"></div>
 <script nonce="${ctx.noise.nonce}">!function(){var __w=window.__webpack_modules__={m:{}};${runtime}}();</script>
-<script nonce="${ctx.noise.nonce}">window.__APP_CONFIG__={"build":"${ctx.noise.buildId}"};location.replace(${JSON.stringify(to)});</script>`);
+<script nonce="${ctx.noise.nonce}">window.__APP_CONFIG__={"build":"${ctx.noise.buildId}"};location.replace(${JSON.stringify(to)});</script>`,
+  );
 }
 
 export function parkedPage(host: string, noise: Noise): string {
   const ads = ['Cheap Flights', 'Online Degree Programs', 'Car Insurance Quotes', 'Web Hosting', 'Credit Cards', 'Dating Sites']
-    .map((t, i) => `<li><a href="/lander?q=${encodeURIComponent(t)}&sid=${noise.adSlots[i % 4]}" rel="nofollow">${t}</a></li>`).join('');
+    .map((t, i) => `<li><a href="/lander?q=${encodeURIComponent(t)}&sid=${noise.adSlots[i % 4]}" rel="nofollow">${t}</a></li>`)
+    .join('');
   return `<!DOCTYPE html><html><head><title>${esc(host)} - This domain may be for sale</title>
 <meta name="robots" content="noindex"><script src="https://parking.registrar.sim/js/caf.js?abp=1&t=${noise.cacheBust}"></script></head>
 <body class="parked"><div class="domain"><h1>${esc(host)}</h1><p>This domain may be for sale. <a href="/buy?domain=${esc(host)}">Buy this domain</a></p></div>
@@ -63,7 +83,16 @@ export function botChallengePage(host: string, noise: Noise): string {
 }
 
 export function errorBody(status: number): string {
-  const titles: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 410: 'Gone', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' };
+  const titles: Record<number, string> = {
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    410: 'Gone',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+  };
   const title = `${status} ${titles[status] ?? 'Error'}`;
   return `<!DOCTYPE html><html><head><title>${title}</title></head><body><center><h1>${title}</h1></center><hr><center>nginx</center></body></html>\n`;
 }

@@ -35,9 +35,9 @@ export function gzipBomb(inflatedBytes = DEFAULT_BOMB_BYTES): Promise<Uint8Array
 
 /** Chunk number `index` of a large HTML-ish body: repetitive filler, so it costs nothing to make. */
 export function largeBodyChunks(totalBytes: number, chunkBytes = 64 * 1024): Iterable<Uint8Array> {
-  const filler = Buffer.from('<p>lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.</p>\n'.repeat(
-    Math.ceil(chunkBytes / 88),
-  )).subarray(0, chunkBytes);
+  const filler = Buffer.from(
+    '<p>lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.</p>\n'.repeat(Math.ceil(chunkBytes / 88)),
+  ).subarray(0, chunkBytes);
   const head = Buffer.from('<!doctype html><html><head><title>Archive dump</title></head><body>\n');
   return {
     *[Symbol.iterator]() {

@@ -12,7 +12,14 @@ import type { Behaviour, HostSpec, Location, PageContext, PageSpec } from './typ
 
 export type Body = { type: 'bytes'; data: Uint8Array } | { type: 'large'; bytes: number } | { type: 'gzipBomb'; inflatedBytes?: number };
 export type Plan =
-  | { kind: 'respond'; status: number; headers: Record<string, string>; body?: Body; delayMs?: number; trickle?: { chunkBytes: number; intervalMs: number } }
+  | {
+      kind: 'respond';
+      status: number;
+      headers: Record<string, string>;
+      body?: Body;
+      delayMs?: number;
+      trickle?: { chunkBytes: number; intervalMs: number };
+    }
   | { kind: 'hang' }
   | { kind: 'reset' };
 
@@ -49,7 +56,14 @@ function articleIn(page: PageSpec, round: number): Extract<Behaviour, { kind: 'a
 }
 
 export function etagOf(b: Extract<Behaviour, { kind: 'article' }>): string {
-  const key = JSON.stringify([b.template, b.skin ?? 'classic', b.charset ?? null, !!b.paywall, b.article, ...(b.breaksBrowser ? [b.breaksBrowser] : [])]);
+  const key = JSON.stringify([
+    b.template,
+    b.skin ?? 'classic',
+    b.charset ?? null,
+    !!b.paywall,
+    b.article,
+    ...(b.breaksBrowser ? [b.breaksBrowser] : []),
+  ]);
   return `W/"${createHash('sha1').update(key).digest('hex').slice(0, 20)}"`;
 }
 
@@ -85,14 +99,23 @@ function findPage(host: HostSpec, path: string): PageSpec | undefined {
   const pathname = path.split('?')[0];
   const candidates = [path, pathname];
   for (const c of [path, pathname]) {
-    try { candidates.push(decodeURI(c)); } catch { /* malformed escapes: only the raw form can match */ }
+    try {
+      candidates.push(decodeURI(c));
+    } catch {
+      /* malformed escapes: only the raw form can match */
+    }
   }
   for (const c of candidates) if (Object.hasOwn(host.pages, c)) return host.pages[c];
   return undefined;
 }
 
 function html(status: number, text: string, extra: Record<string, string> = {}): Plan {
-  return { kind: 'respond', status, headers: { 'content-type': 'text/html; charset=utf-8', ...extra }, body: { type: 'bytes', data: Buffer.from(text, 'utf8') } };
+  return {
+    kind: 'respond',
+    status,
+    headers: { 'content-type': 'text/html; charset=utf-8', ...extra },
+    body: { type: 'bytes', data: Buffer.from(text, 'utf8') },
+  };
 }
 
 function locate(req: RequestInput, location: Location): string {
@@ -107,8 +130,19 @@ export function resolveRequest(req: RequestInput): Plan {
   if (host.parkedFromRound !== undefined && round >= host.parkedFromRound) return html(200, parkedPage(req.hostName, noise));
   const pathname = path.split('?')[0];
   if (pathname === '/robots.txt') {
-    if (host.robotsTxt === undefined) return { kind: 'respond', status: 404, headers: { 'content-type': 'text/plain' }, body: { type: 'bytes', data: Buffer.from('Not Found\n') } };
-    return { kind: 'respond', status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: { type: 'bytes', data: Buffer.from(host.robotsTxt, 'utf8') } };
+    if (host.robotsTxt === undefined)
+      return {
+        kind: 'respond',
+        status: 404,
+        headers: { 'content-type': 'text/plain' },
+        body: { type: 'bytes', data: Buffer.from('Not Found\n') },
+      };
+    return {
+      kind: 'respond',
+      status: 200,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: { type: 'bytes', data: Buffer.from(host.robotsTxt, 'utf8') },
+    };
   }
   const page = findPage(host, path);
   if (page) return planBehaviour(req, evaluatePage(page, { round, hit: req.hit }), page);
@@ -139,19 +173,43 @@ function planBehaviour(req: RequestInput, b: Behaviour, page: PageSpec | undefin
   switch (b.kind) {
     case 'article': {
       const etag = etagOf(b);
-      const lastModified = page ? lastModifiedOf(page, req.round, etag, b.article.published) : new Date(Date.parse(`${b.article.published}T12:00:00Z`) || 0);
+      const lastModified = page
+        ? lastModifiedOf(page, req.round, etag, b.article.published)
+        : new Date(Date.parse(`${b.article.published}T12:00:00Z`) || 0);
       const validators = { etag, 'last-modified': lastModified.toUTCString(), 'cache-control': 'private, max-age=0, must-revalidate' };
       if (notModified(req, etag, lastModified)) return { kind: 'respond', status: 304, headers: validators };
-      const rendered = renderArticle(b.template, { article: b.article, skin: b.skin ?? 'classic', site, noise, paywall: b.paywall, path: req.path });
+      const rendered = renderArticle(b.template, {
+        article: b.article,
+        skin: b.skin ?? 'classic',
+        site,
+        noise,
+        paywall: b.paywall,
+        path: req.path,
+      });
       const cookie = { 'set-cookie': `sid=${noise.csrfToken}; Path=/; HttpOnly`, 'x-request-id': noise.requestId };
       if (typeof rendered.body !== 'string') {
-        return { kind: 'respond', status: 200, headers: { 'content-type': rendered.contentType, ...validators }, body: { type: 'bytes', data: rendered.body } };
+        return {
+          kind: 'respond',
+          status: 200,
+          headers: { 'content-type': rendered.contentType, ...validators },
+          body: { type: 'bytes', data: rendered.body },
+        };
       }
       const encoded = encodeHtml(breakBrowser(req, rendered.body, b.breaksBrowser), b.charset);
-      return { kind: 'respond', status: 200, headers: { 'content-type': encoded.contentType, ...validators, ...cookie }, body: { type: 'bytes', data: encoded.body } };
+      return {
+        kind: 'respond',
+        status: 200,
+        headers: { 'content-type': encoded.contentType, ...validators, ...cookie },
+        body: { type: 'bytes', data: encoded.body },
+      };
     }
     case 'redirect':
-      return { kind: 'respond', status: b.status, headers: { location: locate(req, b.location), 'content-type': 'text/html' }, body: { type: 'bytes', data: Buffer.from(`<html><body>Moved: <a href="${locate(req, b.location)}">here</a></body></html>`) } };
+      return {
+        kind: 'respond',
+        status: b.status,
+        headers: { location: locate(req, b.location), 'content-type': 'text/html' },
+        body: { type: 'bytes', data: Buffer.from(`<html><body>Moved: <a href="${locate(req, b.location)}">here</a></body></html>`) },
+      };
     case 'clientRedirect':
       return html(200, clientRedirectPage(chrome, locate(req, b.location)));
     case 'status': {
@@ -168,26 +226,46 @@ function planBehaviour(req: RequestInput, b: Behaviour, page: PageSpec | undefin
     case 'reset':
       return { kind: b.kind };
     case 'large':
-      return { kind: 'respond', status: 200, headers: { 'content-type': b.contentType ?? 'text/html; charset=utf-8', 'content-length': String(b.bytes) }, body: { type: 'large', bytes: b.bytes } };
+      return {
+        kind: 'respond',
+        status: 200,
+        headers: { 'content-type': b.contentType ?? 'text/html; charset=utf-8', 'content-length': String(b.bytes) },
+        body: { type: 'large', bytes: b.bytes },
+      };
     case 'gzipBomb':
-      return { kind: 'respond', status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-encoding': 'gzip' }, body: { type: 'gzipBomb', inflatedBytes: b.inflatedBytes } };
+      return {
+        kind: 'respond',
+        status: 200,
+        headers: { 'content-type': 'text/html; charset=utf-8', 'content-encoding': 'gzip' },
+        body: { type: 'gzipBomb', inflatedBytes: b.inflatedBytes },
+      };
     case 'parked':
       return html(200, parkedPage(req.hostName, noise));
     case 'soft404':
       return html(200, notFoundPage(chrome));
     case 'botChallenge':
-      return html(b.status ?? 403, botChallengePage(req.hostName, noise), { server: 'cloudflare', 'cf-mitigated': 'challenge', 'cf-ray': noise.requestId.slice(0, 16) });
+      return html(b.status ?? 403, botChallengePage(req.hostName, noise), {
+        server: 'cloudflare',
+        'cf-mitigated': 'challenge',
+        'cf-ray': noise.requestId.slice(0, 16),
+      });
     case 'front':
       return frontPlan(req, undefined, b.title);
     case 'raw':
-      return { kind: 'respond', status: b.status, headers: b.headers ?? {}, body: { type: 'bytes', data: typeof b.body === 'string' ? Buffer.from(b.body, 'utf8') : b.body } };
+      return {
+        kind: 'respond',
+        status: b.status,
+        headers: b.headers ?? {},
+        body: { type: 'bytes', data: typeof b.body === 'string' ? Buffer.from(b.body, 'utf8') : b.body },
+      };
   }
 }
 
 /** The article's HTML with what makes a browser's render of it fail (see Behaviour breaksBrowser). */
 function breakBrowser(req: RequestInput, html: string, how: Extract<Behaviour, { kind: 'article' }>['breaksBrowser']): string {
   if (!how) return html;
-  const script = how === 'blank' ? `<script>location.replace('about:blank');</script>` : `<script src="${locate(req, how.stall)}"></script>`;
+  const script =
+    how === 'blank' ? `<script>location.replace('about:blank');</script>` : `<script src="${locate(req, how.stall)}"></script>`;
   return html.replace('</head>', `${script}</head>`);
 }
 

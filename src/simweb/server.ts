@@ -10,7 +10,11 @@ import { gzipBomb, largeBodyChunks } from './payloads.js';
 import { resolveRequest, type Plan } from './resolve.js';
 import type { RequestRecord, SimWeb, WebSpec } from './types.js';
 
-export type SimWebOptions = { port?: number; firstAddress?: string; /** Clock for the noise (timestamps); default Date.now. */ clock?: () => number };
+export type SimWebOptions = {
+  port?: number;
+  firstAddress?: string /** Clock for the noise (timestamps); default Date.now. */;
+  clock?: () => number;
+};
 
 export const DEFAULT_FIRST_ADDRESS = '127.1.0.1';
 /**
@@ -80,34 +84,62 @@ export async function startSimWeb(spec: WebSpec, options: SimWebOptions = {}): P
     return `http://${address}:${port}${path.startsWith('/') ? path : `/${path}`}`;
   };
   const later = (ms: number, fn: () => void): void => {
-    const t = setTimeout(() => { timers.delete(t); fn(); }, ms);
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
     timers.add(t);
   };
 
-  const handle = (hostName: string, address: string) => (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    const path = req.url ?? '/';
-    const hitKey = `${round}\u0000${hostName}\u0000${path}`;
-    const hit = hits.get(hitKey) ?? 0;
-    hits.set(hitKey, hit + 1);
-    const h = req.headers;
-    const record = log.start({
-      host: hostName, address, method: req.method ?? 'GET', path, round, hit,
-      headers: { ifNoneMatch: h['if-none-match'], ifModifiedSince: h['if-modified-since'], userAgent: h['user-agent'], accept: h.accept, acceptEncoding: h['accept-encoding'] },
-    });
-    res.on('finish', () => log.end(record, 'answered', res.statusCode));
-    res.on('close', () => log.end(record, hanging.delete(record) ? 'hung' : 'aborted', res.headersSent ? res.statusCode : null));
-    let plan: Plan;
-    try {
-      plan = resolveRequest({
-        hostName, host: spec.hosts[hostName], method: record.method, path, round, hit,
-        ifNoneMatch: h['if-none-match'], ifModifiedSince: h['if-modified-since'],
-        noise: makeNoise(seed, `${hostName}${path}`, record.seq, clock()), urlFor: url,
+  const handle =
+    (hostName: string, address: string) =>
+    (req: http.IncomingMessage, res: http.ServerResponse): void => {
+      const path = req.url ?? '/';
+      const hitKey = `${round}\u0000${hostName}\u0000${path}`;
+      const hit = hits.get(hitKey) ?? 0;
+      hits.set(hitKey, hit + 1);
+      const h = req.headers;
+      const record = log.start({
+        host: hostName,
+        address,
+        method: req.method ?? 'GET',
+        path,
+        round,
+        hit,
+        headers: {
+          ifNoneMatch: h['if-none-match'],
+          ifModifiedSince: h['if-modified-since'],
+          userAgent: h['user-agent'],
+          accept: h.accept,
+          acceptEncoding: h['accept-encoding'],
+        },
       });
-    } catch (err) {
-      plan = { kind: 'respond', status: 500, headers: { 'content-type': 'text/plain' }, body: { type: 'bytes', data: Buffer.from(`simweb spec error: ${(err as Error).message}\n`) } };
-    }
-    carryOut(plan, req, res, record);
-  };
+      res.on('finish', () => log.end(record, 'answered', res.statusCode));
+      res.on('close', () => log.end(record, hanging.delete(record) ? 'hung' : 'aborted', res.headersSent ? res.statusCode : null));
+      let plan: Plan;
+      try {
+        plan = resolveRequest({
+          hostName,
+          host: spec.hosts[hostName],
+          method: record.method,
+          path,
+          round,
+          hit,
+          ifNoneMatch: h['if-none-match'],
+          ifModifiedSince: h['if-modified-since'],
+          noise: makeNoise(seed, `${hostName}${path}`, record.seq, clock()),
+          urlFor: url,
+        });
+      } catch (err) {
+        plan = {
+          kind: 'respond',
+          status: 500,
+          headers: { 'content-type': 'text/plain' },
+          body: { type: 'bytes', data: Buffer.from(`simweb spec error: ${(err as Error).message}\n`) },
+        };
+      }
+      carryOut(plan, req, res, record);
+    };
 
   const carryOut = (plan: Plan, req: http.IncomingMessage, res: http.ServerResponse, record: RequestRecord): void => {
     if (plan.kind === 'hang') return void hanging.add(record);
@@ -158,7 +190,10 @@ export async function startSimWeb(spec: WebSpec, options: SimWebOptions = {}): P
     try {
       for (const [hostName, address] of byHost) {
         const server = http.createServer(handle(hostName, address));
-        server.on('connection', (s: Socket) => { sockets.add(s); s.once('close', () => sockets.delete(s)); });
+        server.on('connection', (s: Socket) => {
+          sockets.add(s);
+          s.once('close', () => sockets.delete(s));
+        });
         servers.push(server);
         port = await listen(server, address, port);
       }
@@ -174,20 +209,34 @@ export async function startSimWeb(spec: WebSpec, options: SimWebOptions = {}): P
   }
 
   const web: SimWeb = {
-    get port() { return port; },
+    get port() {
+      return port;
+    },
     hosts: [...byHost.keys()],
     url,
     hostOf: (raw) => {
       try {
         const u = new URL(raw);
         return Number(u.port) === port ? hostByAddress.get(u.hostname) : undefined;
-      } catch { return undefined; }
+      } catch {
+        return undefined;
+      }
     },
-    addressOf: (host) => byHost.get(host) ?? (() => { throw new Error(`simweb: unknown host ${host}`); })(),
+    addressOf: (host) =>
+      byHost.get(host) ??
+      (() => {
+        throw new Error(`simweb: unknown host ${host}`);
+      })(),
     refusedUrl: (path = '/') => `http://${refused}:${port}${path.startsWith('/') ? path : `/${path}`}`,
-    setRound: (n) => { round = n; },
-    get round() { return round; },
-    get log() { return log.records; },
+    setRound: (n) => {
+      round = n;
+    },
+    get round() {
+      return round;
+    },
+    get log() {
+      return log.records;
+    },
     politeness: () => politenessOf(log.records),
     waitForRequests: (n, opts = {}) => log.wait(n, opts.finished ?? false, opts.timeoutMs),
     close: async () => {

@@ -28,7 +28,14 @@ export type SourceHistory = {
 export async function loadHistory(db: Queryable, sourceId: number, signalDepth: number): Promise<SourceHistory> {
   const [source] = await db.select().from(sources).where(eq(sources.id, sourceId));
   if (!source) throw new NotFoundError(`source ${sourceId} does not exist`);
-  const rows = (await db.select().from(captures).where(eq(captures.sourceId, sourceId)).orderBy(desc(captures.startedAt), desc(captures.id)).limit(HISTORY_WINDOW)).reverse();
+  const rows = (
+    await db
+      .select()
+      .from(captures)
+      .where(eq(captures.sourceId, sourceId))
+      .orderBy(desc(captures.startedAt), desc(captures.id))
+      .limit(HISTORY_WINDOW)
+  ).reverse();
   const ids = [...new Set(rows.map((r) => r.renderedSnapshotId ?? r.snapshotId).filter((id): id is number => id !== null))];
   // Bodies are not read here: only a snapshot without current signals needs its body (signalsOf).
   const { body: _body, ...withoutBody } = getTableColumns(snapshots);
@@ -66,7 +73,9 @@ export async function loadHistory(db: Queryable, sourceId: number, signalDepth: 
       textHash: snap?.textHash ?? null,
       title: snap?.title ?? null,
       signals: wantSignals ? rendered(r, await signalsOf(snap.id)) : null,
-      matchesProbe: hasPage && looksLikeProbe({ requestedUrl: r.requestedUrl, finalUrl: r.finalUrl, text: snap.text, fingerprint: snap.fingerprint }, probe),
+      matchesProbe:
+        hasPage &&
+        looksLikeProbe({ requestedUrl: r.requestedUrl, finalUrl: r.finalUrl, text: snap.text, fingerprint: snap.fingerprint }, probe),
     };
   };
   const loaded: LoadedCapture[] = [];
@@ -102,5 +111,15 @@ async function lastRecordedContent(db: Queryable, sourceId: number, before: numb
   if (!row) return null;
   const c = row.capture;
   const textSnapshotId = c.renderedSnapshotId ?? c.snapshotId;
-  return { id: c.id, at: c.startedAt, outcome: c.outcome, httpStatus: c.httpStatus, finalUrl: c.finalUrl, snapshotId: textSnapshotId, textSnapshotId, textHash: row.textHash, title: row.title };
+  return {
+    id: c.id,
+    at: c.startedAt,
+    outcome: c.outcome,
+    httpStatus: c.httpStatus,
+    finalUrl: c.finalUrl,
+    snapshotId: textSnapshotId,
+    textSnapshotId,
+    textHash: row.textHash,
+    title: row.title,
+  };
 }

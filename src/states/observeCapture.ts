@@ -62,7 +62,8 @@ export function observeCapture(requestedUrl: string, c: CaptureFacts): Observati
     case 'http-error':
       return challenged(c, status) ? { kind: 'blocked', reason: 'bot-challenge' } : observeStatus(status);
     case 'fetched':
-      if (status !== null && status >= 400) return challenged(c, status) ? { kind: 'blocked', reason: 'bot-challenge' } : observeStatus(status);
+      if (status !== null && status >= 400)
+        return challenged(c, status) ? { kind: 'blocked', reason: 'bot-challenge' } : observeStatus(status);
       return observePage(requestedUrl, c);
     default:
       return { kind: 'blocked', reason: c.outcome };

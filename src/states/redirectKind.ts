@@ -20,7 +20,8 @@ export function redirectKind(requestedUrl: string, finalUrl: string | null | und
   const slug = fromSegments[fromSegments.length - 1];
   const keepsSlug = toSegments.some((s) => s === slug || (s.length >= 12 && slug.includes(s)) || (slug.length >= 12 && s.includes(slug)));
   if (!sameSite(from.hostname, to.hostname)) return keepsSlug ? null : 'redirect-to-unrelated';
-  if (fromSegments.length >= 2 && !keepsSlug && looksLikeListing(toSegments) && !sibling(fromSegments, toSegments)) return 'redirect-to-section';
+  if (fromSegments.length >= 2 && !keepsSlug && looksLikeListing(toSegments) && !sibling(fromSegments, toSegments))
+    return 'redirect-to-section';
   return null;
 }
 
@@ -39,7 +40,10 @@ function parse(url: string): URL | null {
 }
 
 function segments(url: URL): string[] {
-  const parts = url.pathname.split('/').filter(Boolean).map((s) => safeDecode(s).toLowerCase());
+  const parts = url.pathname
+    .split('/')
+    .filter(Boolean)
+    .map((s) => safeDecode(s).toLowerCase());
   if (parts.length > 0 && INDEX_PAGE.test(parts[parts.length - 1])) parts.pop();
   return parts;
 }

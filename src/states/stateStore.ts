@@ -13,7 +13,14 @@ export async function latestState(db: Queryable, sourceId: number, among: Source
 
 /** The state a source is in now: its latest recorded one, or what its row says (pending at first). */
 export async function currentState(db: Queryable, source: SourceHistory['source']): Promise<StateVerdict> {
-  return (await latestState(db, source.id, null)) ?? { ...PENDING, state: source.state, reason: source.stateReason, changeId: source.stateChangeId };
+  return (
+    (await latestState(db, source.id, null)) ?? {
+      ...PENDING,
+      state: source.state,
+      reason: source.stateReason,
+      changeId: source.stateChangeId,
+    }
+  );
 }
 
 /**
@@ -25,7 +32,9 @@ export function comparedSnapshots(history: SourceHistory): { from: number; to: n
   const newest = captures[captures.length - 1];
   if (!verified || !newest || newest.textSnapshotId === null || verified.textSnapshotId === null) return null;
   if (newest.textSnapshotId === verified.textSnapshotId) return null;
-  return newest.textHash !== verified.textHash || newest.title !== verified.title ? { from: verified.textSnapshotId, to: newest.textSnapshotId } : null;
+  return newest.textHash !== verified.textHash || newest.title !== verified.title
+    ? { from: verified.textSnapshotId, to: newest.textSnapshotId }
+    : null;
 }
 
 /**
@@ -36,13 +45,27 @@ export async function recordState(db: Queryable, history: SourceHistory, previou
   const moved = verdict.state !== previous.state || verdict.reason !== previous.reason || verdict.changeId !== previous.changeId;
   const newest = history.captures[history.captures.length - 1];
   if (!moved || !newest) return false;
-  const episodeMoved = verdict.state !== previous.state || verdict.changeId !== previous.changeId || verdict.sinceCaptureId !== previous.sinceCaptureId;
+  const episodeMoved =
+    verdict.state !== previous.state || verdict.changeId !== previous.changeId || verdict.sinceCaptureId !== previous.sinceCaptureId;
   const since = history.captures.find((c) => c.id === verdict.sinceCaptureId)?.at ?? newest.at;
   const sourceId = history.source.id;
   await db
     .update(sources)
-    .set({ state: verdict.state, stateReason: verdict.reason, stateChangeId: verdict.changeId, ...(episodeMoved ? { stateSince: since } : {}) })
+    .set({
+      state: verdict.state,
+      stateReason: verdict.reason,
+      stateChangeId: verdict.changeId,
+      ...(episodeMoved ? { stateSince: since } : {}),
+    })
     .where(eq(sources.id, sourceId));
-  await db.insert(sourceStates).values({ sourceId, state: verdict.state, reason: verdict.reason, captureId: newest.id, changeId: verdict.changeId, sinceCaptureId: verdict.sinceCaptureId, at: newest.at });
+  await db.insert(sourceStates).values({
+    sourceId,
+    state: verdict.state,
+    reason: verdict.reason,
+    captureId: newest.id,
+    changeId: verdict.changeId,
+    sinceCaptureId: verdict.sinceCaptureId,
+    at: newest.at,
+  });
   return true;
 }

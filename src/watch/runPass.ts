@@ -21,7 +21,12 @@ export type PassSummary = CrawlSummary & {
  * The crawl command, the scheduled job, the demo and the benchmarks all run this.
  */
 export async function runPass(deps: Omit<CrawlDeps, 'afterStore'>, selection: CrawlSelection = {}): Promise<PassSummary> {
-  const tally = { stateMoves: {} as Record<string, number>, flagsOpened: 0, flagsExtended: 0, settleFailures: [] as PassSummary['settleFailures'] };
+  const tally = {
+    stateMoves: {} as Record<string, number>,
+    flagsOpened: 0,
+    flagsExtended: 0,
+    settleFailures: [] as PassSummary['settleFailures'],
+  };
   const count = (update: StateUpdate) => {
     if (update.moved) tally.stateMoves[update.verdict.state] = (tally.stateMoves[update.verdict.state] ?? 0) + 1;
     for (const flag of update.flags) flag.action === 'open' ? tally.flagsOpened++ : tally.flagsExtended++;

@@ -26,9 +26,15 @@ export type Schedule = {
  * Runs a job on a cron expression (node-cron, seconds allowed), one run at a time: a tick that comes
  * while a run is still going is skipped, not queued, so a slow pass never piles up behind itself.
  */
-export function scheduleJob<Deps, Result>(job: Job<Deps, Result>, cronExpr: string, deps: Deps, hooks: ScheduleHooks<Result> = {}): Schedule {
+export function scheduleJob<Deps, Result>(
+  job: Job<Deps, Result>,
+  cronExpr: string,
+  deps: Deps,
+  hooks: ScheduleHooks<Result> = {},
+): Schedule {
   const check = cron.validateDetailed(cronExpr);
-  if (!check.valid) throw new ConfigError(`${job.name} schedule "${cronExpr}" is not a cron expression: ${check.errors.map((e) => e.message).join('; ')}`);
+  if (!check.valid)
+    throw new ConfigError(`${job.name} schedule "${cronExpr}" is not a cron expression: ${check.errors.map((e) => e.message).join('; ')}`);
   let inFlight: Promise<void> | null = null;
   const task = cron.schedule(
     cronExpr,
@@ -37,7 +43,10 @@ export function scheduleJob<Deps, Result>(job: Job<Deps, Result>, cronExpr: stri
       if (inFlight) return hooks.onSkip?.();
       inFlight = job
         .run(deps)
-        .then((result) => hooks.onDone?.(result), (err) => hooks.onError?.(err))
+        .then(
+          (result) => hooks.onDone?.(result),
+          (err) => hooks.onError?.(err),
+        )
         .finally(() => {
           inFlight = null;
         });

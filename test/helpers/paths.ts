@@ -9,5 +9,7 @@ export const CORPUS = path.join(REPO, 'test/fixtures/kleptocracy-timeline/events
 
 // A test that needs the corpus fails, naming what is missing, rather than skipping itself.
 if (!existsSync(CORPUS) || readdirSync(CORPUS).length !== 2047) {
-  throw new Error(`the real timeline is missing or incomplete at ${CORPUS} (expected 2,047 event files); restore test/fixtures/kleptocracy-timeline from git`);
+  throw new Error(
+    `the real timeline is missing or incomplete at ${CORPUS} (expected 2,047 event files); restore test/fixtures/kleptocracy-timeline from git`,
+  );
 }

@@ -7,7 +7,14 @@ import { citations, events, hosts, sources } from '../../src/db/schema/index.js'
 /** Builds events, sources and capture histories directly in a database, without any network. */
 
 export async function seedEvent(db: Db, e: { id: string; title: string; description?: string; importance?: number }): Promise<void> {
-  await db.insert(events).values({ id: e.id, title: e.title, description: e.description ?? '', importance: e.importance ?? 5, sourcePath: `events/${e.id}.yaml`, contentHash: e.id });
+  await db.insert(events).values({
+    id: e.id,
+    title: e.title,
+    description: e.description ?? '',
+    importance: e.importance ?? 5,
+    sourcePath: `events/${e.id}.yaml`,
+    contentHash: e.id,
+  });
 }
 
 export type SeededSource = { id: number; url: string; host: string };
@@ -44,7 +51,10 @@ export type CaptureSpec = {
 export async function addCapture(db: Db, source: SeededSource, spec: CaptureSpec): Promise<number> {
   const outcome = spec.outcome ?? (spec.html !== undefined ? ((spec.status ?? 200) < 400 ? 'fetched' : 'http-error') : 'http-error');
   const finalUrl = spec.finalUrl ?? source.url;
-  const raw = spec.html !== undefined ? await prepareSnapshot(db, new TextEncoder().encode(spec.html), 'text/html; charset=utf-8', 'raw', finalUrl) : null;
+  const raw =
+    spec.html !== undefined
+      ? await prepareSnapshot(db, new TextEncoder().encode(spec.html), 'text/html; charset=utf-8', 'raw', finalUrl)
+      : null;
   const row = await storeCapture(db, {
     capture: {
       sourceId: source.id,

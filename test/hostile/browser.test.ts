@@ -6,7 +6,19 @@ import { isolationPlans } from '../../src/crawl/browserLaunch.js';
 import { startBrowserProxy } from '../../src/crawl/browserProxy.js';
 import { connectAuthority, forwardHeaders, proxyCredentials } from '../../src/crawl/browserProxyCore.js';
 import { createBrowserRenderer, type RendererOptions } from '../../src/crawl/browserRenderer.js';
-import { ALLOWED, CANARY_SECRET, endless, html, namesResolver, redirect, shell, startCanary, startSite, type Canary, type Site } from './browserSites.js';
+import {
+  ALLOWED,
+  CANARY_SECRET,
+  endless,
+  html,
+  namesResolver,
+  redirect,
+  shell,
+  startCanary,
+  startSite,
+  type Canary,
+  type Site,
+} from './browserSites.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -66,7 +78,8 @@ describe('the browser cannot reach a refused address, whatever the page does', (
       '/hop': redirect(() => `${a.origin('a.test')}/landing`),
       '/landing': html(shell(`document.getElementById('root').textContent = 'landed';`)),
       '/big': endless,
-      '/sw.js': (_q, res) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(`fetch(${JSON.stringify('http://127.0.0.1:')} + location.port)`),
+      '/sw.js': (_q, res) =>
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(`fetch(${JSON.stringify('http://127.0.0.1:')} + location.port)`),
     });
     b = await startSite('127.1.200.2', { '/to-canary': redirect(() => `${C()}/via-b`) });
     c = await startSite('127.1.200.3', { '/private': html('<p>robots says no</p>') });
@@ -87,11 +100,19 @@ describe('the browser cannot reach a refused address, whatever the page does', (
       timeoutMs: 8000,
       maxBytes: 2_000_000,
       acquire: async (host) => (turns.push(host), () => {}),
-      robotsAllow: async (url) => (robotsAsked.push(url.href), url.hostname === 'c.test' ? `the robots.txt of ${url.host} disallows it` : true),
+      robotsAllow: async (url) => (
+        robotsAsked.push(url.href), url.hostname === 'c.test' ? `the robots.txt of ${url.host} disallows it` : true
+      ),
       ...extra,
     };
   }
-  const expectCanaryUntouched = () => expect({ connections: canary.connections, requests: canary.requests, upgrades: canary.upgrades, datagrams: canary.datagrams }).toEqual({ connections: 0, requests: [], upgrades: 0, datagrams: 0 });
+  const expectCanaryUntouched = () =>
+    expect({ connections: canary.connections, requests: canary.requests, upgrades: canary.upgrades, datagrams: canary.datagrams }).toEqual({
+      connections: 0,
+      requests: [],
+      upgrades: 0,
+      datagrams: 0,
+    });
 
   it('has Chromium', () => expect(existsSync(CHROMIUM)).toBe(true));
 
@@ -104,7 +125,11 @@ describe('the browser cannot reach a refused address, whatever the page does', (
 
   it('refuses a script shell that navigates itself (location.replace) to a host redirecting to loopback', async () => {
     const doc = shell(`location.replace(${JSON.stringify(`${b.origin('b.test')}/to-canary`)});`);
-    const r = await renderer.render({ url: `${a.origin('a.test')}/shell`, document: { status: 200, headers: { 'content-type': 'text/html' }, body: Buffer.from(doc) }, screenshot: false });
+    const r = await renderer.render({
+      url: `${a.origin('a.test')}/shell`,
+      document: { status: 200, headers: { 'content-type': 'text/html' }, body: Buffer.from(doc) },
+      screenshot: false,
+    });
     expect(r.ok).toBe(false);
     expect(b.hits).toContain('/to-canary');
     expectCanaryUntouched();
@@ -140,7 +165,9 @@ describe('the browser cannot reach a refused address, whatever the page does', (
     expect(!r.ok && r.message).toMatch(/more than 2000000 bytes/);
     expect(ms).toBeLessThan(6000);
     expect(a.sentBytes).toBeLessThan(30e6);
-    console.log(`byte cap: render of an endless page stopped after ${Math.round(ms)} ms, ${(a.sentBytes / 1e6).toFixed(1)} MB sent by the server`);
+    console.log(
+      `byte cap: render of an endless page stopped after ${Math.round(ms)} ms, ${(a.sentBytes / 1e6).toFixed(1)} MB sent by the server`,
+    );
   });
 
   it('runs Chromium never as root, sandboxed where the kernel allows', async () => {
@@ -150,7 +177,9 @@ describe('the browser cannot reach a refused address, whatever the page does', (
     expect(procs.length).toBeGreaterThan(0);
     expect(procs.filter((p) => p.uid === 0)).toEqual([]);
     const isolation = await renderer.isolation();
-    console.log(`browser isolation on this machine: ${isolation}; ${procs.length} Chromium processes, uids ${[...new Set(procs.map((p) => p.uid))].join(',')}, ${procs.filter((p) => p.seccomp === 2).length} under a seccomp-bpf filter`);
+    console.log(
+      `browser isolation on this machine: ${isolation}; ${procs.length} Chromium processes, uids ${[...new Set(procs.map((p) => p.uid))].join(',')}, ${procs.filter((p) => p.seccomp === 2).length} under a seccomp-bpf filter`,
+    );
     expect(isolation).toMatch(/as (nobody|uid [1-9])/);
   });
 });
@@ -160,10 +189,21 @@ describe('the browser proxy', () => {
     const canary = await startCanary();
     const proxy = await startBrowserProxy({ resolver: namesResolver({}), allowance: ALLOWED, acquire: async () => () => {} });
     const ask = (headers: Record<string, string>, method = 'GET', path = `http://127.0.0.1:${canary.port}/`) =>
-      new Promise<number>((resolve) => http.request({ host: '127.0.0.1', port: proxy.port, method, path, headers }, (res) => (res.resume(), resolve(res.statusCode!))).on('error', () => resolve(-1)).end());
+      new Promise<number>((resolve) =>
+        http
+          .request({ host: '127.0.0.1', port: proxy.port, method, path, headers }, (res) => (res.resume(), resolve(res.statusCode!)))
+          .on('error', () => resolve(-1))
+          .end(),
+      );
     const connect = (headers: Record<string, string>) =>
       new Promise<string>((resolve) => {
-        const s = net.connect(proxy.port, '127.0.0.1', () => s.write(`CONNECT 127.0.0.1:${canary.port} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`));
+        const s = net.connect(proxy.port, '127.0.0.1', () =>
+          s.write(
+            `CONNECT 127.0.0.1:${canary.port} HTTP/1.1\r\n${Object.entries(headers)
+              .map(([k, v]) => `${k}: ${v}\r\n`)
+              .join('')}\r\n`,
+          ),
+        );
         s.once('data', (d) => (resolve(d.toString('latin1').split('\r\n')[0]), s.destroy()));
         s.on('error', () => resolve('error'));
       });
@@ -188,9 +228,15 @@ describe('the browser proxy', () => {
 
 describe('browser isolation and proxy helpers (pure)', () => {
   it('never plans to run Chromium as root; sandbox first, unsandboxed only as a fallback', () => {
-    expect(isolationPlans(0, true)).toEqual([{ asNobody: true, sandbox: true }, { asNobody: true, sandbox: false }]);
+    expect(isolationPlans(0, true)).toEqual([
+      { asNobody: true, sandbox: true },
+      { asNobody: true, sandbox: false },
+    ]);
     expect(isolationPlans(0, false)).toEqual([]);
-    expect(isolationPlans(1000, false)).toEqual([{ asNobody: false, sandbox: true }, { asNobody: false, sandbox: false }]);
+    expect(isolationPlans(1000, false)).toEqual([
+      { asNobody: false, sandbox: true },
+      { asNobody: false, sandbox: false },
+    ]);
   });
   it('reads proxy credentials and CONNECT authorities strictly, and drops hop-by-hop headers', () => {
     expect(proxyCredentials(`Basic ${Buffer.from('r1:p:w').toString('base64')}`)).toEqual({ username: 'r1', password: 'p:w' });
@@ -199,6 +245,21 @@ describe('browser isolation and proxy helpers (pure)', () => {
     expect(connectAuthority('example.org:443')).toEqual({ host: 'example.org', port: 443 });
     expect(connectAuthority('[::1]:80')).toEqual({ host: '[::1]', port: 80 });
     for (const bad of ['example.org', 'a:0', 'a:70000', 'user@a:443', 'a:443/x']) expect(connectAuthority(bad)).toBeNull();
-    expect(forwardHeaders(['Host', 'a', 'Proxy-Authorization', 'x', 'Connection', 'keep-alive, X-Secret', 'X-Secret', 's', 'Set-Cookie', '1', 'Set-Cookie', '2'])).toEqual(['Host', 'a', 'Set-Cookie', '1', 'Set-Cookie', '2']);
+    expect(
+      forwardHeaders([
+        'Host',
+        'a',
+        'Proxy-Authorization',
+        'x',
+        'Connection',
+        'keep-alive, X-Secret',
+        'X-Secret',
+        's',
+        'Set-Cookie',
+        '1',
+        'Set-Cookie',
+        '2',
+      ]),
+    ).toEqual(['Host', 'a', 'Set-Cookie', '1', 'Set-Cookie', '2']);
   });
 });

@@ -40,10 +40,21 @@ export async function startCanary(): Promise<Canary> {
   return canary;
 }
 
-export type Site = { address: string; port: number; origin(name: string): string; hits: string[]; upgrades: number; sentBytes: number; close(): Promise<void> };
+export type Site = {
+  address: string;
+  port: number;
+  origin(name: string): string;
+  hits: string[];
+  upgrades: number;
+  sentBytes: number;
+  close(): Promise<void>;
+};
 
 /** A host answering from a route table; a route returns [status, headers, body] or streams itself. */
-export async function startSite(address: string, routes: Record<string, (req: http.IncomingMessage, res: http.ServerResponse, site: Site) => void>): Promise<Site> {
+export async function startSite(
+  address: string,
+  routes: Record<string, (req: http.IncomingMessage, res: http.ServerResponse, site: Site) => void>,
+): Promise<Site> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     site.hits.push(path);
@@ -69,8 +80,12 @@ export async function startSite(address: string, routes: Record<string, (req: ht
   return site;
 }
 
-export const html = (body: string) => (_req: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
-export const redirect = (to: () => string, status = 302) => (_req: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(status, { location: to(), 'content-length': 0 }).end();
+export const html = (body: string) => (_req: http.IncomingMessage, res: http.ServerResponse) =>
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+export const redirect =
+  (to: () => string, status = 302) =>
+  (_req: http.IncomingMessage, res: http.ServerResponse) =>
+    res.writeHead(status, { location: to(), 'content-length': 0 }).end();
 
 /** An endless body, as fast as the reader takes it; counts what it managed to send. */
 export const endless = (_req: http.IncomingMessage, res: http.ServerResponse, site: Site) => {

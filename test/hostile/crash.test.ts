@@ -15,7 +15,16 @@ const PAGES = 6;
 const story = (headline: string) => ({
   kind: 'slow' as const,
   delayMs: 60,
-  then: { kind: 'article' as const, template: 'wire' as const, article: { headline, byline: 'Lin', published: '2024-02-02', paragraphs: [`${headline}: the ministry confirmed the figures on Friday and said an audit would follow.`] } },
+  then: {
+    kind: 'article' as const,
+    template: 'wire' as const,
+    article: {
+      headline,
+      byline: 'Lin',
+      published: '2024-02-02',
+      paragraphs: [`${headline}: the ministry confirmed the figures on Friday and said an audit would follow.`],
+    },
+  },
 });
 
 /**
@@ -28,7 +37,12 @@ describe(`crawl killed mid-pass (${testDatabaseKind})`, () => {
   let database: TestDatabase;
   let web: SimWeb;
   let home: string;
-  const env = () => cliEnv(home, database.url, { CITEWATCH_HOST_DELAY_MS: '30', CITEWATCH_ALLOW_PRIVATE_NETWORK: SIMULATED_WEB_RANGE, CITEWATCH_TOTAL_TIMEOUT_MS: '3000' });
+  const env = () =>
+    cliEnv(home, database.url, {
+      CITEWATCH_HOST_DELAY_MS: '30',
+      CITEWATCH_ALLOW_PRIVATE_NETWORK: SIMULATED_WEB_RANGE,
+      CITEWATCH_TOTAL_TIMEOUT_MS: '3000',
+    });
   /** Runs `inspect` on the database, opened once for it (on PGlite the CLI must not be running). */
   async function withDb<T>(inspect: (query: <R>(text: string) => Promise<R[]>) => Promise<T>): Promise<T> {
     if (database.url) return inspect((text) => queryRows(database.db, sql.raw(text)));
@@ -42,14 +56,24 @@ describe(`crawl killed mid-pass (${testDatabaseKind})`, () => {
   }
   /** The URLs of the page requests the web saw since log entry `from` (answered ones only, if asked). */
   const pageRequests = (from: number, answered = false) =>
-    web.log.slice(from).filter((r) => r.path.startsWith('/p') && (!answered || r.outcome === 'answered')).map((r) => `http://${r.address}:${web.port}${r.path}`);
+    web.log
+      .slice(from)
+      .filter((r) => r.path.startsWith('/p') && (!answered || r.outcome === 'answered'))
+      .map((r) => `http://${r.address}:${web.port}${r.path}`);
 
   beforeAll(async () => {
     database = await openTestDatabase();
-    web = await startSimWeb({ hosts: Object.fromEntries(HOSTS.map((h) => [h, { pages: Object.fromEntries(Array.from({ length: PAGES }, (_, i) => [`/p${i}`, story(`${h} story ${i}`)])) }])) });
+    web = await startSimWeb({
+      hosts: Object.fromEntries(
+        HOSTS.map((h) => [h, { pages: Object.fromEntries(Array.from({ length: PAGES }, (_, i) => [`/p${i}`, story(`${h} story ${i}`)])) }]),
+      ),
+    });
     home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-crash-'));
     const urls = HOSTS.flatMap((h) => Array.from({ length: PAGES }, (_, i) => web.url(h, `/p${i}`)));
-    writeFileSync(path.join(home, 'e1.md'), `---\nid: e1\ntitle: Audit\nsources:\n${urls.map((u) => `- url: ${u}\n`).join('')}---\nAn audit.\n`);
+    writeFileSync(
+      path.join(home, 'e1.md'),
+      `---\nid: e1\ntitle: Audit\nsources:\n${urls.map((u) => `- url: ${u}\n`).join('')}---\nAn audit.\n`,
+    );
     expect((await runCli(['ingest', path.join(home, 'e1.md')], env())).code).toBe(0);
   });
   afterAll(async () => {
@@ -92,7 +116,10 @@ describe(`crawl killed mid-pass (${testDatabaseKind})`, () => {
            from sources`,
         ),
       );
-      expect(afterKill.filter((s) => !s.stored && !s.due).map((s) => s.url), `${where}: sources neither stored nor due`).toEqual([]);
+      expect(
+        afterKill.filter((s) => !s.stored && !s.due).map((s) => s.url),
+        `${where}: sources neither stored nor due`,
+      ).toEqual([]);
       const lost = afterKill.filter((s) => !s.stored && answered.has(s.url)).map((s) => s.url);
       lostPerRound.push(lost.length);
 
@@ -101,7 +128,10 @@ describe(`crawl killed mid-pass (${testDatabaseKind})`, () => {
       expect(again.code, `${where}: ${again.stderr}`).toBe(0);
       expect(JSON.parse(again.stdout), where).toMatchObject({ hostsSkipped: 0, checked: afterKill.filter((s) => s.due).length });
       const askedAgain = new Set(pageRequests(next));
-      expect(lost.filter((u) => !askedAgain.has(u)), `${where}: answered, lost and not asked again`).toEqual([]);
+      expect(
+        lost.filter((u) => !askedAgain.has(u)),
+        `${where}: answered, lost and not asked again`,
+      ).toEqual([]);
       const [left] = await withDb(async (query) => {
         const counts = await query<{ unstored: number; leased: number }>(
           `select (select count(*)::int from sources s where not exists (select 1 from captures c where c.source_id = s.id and c.started_at >= '${roundStart}')) as unstored,

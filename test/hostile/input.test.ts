@@ -10,11 +10,15 @@ import { openTestDatabase, testDatabaseKind, type TestDatabase } from '../helper
 const md = (frontMatter: string, body = '') => `---\n${frontMatter}\n---\n${body}`;
 const valid = (id: string) => md(`id: ${id}\ntitle: Valid ${id}\nsources:\n- url: https://ok.example/${id}`, 'Body.');
 const letter = (i: number) => String.fromCharCode(97 + i);
-const aliasBomb = ['a: &a [lol, lol]', ...Array.from({ length: 20 }, (_, i) => `${letter(i + 1)}: &${letter(i + 1)} [*${letter(i)}, *${letter(i)}]`)].join('\n');
+const aliasBomb = [
+  'a: &a [lol, lol]',
+  ...Array.from({ length: 20 }, (_, i) => `${letter(i + 1)}: &${letter(i + 1)} [*${letter(i)}, *${letter(i)}]`),
+].join('\n');
 
 /** Hostile timeline files, each with the rejection it must end as (file-level) or the event it must store. */
 function writeTimeline(dir: string): void {
-  const put = (name: string | Buffer, text: string) => writeFileSync(Buffer.isBuffer(name) ? Buffer.concat([Buffer.from(dir + '/'), name]) : path.join(dir, name), text);
+  const put = (name: string | Buffer, text: string) =>
+    writeFileSync(Buffer.isBuffer(name) ? Buffer.concat([Buffer.from(dir + '/'), name]) : path.join(dir, name), text);
   put('valid-1.md', valid('valid-1'));
   put('valid-2.json', JSON.stringify({ id: 'valid-2', title: 'Valid valid-2', sources: ['https://ok.example/2'] }));
   // Odd but valid names: stored like any other.
@@ -28,12 +32,30 @@ function writeTimeline(dir: string): void {
   put('bomb.yaml', `id: bomb\ntitle: T\n${aliasBomb}\n`);
   put('bomb.md', md(`id: bomb-md\ntitle: T\n${aliasBomb}`));
   put('huge.md', md(`id: huge\ntitle: T\npadding: "${'x'.repeat(10 * 1024 * 1024)}"`));
-  put('many.json', JSON.stringify({ id: 'many', title: 'Many sources', sources: Array.from({ length: 100_000 }, (_, i) => `https://many.example/${i}`) }));
-  put('proto.md', md('id: proto\ntitle: Proto\n__proto__: {polluted: yes}\nconstructor: c\nsources:\n- url: https://ok.example/proto\n  __proto__: {polluted: yes}\n  constructor: x'));
+  put(
+    'many.json',
+    JSON.stringify({ id: 'many', title: 'Many sources', sources: Array.from({ length: 100_000 }, (_, i) => `https://many.example/${i}`) }),
+  );
+  put(
+    'proto.md',
+    md(
+      'id: proto\ntitle: Proto\n__proto__: {polluted: yes}\nconstructor: c\nsources:\n- url: https://ok.example/proto\n  __proto__: {polluted: yes}\n  constructor: x',
+    ),
+  );
   put('proto.json', '{"__proto__": {"id": "proto-json", "title": "T"}, "constructor": {"id": "x"}}');
   // NUL in front matter (raw and escaped) and in JSON: stored, with U+FFFD in its place.
-  put('nul.md', md('id: nul-md\ntitle: "Before\\0After"\ntags: [a\u0000b]\nsources:\n- url: https://ok.example/nul\n  note: "x\\0y"', 'Body\u0000.'));
-  put('nul.json', JSON.stringify({ id: 'nul\u0000json', title: 'T\u0000', sources: [{ url: 'https://ok.example/nul-json', ['k\u0000']: 'v\u0000', lone: '\ud800' }] }));
+  put(
+    'nul.md',
+    md('id: nul-md\ntitle: "Before\\0After"\ntags: [a\u0000b]\nsources:\n- url: https://ok.example/nul\n  note: "x\\0y"', 'Body\u0000.'),
+  );
+  put(
+    'nul.json',
+    JSON.stringify({
+      id: 'nul\u0000json',
+      title: 'T\u0000',
+      sources: [{ url: 'https://ok.example/nul-json', 'k\u0000': 'v\u0000', lone: '\ud800' }],
+    }),
+  );
   symlinkSync('loop-b.md', path.join(dir, 'loop-a.md'));
   symlinkSync('loop-a.md', path.join(dir, 'loop-b.md'));
   symlinkSync('nowhere.md', path.join(dir, 'dangling.md'));
@@ -79,7 +101,21 @@ describe(`ingesting hostile timeline files beside valid ones (${testDatabaseKind
 
   it('stores the valid files, the odd names and the events that kept going', async () => {
     const ids = (await database.db.select({ id: events.id }).from(events)).map((e) => e.id).sort();
-    expect(ids).toEqual(['many', 'nul-md', 'nul\ufffdjson', 'odd-escape', 'odd-long', 'odd-newline', 'odd-space', 'odd-unicode', 'proto', 'valid-1', 'valid-2'].sort());
+    expect(ids).toEqual(
+      [
+        'many',
+        'nul-md',
+        'nul\ufffdjson',
+        'odd-escape',
+        'odd-long',
+        'odd-newline',
+        'odd-space',
+        'odd-unicode',
+        'proto',
+        'valid-1',
+        'valid-2',
+      ].sort(),
+    );
     const runs = await database.db.select().from(ingestRuns);
     expect(runs).toHaveLength(1);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -8,7 +8,16 @@ import { startSimWeb, type SimWeb } from '../../src/simweb/index.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from '../helpers/db.js';
 import { addSources, crawlConfig, noDns } from '../helpers/crawl.js';
 
-const page = { kind: 'article' as const, template: 'wire' as const, article: { headline: 'Audit ordered', byline: 'Lin', published: '2024-02-02', paragraphs: ['The ministry ordered an audit of the contracts on Friday, and said it would report within weeks.'] } };
+const page = {
+  kind: 'article' as const,
+  template: 'wire' as const,
+  article: {
+    headline: 'Audit ordered',
+    byline: 'Lin',
+    published: '2024-02-02',
+    paragraphs: ['The ministry ordered an audit of the contracts on Friday, and said it would report within weeks.'],
+  },
+};
 
 /**
  * A host lease is proof that its owner is at work on the host only while the owner is alive: the
@@ -22,10 +31,13 @@ describe(`host leases of gone workers (${testDatabaseKind})`, () => {
   const config = crawlConfig({ hostDelayMs: 20 });
   const crawl = (workerId: string) => crawlSources({ db: database.db, config, resolver: noDns, workerId }, { all: true });
   const leaseTo = (owner: string) =>
-    database.db.insert(hosts).values({ host, leaseOwner: owner, leaseExpiresAt: new Date(Date.now() + 300_000) }).onConflictDoUpdate({
-      target: hosts.host,
-      set: { leaseOwner: owner, leaseExpiresAt: new Date(Date.now() + 300_000) },
-    });
+    database.db
+      .insert(hosts)
+      .values({ host, leaseOwner: owner, leaseExpiresAt: new Date(Date.now() + 300_000) })
+      .onConflictDoUpdate({
+        target: hosts.host,
+        set: { leaseOwner: owner, leaseExpiresAt: new Date(Date.now() + 300_000) },
+      });
 
   beforeAll(async () => {
     database = await openTestDatabase();

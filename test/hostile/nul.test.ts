@@ -14,7 +14,10 @@ const PARAGRAPHS = [
   'Critics said the vote came too late, and that the delay had already cost the inquiry several key witnesses.',
 ];
 /** NUL in the title and the text, and a lone surrogate's UTF-8-ish neighbour: what PostgreSQL refuses. */
-const NUL_PAGE = Buffer.from(articleHtml('Before\u0000After', [`Funds moved\u0000 twice. ${PARAGRAPHS[0]}`, ...PARAGRAPHS.slice(1)]), 'utf8');
+const NUL_PAGE = Buffer.from(
+  articleHtml('Before\u0000After', [`Funds moved\u0000 twice. ${PARAGRAPHS[0]}`, ...PARAGRAPHS.slice(1)]),
+  'utf8',
+);
 
 /**
  * One loopback host answering raw HTTP, so headers can hold bytes Node's own server refuses to send.
@@ -25,10 +28,17 @@ function startRawHost(): Promise<{ url(path: string): string; close(): Promise<v
     socket.once('data', (chunk) => {
       const path = /^GET (\S+)/.exec(chunk.toString('latin1'))?.[1] ?? '/';
       const page = (status: number, extraHeaders: string, body: Buffer) =>
-        Buffer.concat([Buffer.from(`HTTP/1.1 ${status} X\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: ${body.length}\r\n${extraHeaders}connection: close\r\n\r\n`, 'latin1'), body]);
+        Buffer.concat([
+          Buffer.from(
+            `HTTP/1.1 ${status} X\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: ${body.length}\r\n${extraHeaders}connection: close\r\n\r\n`,
+            'latin1',
+          ),
+          body,
+        ]);
       let answer: Buffer;
       if (path === '/nul-text') answer = page(200, '', NUL_PAGE);
-      else if (path === '/nul-header') answer = page(200, 'etag: "a\u0000b"\r\nserver: caf\u00e9\u0000\r\n', Buffer.from(articleHtml('Header page', PARAGRAPHS)));
+      else if (path === '/nul-header')
+        answer = page(200, 'etag: "a\u0000b"\r\nserver: caf\u00e9\u0000\r\n', Buffer.from(articleHtml('Header page', PARAGRAPHS)));
       else if (path.startsWith('/ok/')) answer = page(200, '', Buffer.from(articleHtml(`Story ${path}`, PARAGRAPHS)));
       else answer = page(404, '', Buffer.from('not found'));
       socket.end(answer);
@@ -55,7 +65,10 @@ describe(`a page with NUL bytes beside normal pages of its host (${testDatabaseK
     database = await openTestDatabase();
     host = await startRawHost();
     // The NUL pages first: before the fix, the lane that met one died and the pass threw.
-    ids = await addSources(database.db, paths.map((p, i) => ({ url: host.url(p), priority: 10 - i })));
+    ids = await addSources(
+      database.db,
+      paths.map((p, i) => ({ url: host.url(p), priority: 10 - i })),
+    );
     summary = await crawlSources({ db: database.db, config: crawlConfig({ hostDelayMs: 10 }), resolver: noDns }, {});
   });
   afterAll(async () => {

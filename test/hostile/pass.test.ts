@@ -30,11 +30,17 @@ describe(`a pass over hostile pages (${testDatabaseKind})`, () => {
     const port = await freePort(HOSTILE_ADDRESS);
     const spec = hostileSpec(canary.port, port);
     web = await startSimWeb(spec);
-    const cited = (host: string) => Object.keys(spec.hosts[host].pages).filter((p) => !/^\/chain\/[1-9]|^\/sw\.js$/.test(p)).map((p) => web.url(host, p));
+    const cited = (host: string) =>
+      Object.keys(spec.hosts[host].pages)
+        .filter((p) => !/^\/chain\/[1-9]|^\/sw\.js$/.test(p))
+        .map((p) => web.url(host, p));
     urls = [...cited('hostile.example'), ...cited('app.hostile.example'), `http://rebind.test:${port}/rebind-page`];
     const dir = mkdtempSync(path.join(tmpdir(), 'citewatch-hostile-'));
     const sources = urls.map((url, i) => `- title: Attack ${i}\n  url: ${JSON.stringify(url)}\n  outlet: Hostile`).join('\n');
-    writeFileSync(path.join(dir, '2025-01-01--hostile-sources.md'), `---\nid: 2025-01-01--hostile-sources\ndate: '2025-01-01'\ntitle: Every hostile source\nimportance: 5\nsources:\n${sources}\n---\nA claim backed by pages that fight back.\n`);
+    writeFileSync(
+      path.join(dir, '2025-01-01--hostile-sources.md'),
+      `---\nid: 2025-01-01--hostile-sources\ndate: '2025-01-01'\ntitle: Every hostile source\nimportance: 5\nsources:\n${sources}\n---\nA claim backed by pages that fight back.\n`,
+    );
     const report = await ingestPaths(database.db, [dir]);
     expect(report.rejections).toEqual([]);
     const config = crawlConfig({ readTimeoutMs: 2000, totalTimeoutMs: 4000 });
@@ -47,7 +53,10 @@ describe(`a pass over hostile pages (${testDatabaseKind})`, () => {
       database.db,
       sql`select s.url, c.outcome, c.error_kind from captures c join sources s on s.id = c.source_id order by c.id`,
     );
-    console.log(`hostile pass: ${urls.length} sources, peak RSS of the test process ${peakMiB} MiB\n` + outcomes.map((o) => `  ${o.outcome.padEnd(18)} ${(o.error_kind ?? '').padEnd(16)} ${o.url}`).join('\n'));
+    console.log(
+      `hostile pass: ${urls.length} sources, peak RSS of the test process ${peakMiB} MiB\n` +
+        outcomes.map((o) => `  ${o.outcome.padEnd(18)} ${(o.error_kind ?? '').padEnd(16)} ${o.url}`).join('\n'),
+    );
   }, 300_000);
 
   afterAll(async () => {
@@ -61,7 +70,10 @@ describe(`a pass over hostile pages (${testDatabaseKind})`, () => {
   });
 
   it('records a capture for every source, failed ones included', async () => {
-    const rows = await queryRows<{ url: string; n: number }>(database.db, sql`select s.url, count(c.id)::int as n from sources s left join captures c on c.source_id = s.id group by s.url`);
+    const rows = await queryRows<{ url: string; n: number }>(
+      database.db,
+      sql`select s.url, count(c.id)::int as n from sources s left join captures c on c.source_id = s.id group by s.url`,
+    );
     expect(rows.filter((r) => r.n < 2).map((r) => r.url)).toEqual([]);
     expect(rows).toHaveLength(urls.length);
   });
@@ -71,13 +83,19 @@ describe(`a pass over hostile pages (${testDatabaseKind})`, () => {
   });
 
   it('refuses every redirect to a refused address, however it is spelled', async () => {
-    const rows = await queryRows<{ url: string; outcome: string }>(database.db, sql`select distinct s.url, c.outcome from captures c join sources s on s.id = c.source_id where s.url like '%/to/%'`);
+    const rows = await queryRows<{ url: string; outcome: string }>(
+      database.db,
+      sql`select distinct s.url, c.outcome from captures c join sources s on s.id = c.source_id where s.url like '%/to/%'`,
+    );
     expect(rows.length).toBeGreaterThan(10);
     expect(rows.filter((r) => r.outcome !== 'refused-address')).toEqual([]);
   });
 
   it('checks every answer of a name that rebinds to loopback, and connects only where it checked', async () => {
-    const rows = await queryRows<{ outcome: string }>(database.db, sql`select c.outcome from captures c join sources s on s.id = c.source_id where s.url like 'http://rebind.test%'`);
+    const rows = await queryRows<{ outcome: string }>(
+      database.db,
+      sql`select c.outcome from captures c join sources s on s.id = c.source_id where s.url like 'http://rebind.test%'`,
+    );
     // Asked again after its first (allowed) answer, the name's loopback answer is refused; the canary stays at zero above.
     expect(resolver.lookups.get('rebind.test')).toBeGreaterThanOrEqual(2);
     expect(rows.map((r) => r.outcome)).toContain('refused-address');
@@ -85,7 +103,10 @@ describe(`a pass over hostile pages (${testDatabaseKind})`, () => {
   });
 
   it('renders script pages only through the guarded browser: a loop or a redirect to loopback is not rendered, and said so', async () => {
-    const rows = await queryRows<{ url: string; outcome: string }>(database.db, sql`select s.url, c.outcome from captures c join sources s on s.id = c.source_id where s.url like '%/script-%'`);
+    const rows = await queryRows<{ url: string; outcome: string }>(
+      database.db,
+      sql`select s.url, c.outcome from captures c join sources s on s.id = c.source_id where s.url like '%/script-%'`,
+    );
     const outcomes = (path: string) => new Set(rows.filter((r) => r.url.endsWith(path)).map((r) => r.outcome));
     expect([...outcomes('/script-navigate')]).toEqual(['not-rendered']);
     expect([...outcomes('/script-loop')]).toEqual(['not-rendered']);

@@ -75,7 +75,12 @@ function scriptShell(script: string, head = ''): Behaviour {
   return { kind: 'raw', status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body };
 }
 
-const html = (body: string, headers: Record<string, string> = {}): Behaviour => ({ kind: 'raw', status: 200, headers: { 'content-type': 'text/html; charset=utf-8', ...headers }, body });
+const html = (body: string, headers: Record<string, string> = {}): Behaviour => ({
+  kind: 'raw',
+  status: 200,
+  headers: { 'content-type': 'text/html; charset=utf-8', ...headers },
+  body,
+});
 
 /**
  * Where the hostile hosts listen: pinned, so pages can name their own URLs. Script attacks live on
@@ -96,14 +101,38 @@ export function hostileSpec(canaryPort: number, port: number): WebSpec {
     '/loop': { kind: 'redirect', status: 302, location: '/loop' },
     '/chain/0': { kind: 'redirect', status: 301, location: '/chain/1' },
     '/nul': html(`<title>Null\u0000title</title><h1>Head\u0000line</h1><p>${'Text with a NUL \u0000 byte in it. '.repeat(40)}</p>`),
-    '/bad-charset': { kind: 'raw', status: 200, headers: { 'content-type': 'text/html; charset=x-no-such-charset' }, body: new Uint8Array([0x3c, 0x70, 0x3e, 0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1, 0x3c, 0x2f, 0x70, 0x3e]) },
-    '/lying-charset': { kind: 'raw', status: 200, headers: { 'content-type': 'text/html; charset=utf-16le' }, body: `<meta charset="shift_jis"><p>${'Plain ASCII story text. '.repeat(50)}</p>` },
+    '/bad-charset': {
+      kind: 'raw',
+      status: 200,
+      headers: { 'content-type': 'text/html; charset=x-no-such-charset' },
+      body: new Uint8Array([0x3c, 0x70, 0x3e, 0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1, 0x3c, 0x2f, 0x70, 0x3e]),
+    },
+    '/lying-charset': {
+      kind: 'raw',
+      status: 200,
+      headers: { 'content-type': 'text/html; charset=utf-16le' },
+      body: `<meta charset="shift_jis"><p>${'Plain ASCII story text. '.repeat(50)}</p>`,
+    },
     '/deep': html(`${'<div>'.repeat(100_000)}deep text${'</div>'.repeat(100_000)}`),
     '/links': html(`<h1>Links</h1>${Array.from({ length: 50_000 }, (_, i) => `<a href="/l/${i}">link ${i}</a>`).join(' ')}`),
-    '/regex': html(`<article><h1>Runs</h1><p>${'-'.repeat(65_536)}</p><p>${'+/'.repeat(32_768)}</p><p>${'a'.repeat(65_536)}=</p></article>`),
-    '/bad-pdf': { kind: 'raw', status: 200, headers: { 'content-type': 'application/pdf' }, body: '%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 99999 0 R >> endobj\ntrailer << /Root 1 0 R /Size 999999999 >>\n%%EOF' },
-    '/truncated-pdf': { kind: 'raw', status: 200, headers: { 'content-type': 'application/pdf' }, body: '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 10000 /Filter /FlateDecode >>\nstream\nx\x9c' },
-    '/rebind-page': html(`<article><h1>Rebinding</h1><p>${'A page served under a name that later points at loopback. '.repeat(20)}</p></article>`),
+    '/regex': html(
+      `<article><h1>Runs</h1><p>${'-'.repeat(65_536)}</p><p>${'+/'.repeat(32_768)}</p><p>${'a'.repeat(65_536)}=</p></article>`,
+    ),
+    '/bad-pdf': {
+      kind: 'raw',
+      status: 200,
+      headers: { 'content-type': 'application/pdf' },
+      body: '%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 99999 0 R >> endobj\ntrailer << /Root 1 0 R /Size 999999999 >>\n%%EOF',
+    },
+    '/truncated-pdf': {
+      kind: 'raw',
+      status: 200,
+      headers: { 'content-type': 'application/pdf' },
+      body: '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 10000 /Filter /FlateDecode >>\nstream\nx\x9c',
+    },
+    '/rebind-page': html(
+      `<article><h1>Rebinding</h1><p>${'A page served under a name that later points at loopback. '.repeat(20)}</p></article>`,
+    ),
   };
   const appPages: Record<string, PageSpec> = {
     '/script-loop': scriptShell('while (true) {}'),
@@ -120,10 +149,22 @@ export function hostileSpec(canaryPort: number, port: number): WebSpec {
       `<link rel="prefetch" href="${canary}/prefetch"><link rel="preconnect" href="${canary}"><link rel="stylesheet" href="${canary}/style.css">`,
     ),
     '/script-navigate': scriptShell(`location.replace('${hostileUrl('/to/decimal')}');`),
-    '/sw.js': { kind: 'raw', status: 200, headers: { 'content-type': 'text/javascript' }, body: `self.addEventListener('install', () => fetch('${canary}/sw'));` },
+    '/sw.js': {
+      kind: 'raw',
+      status: 200,
+      headers: { 'content-type': 'text/javascript' },
+      body: `self.addEventListener('install', () => fetch('${canary}/sw'));`,
+    },
   };
   for (let i = 1; i < 30; i++) pages[`/chain/${i}`] = { kind: 'redirect', status: 301, location: `/chain/${i + 1}` };
-  for (const [name, target] of Object.entries(refusedTargets(canaryPort))) pages[`/to/${name}`] = { kind: 'redirect', status: 302, location: target };
+  for (const [name, target] of Object.entries(refusedTargets(canaryPort)))
+    pages[`/to/${name}`] = { kind: 'redirect', status: 302, location: target };
   const robotsTxt = 'User-agent: *\nAllow: /\n';
-  return { port, hosts: { 'hostile.example': { address: HOSTILE_ADDRESS, pages, robotsTxt }, 'app.hostile.example': { address: APP_ADDRESS, pages: appPages, robotsTxt } } };
+  return {
+    port,
+    hosts: {
+      'hostile.example': { address: HOSTILE_ADDRESS, pages, robotsTxt },
+      'app.hostile.example': { address: APP_ADDRESS, pages: appPages, robotsTxt },
+    },
+  };
 }

@@ -28,7 +28,11 @@ function hexAddress(hex: string): string {
   if (hex.length === 8) return [3, 2, 1, 0].map((i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join('.');
   // IPv6: four little-endian 32-bit words.
   const words = hex.match(/.{8}/g)!.map((w) => w.match(/../g)!.reverse().join(''));
-  return words.join('').match(/.{4}/g)!.join(':').replace(/\b0{1,3}/g, '');
+  return words
+    .join('')
+    .match(/.{4}/g)!
+    .join(':')
+    .replace(/\b0{1,3}/g, '');
 }
 
 /** Listening TCP sockets held by the process tree: /proc/net/tcp{,6} LISTEN rows matched to fd inodes. */
@@ -78,7 +82,12 @@ function watchCli(args: string[], env: NodeJS.ProcessEnv) {
 const scriptPage = (headline: string) => ({
   kind: 'article' as const,
   template: 'script' as const,
-  article: { headline, byline: 'Grace Writer', published: '2024-05-02', paragraphs: ['Only a browser can read this sentence about the harbour contract.', 'The council approved it.'] },
+  article: {
+    headline,
+    byline: 'Grace Writer',
+    published: '2024-05-02',
+    paragraphs: ['Only a browser can read this sentence about the harbour contract.', 'The council approved it.'],
+  },
 });
 
 describe(`citewatch opens no listening socket but its loopback browser proxy, and exits on time (${testDatabaseKind})`, () => {
@@ -86,14 +95,22 @@ describe(`citewatch opens no listening socket but its loopback browser proxy, an
   let web: SimWeb;
   let home: string;
   let timeline: string;
-  const env = () => cliEnv(home, database.url, { CITEWATCH_HOST_DELAY_MS: '50', CITEWATCH_ALLOW_PRIVATE_NETWORK: SIMULATED_WEB_RANGE, CITEWATCH_TOTAL_TIMEOUT_MS: '8000' });
+  const env = () =>
+    cliEnv(home, database.url, {
+      CITEWATCH_HOST_DELAY_MS: '50',
+      CITEWATCH_ALLOW_PRIVATE_NETWORK: SIMULATED_WEB_RANGE,
+      CITEWATCH_TOTAL_TIMEOUT_MS: '8000',
+    });
 
   beforeAll(async () => {
     database = await openTestDatabase();
     web = await startSimWeb({ hosts: { 'app.example': { pages: { '/story/1': scriptPage('Harbour deal signed') } } } });
     home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-sockets-'));
     timeline = mkdtempSync(path.join(os.tmpdir(), 'citewatch-sockets-tl-'));
-    writeFileSync(path.join(timeline, 'e1.md'), `---\nid: e1\ntitle: Harbour\nimportance: 5\nsources:\n- url: ${web.url('app.example', '/story/1')}\n---\nThe harbour deal.\n`);
+    writeFileSync(
+      path.join(timeline, 'e1.md'),
+      `---\nid: e1\ntitle: Harbour\nimportance: 5\nsources:\n- url: ${web.url('app.example', '/story/1')}\n---\nThe harbour deal.\n`,
+    );
     const ingest = await runCli(['ingest', timeline], env());
     expect(ingest.stderr).toBe('');
   });

@@ -31,15 +31,26 @@ describe('printable: controls from pages and files shown as visible escapes', ()
   });
 
   it('keeps each table cell on one line (newline and tab escaped) and aligned', () => {
-    const table = formatTable(['id', 'title'], [['e1', 'two\nlines\tand\u001b]0;x\u0007'], ['e2', 'ok']]);
+    const table = formatTable(
+      ['id', 'title'],
+      [
+        ['e1', 'two\nlines\tand\u001b]0;x\u0007'],
+        ['e2', 'ok'],
+      ],
+    );
     expect(table).not.toMatch(CONTROL);
     expect(table.split('\n')).toEqual(['id  title', 'e1  two\\x0alines\\x09and\\x1b]0;x\\x07', 'e2  ok']);
   });
 
   it('caps an error message that embeds a database error and its gzip parameters', () => {
     const stderr = new PassThrough();
-    const output = createOutput(false, { stdout: new PassThrough() as unknown as typeof process.stdout, stderr: stderr as unknown as typeof process.stderr });
-    output.err(`citewatch: unexpected error: Failed query: insert into "snapshots"\nparams: ${'\u001f\u008b\u0008\u0000gzip'.repeat(1_000_000)}`);
+    const output = createOutput(false, {
+      stdout: new PassThrough() as unknown as typeof process.stdout,
+      stderr: stderr as unknown as typeof process.stderr,
+    });
+    output.err(
+      `citewatch: unexpected error: Failed query: insert into "snapshots"\nparams: ${'\u001f\u008b\u0008\u0000gzip'.repeat(1_000_000)}`,
+    );
     const written = String(stderr.read());
     expect(written.length).toBeLessThan(20_000);
     expect(written).toMatch(/more characters cut\)\n$/);
@@ -78,8 +89,15 @@ describe(`citewatch diff / flags / events print no control bytes from pages (${t
       'Opposition members said the terms had not been shown to parliament and asked for the full text to be published.',
     ];
     const before = articleHtml('Harbour deal signed', paragraphs);
-    const after = articleHtml(`Harbour ${HOSTILE}`, [paragraphs[0], paragraphs[1].replace('40 million', `4 ${HOSTILE} million`), paragraphs[2]]);
-    for (const [n, html] of [[0, before], [1, after]] as const) {
+    const after = articleHtml(`Harbour ${HOSTILE}`, [
+      paragraphs[0],
+      paragraphs[1].replace('40 million', `4 ${HOSTILE} million`),
+      paragraphs[2],
+    ]);
+    for (const [n, html] of [
+      [0, before],
+      [1, after],
+    ] as const) {
       await addCapture(db, source, { at: new Date(Date.UTC(2026, 3, 1 + n)), html });
       await settleSource(db, defaultConfig({}), source.id);
     }

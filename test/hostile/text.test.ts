@@ -75,7 +75,10 @@ describe('diff: classifying and showing a rewrite is bounded', () => {
   it('shows a rewritten 8,000-word text as replaced (11 s before)', () => {
     const w = (k: number) => Array.from({ length: 8000 }, (_, i) => `w${(i * k) % 9973}`).join(' ');
     const { value, ms } = timed(() => wordDiff(w(7), w(13)));
-    expect(value).toEqual([{ value: w(7), removed: true }, { value: w(13), added: true }]);
+    expect(value).toEqual([
+      { value: w(7), removed: true },
+      { value: w(13), added: true },
+    ]);
     expect(ms).toBeLessThan(BUDGET_MS);
   });
 
@@ -119,7 +122,8 @@ describe('states: a path of slashes', () => {
 describe('extraction of a deep document falls back visibly', () => {
   const nested = (depth: number) =>
     `<html><head><title>Deep</title></head><body>${'<div>'.repeat(depth)}The council approved the budget.${'</div>'.repeat(depth)}<p>Filed Tuesday.</p></body></html>`;
-  const extract = (html: string) => extractContent({ body: new TextEncoder().encode(html), contentType: 'text/html', url: 'http://h.example/deep' });
+  const extract = (html: string) =>
+    extractContent({ body: new TextEncoder().encode(html), contentType: 'text/html', url: 'http://h.example/deep' });
 
   // 1,000 levels took 6 s in Readability, 5,000 more than 5 minutes, 100,000 overflowed the stack.
   it.each([1_000, 100_000])('reads %i nested <div>s as plain text, marked as such', async (depth) => {
@@ -139,16 +143,30 @@ describe('extraction of a deep document falls back visibly', () => {
   });
 
   const CLEAN: PageSignals = { errorPage: false, parked: false, botChallenge: false, paywall: false, scriptShell: false, wordCount: 600 };
-  const capture = (signals: PageSignals): CaptureFacts => ({ id: 1, at: new Date(), outcome: 'fetched', httpStatus: 200, finalUrl: 'https://h.example/a/story', signals });
+  const capture = (signals: PageSignals): CaptureFacts => ({
+    id: 1,
+    at: new Date(),
+    outcome: 'fetched',
+    httpStatus: 200,
+    finalUrl: 'https://h.example/a/story',
+    signals,
+  });
   const config = { vanishedAfterChecks: 2, unreachableAfterChecks: 3, unreachableAfterMs: 86_400_000 };
 
   it('says so in the state of a source whose page was read as a fallback', () => {
-    const verdict = classifySource({ url: 'https://h.example/a/story', captures: [capture({ ...CLEAN, extraction: 'fallback-deep-document' })], config });
+    const verdict = classifySource({
+      url: 'https://h.example/a/story',
+      captures: [capture({ ...CLEAN, extraction: 'fallback-deep-document' })],
+      config,
+    });
     expect(verdict).toMatchObject({ state: 'ok', reason: 'extraction-fallback-deep-document' });
     expect(classifySource({ url: 'https://h.example/a/story', captures: [capture(CLEAN)], config }).reason).toBeNull();
   });
 
-  it('holds a page whose extraction timed out as inconclusive (citewatch\'s failure), not as content with no text', () => {
-    expect(observeCapture('https://h.example/a/story', capture({ ...CLEAN, wordCount: 0, extraction: 'timeout' }))).toEqual({ kind: 'inconclusive', reason: 'extraction-timeout' });
+  it("holds a page whose extraction timed out as inconclusive (citewatch's failure), not as content with no text", () => {
+    expect(observeCapture('https://h.example/a/story', capture({ ...CLEAN, wordCount: 0, extraction: 'timeout' }))).toEqual({
+      kind: 'inconclusive',
+      reason: 'extraction-timeout',
+    });
   });
 });

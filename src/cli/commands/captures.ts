@@ -10,11 +10,16 @@ export function registerCaptures(program: Command, bind: ActionBinder): void {
   const command = program
     .command('captures')
     .argument('<url>', 'a cited URL, as the timeline spells it or normalized, or where a crawl ended up')
-    .description('every capture of a source, newest first: time, outcome, HTTP status, final URL, content hash, whether the content changed')
+    .description(
+      'every capture of a source, newest first: time, outcome, HTTP status, final URL, content hash, whether the content changed',
+    )
     .option('--from <time>', 'only captures at or after this time')
     .option('--to <time>', 'only captures at or before this time')
     .option('--at <time>', 'only the capture closest to this time (a tie goes to the earlier one: what the source said then)')
-    .addHelpText('after', '\nTimes: ISO 8601 (2025-03-01, 2025-03-01T12:00Z; UTC unless a zone is given) or a 14-digit timestamp\n(20250301120000, UTC; a shorter prefix such as 202503 means the start of that period).');
+    .addHelpText(
+      'after',
+      '\nTimes: ISO 8601 (2025-03-01, 2025-03-01T12:00Z; UTC unless a zone is given) or a 14-digit timestamp\n(20250301120000, UTC; a shorter prefix such as 202503 means the start of that period).',
+    );
   bind<CapturesOptions>(command, (options, [url]) => ({
     run: async ({ database, output }) => {
       const time = (flag: string, raw?: string) => {
@@ -24,7 +29,10 @@ export function registerCaptures(program: Command, bind: ActionBinder): void {
         return parsed;
       };
       const [from, to, at] = [time('--from', options.from), time('--to', options.to), time('--at', options.at)];
-      const [{ findSourceByUrl }, { listCaptures }] = await Promise.all([import('../../ingest/queries.js'), import('../../archive/queries.js')]);
+      const [{ findSourceByUrl }, { listCaptures }] = await Promise.all([
+        import('../../ingest/queries.js'),
+        import('../../archive/queries.js'),
+      ]);
       const { db } = await database();
       const source = await findSourceByUrl(db, url);
       const all = await listCaptures(db, source.id, { from, to });
@@ -40,7 +48,11 @@ export function registerCaptures(program: Command, bind: ActionBinder): void {
             archiveTimestamp(c.at),
             c.errorKind ? `${c.outcome} (${c.errorKind})` : c.outcome,
             c.httpStatus,
-            c.contentChanged === null ? (c.bodyHash ? c.bodyHash.slice(0, 12) : '') : `${c.bodyHash?.slice(0, 12) ?? ''} ${c.contentChanged ? 'changed' : 'same'}`,
+            c.contentChanged === null
+              ? c.bodyHash
+                ? c.bodyHash.slice(0, 12)
+                : ''
+              : `${c.bodyHash?.slice(0, 12) ?? ''} ${c.contentChanged ? 'changed' : 'same'}`,
             c.finalUrl && c.finalUrl !== source.url ? c.finalUrl : '',
           ]),
         ),

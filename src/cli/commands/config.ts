@@ -16,9 +16,18 @@ export function registerConfig(program: Command, bind: ActionBinder): void {
       const redacted = config.databaseUrl && (await import('../../db/open.js')).redactUrl(config.databaseUrl);
       const shown = (key: (typeof CONFIG_KEYS)[number]) => (key === 'databaseUrl' ? redacted : config[key]);
       if (output.json) {
-        return output.printJson(Object.fromEntries(CONFIG_KEYS.map((k) => [k, { value: shown(k) ?? null, from: origins[k], env: envName(k), description: describeKey(k) }])));
+        return output.printJson(
+          Object.fromEntries(
+            CONFIG_KEYS.map((k) => [k, { value: shown(k) ?? null, from: origins[k], env: envName(k), description: describeKey(k) }]),
+          ),
+        );
       }
-      output.out(formatTable(['key', 'value', 'from', 'environment'], CONFIG_KEYS.map((k) => [k, JSON.stringify(shown(k) ?? null), origins[k], envName(k)])));
+      output.out(
+        formatTable(
+          ['key', 'value', 'from', 'environment'],
+          CONFIG_KEYS.map((k) => [k, JSON.stringify(shown(k) ?? null), origins[k], envName(k)]),
+        ),
+      );
     },
   }));
 }

@@ -20,7 +20,8 @@ export function registerCrawl(program: Command, bind: ActionBinder): void {
     flags: options.screenshots ? { screenshots: true } : {},
     run: async ({ database, output, signal, config }) => {
       const limit = options.limit === undefined ? undefined : Number(options.limit);
-      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit must be a positive whole number, got "${options.limit}"`);
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+        throw new UsageError(`--limit must be a positive whole number, got "${options.limit}"`);
       const { runPass } = await import('../../watch/runPass.js');
       const { db } = await database();
       const progress = createProgress(output, 'crawling', 0);
@@ -49,24 +50,34 @@ export function registerCrawl(program: Command, bind: ActionBinder): void {
 
 export function printSummary(output: Output, s: PassSummary): void {
   if (s.checked === 0 && !s.interrupted) {
-    output.out(s.hostsSkipped ? `nothing checked: ${s.hostsSkipped} host(s) busy or asking us to wait` : 'nothing due: every source was checked recently (--all checks them anyway)');
+    output.out(
+      s.hostsSkipped
+        ? `nothing checked: ${s.hostsSkipped} host(s) busy or asking us to wait`
+        : 'nothing due: every source was checked recently (--all checks them anyway)',
+    );
     return;
   }
-  output.out(`checked ${s.checked} sources on ${s.hosts} hosts in ${(s.durationMs / 1000).toFixed(1)} s${s.interrupted ? ' (interrupted: captures so far are kept)' : ''}`);
   output.out(
-    formatTable(['result', 'sources'], [
-      ['unchanged', s.unchanged],
-      ['changed content', s.changedContent],
-      ['first content', s.newContent],
-      ['errors', s.errors],
-      ...Object.entries(s.byOutcome)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([outcome, n]) => [`outcome: ${outcome}`, n]),
-      ['hosts skipped', s.hostsSkipped],
-      ['soft-404 probes', s.probes],
-      ...Object.entries(s.stateMoves).map(([state, n]) => [`sources now ${state}`, n]),
-      ['flags opened', s.flagsOpened],
-    ]),
+    `checked ${s.checked} sources on ${s.hosts} hosts in ${(s.durationMs / 1000).toFixed(1)} s${s.interrupted ? ' (interrupted: captures so far are kept)' : ''}`,
   );
-  for (const f of s.settleFailures) output.err(`source ${f.sourceId}: its state could not be derived this pass (kept as it was): ${f.message}`);
+  output.out(
+    formatTable(
+      ['result', 'sources'],
+      [
+        ['unchanged', s.unchanged],
+        ['changed content', s.changedContent],
+        ['first content', s.newContent],
+        ['errors', s.errors],
+        ...Object.entries(s.byOutcome)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([outcome, n]) => [`outcome: ${outcome}`, n]),
+        ['hosts skipped', s.hostsSkipped],
+        ['soft-404 probes', s.probes],
+        ...Object.entries(s.stateMoves).map(([state, n]) => [`sources now ${state}`, n]),
+        ['flags opened', s.flagsOpened],
+      ],
+    ),
+  );
+  for (const f of s.settleFailures)
+    output.err(`source ${f.sourceId}: its state could not be derived this pass (kept as it was): ${f.message}`);
 }

@@ -21,7 +21,10 @@ export function registerDemo(program: Command, bind: ActionBinder): void {
     .option('--corpus <dir>', 'timeline directory to sample (default: the sample shipped in src/demo/timeline)')
     .option('--sample <n>', 'how many of its files (default all of the shipped sample, 40 of another)')
     .option('--seed <n>', 'seed of the simulated web (same seed, same story)', '7')
-    .option('--host-delay-ms <ms>', `gap between requests to one simulated host (default: hostDelayMs if configured, else ${DEMO_HOST_DELAY_MS})`);
+    .option(
+      '--host-delay-ms <ms>',
+      `gap between requests to one simulated host (default: hostDelayMs if configured, else ${DEMO_HOST_DELAY_MS})`,
+    );
   bind<DemoFlags>(command, (options) => {
     // The demo keeps its archive in a fresh temporary home unless --home names one.
     const home = command.optsWithGlobals().home ?? mkdtempSync(path.join(os.tmpdir(), 'citewatch-demo-'));
@@ -34,7 +37,14 @@ export function registerDemo(program: Command, bind: ActionBinder): void {
         const say = (line: string) => (output.json ? undefined : output.out(`• ${line}`));
         const report = await runDemo(
           { config, signal, say },
-          { corpusDir, sample, seed: positiveInt('--seed', options.seed) ?? 7, hostDelayMs: positiveInt('--host-delay-ms', options.hostDelayMs) ?? (origins.hostDelayMs === 'default' ? DEMO_HOST_DELAY_MS : config.hostDelayMs) },
+          {
+            corpusDir,
+            sample,
+            seed: positiveInt('--seed', options.seed) ?? 7,
+            hostDelayMs:
+              positiveInt('--host-delay-ms', options.hostDelayMs) ??
+              (origins.hostDelayMs === 'default' ? DEMO_HOST_DELAY_MS : config.hostDelayMs),
+          },
           output.json ? undefined : (db, r) => showOutcome(db, output, r),
         );
         if (output.json) output.printJson({ ...report, flags: report.flags.map(flagToJson) });

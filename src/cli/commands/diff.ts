@@ -12,7 +12,10 @@ export function registerDiff(program: Command, bind: ActionBinder): void {
     run: async ({ database, output }) => {
       const { db } = await database();
       if (output.json) {
-        const [{ latestChange }, { findSourceByUrl }] = await Promise.all([import('../../diff/queries.js'), import('../../ingest/queries.js')]);
+        const [{ latestChange }, { findSourceByUrl }] = await Promise.all([
+          import('../../diff/queries.js'),
+          import('../../ingest/queries.js'),
+        ]);
         const source = await findSourceByUrl(db, url);
         const { change, before, after } = await latestChange(db, source);
         return output.printJson({
@@ -41,7 +44,9 @@ export async function printLatestChange(db: Db, output: Output, url: string): Pr
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   output.out(`${source.url}  (${source.state}${source.stateReason ? `: ${source.stateReason}` : ''})`);
   output.out(`${before.at.toISOString()} → ${after.at.toISOString()}  change ${change.id}`);
-  output.outStyled(renderChangeHeading({ ...change, summary: change.summary ?? '' } as Parameters<typeof renderChangeHeading>[0], { color }));
+  output.outStyled(
+    renderChangeHeading({ ...change, summary: change.summary ?? '' } as Parameters<typeof renderChangeHeading>[0], { color }),
+  );
   output.out('');
   const titleBefore = before.title ?? '';
   const titleAfter = after.title ?? '';

@@ -19,7 +19,12 @@ export function registerEvents(program: Command, bind: ActionBinder): void {
       if (output.json) {
         return output.printJson(rows);
       }
-      output.out(formatTable(['date', 'imp', 'status', 'src', 'id', 'title'], rows.map((r) => [r.date, r.importance, r.status, r.sources, r.id, clip(r.title, 70)])));
+      output.out(
+        formatTable(
+          ['date', 'imp', 'status', 'src', 'id', 'title'],
+          rows.map((r) => [r.date, r.importance, r.status, r.sources, r.id, clip(r.title, 70)]),
+        ),
+      );
       output.out(`${rows.length} event(s)`);
     },
   }));

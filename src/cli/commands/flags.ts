@@ -24,7 +24,9 @@ export function registerFlags(program: Command, bind: ActionBinder): void {
       .argument('<eventId>', 'the flagged event')
       .requiredOption('--note <text>', action === 'resolve' ? 'what was done about it' : 'why the change does not matter')
       .option('--reviewer <name>', 'who decided (default: config reviewer, env CITEWATCH_REVIEWER)')
-      .description(action === 'resolve' ? "close an event's open flag: the event was fixed" : "close an event's open flag: the change is harmless");
+      .description(
+        action === 'resolve' ? "close an event's open flag: the event was fixed" : "close an event's open flag: the change is harmless",
+      );
     bind(sub, (options: { note: string; reviewer?: string }, [eventId]) => ({
       flags: { reviewer: options.reviewer },
       run: async ({ database, output, config }) => {
@@ -50,7 +52,14 @@ export function flagToJson(v: FlagView) {
     openedAt: v.openedAt,
     closedAt: v.closedAt,
     review: v.review,
-    sources: v.sources.map((s) => ({ url: s.url, state: s.state, reason: s.reason, changeId: s.changeId, touchesClaim: s.touchesClaim, currentState: s.currentState })),
+    sources: v.sources.map((s) => ({
+      url: s.url,
+      state: s.state,
+      reason: s.reason,
+      changeId: s.changeId,
+      touchesClaim: s.touchesClaim,
+      currentState: s.currentState,
+    })),
   };
 }
 

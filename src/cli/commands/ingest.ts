@@ -20,7 +20,12 @@ export function registerIngest(program: Command, bind: ActionBinder): void {
       const progress = createProgress(output, 'reading', 0);
       let report: IngestReport;
       try {
-        report = await ingestPaths(db, paths, { signal, maxFileBytes: config.maxInputFileBytes, onListed: (n) => progress.setTotal(n), onFile: () => progress.tick() });
+        report = await ingestPaths(db, paths, {
+          signal,
+          maxFileBytes: config.maxInputFileBytes,
+          onListed: (n) => progress.setTotal(n),
+          onFile: () => progress.tick(),
+        });
       } finally {
         progress.stop();
       }
@@ -37,12 +42,19 @@ const n = (x: number) => x.toLocaleString('en-US');
 
 function printSummary(output: Output, r: IngestReport): void {
   const e = r.events;
-  output.out(`read ${n(r.files.read)} files${r.files.rejected ? ` (${n(r.files.rejected)} unreadable)` : ''} in ${(r.durationMs / 1000).toFixed(1)} s: ${n(e.distinct)} events`);
-  output.out(`  events: ${n(e.added)} added, ${n(e.updated)} updated${e.restored ? ` (${n(e.restored)} restored)` : ''}, ${n(e.unchanged)} unchanged, ${n(e.removed)} marked removed`);
+  output.out(
+    `read ${n(r.files.read)} files${r.files.rejected ? ` (${n(r.files.rejected)} unreadable)` : ''} in ${(r.durationMs / 1000).toFixed(1)} s: ${n(e.distinct)} events`,
+  );
+  output.out(
+    `  events: ${n(e.added)} added, ${n(e.updated)} updated${e.restored ? ` (${n(e.restored)} restored)` : ''}, ${n(e.unchanged)} unchanged, ${n(e.removed)} marked removed`,
+  );
   if (e.inTwoFiles) output.out(`  ${n(e.inTwoFiles)} events are given in more than one file (${n(e.conflicts)} with conflicting content)`);
   const c = r.citations;
-  output.out(`  citations: ${n(c.given)} given, ${n(c.stored)} stored, ${n(c.unusable)} without a usable URL, ${n(c.repeated)} repeated within an event`);
-  if (c.attached || c.reattached || c.detached) output.out(`    ${n(c.attached)} attached, ${n(c.reattached)} re-attached, ${n(c.detached)} detached`);
+  output.out(
+    `  citations: ${n(c.given)} given, ${n(c.stored)} stored, ${n(c.unusable)} without a usable URL, ${n(c.repeated)} repeated within an event`,
+  );
+  if (c.attached || c.reattached || c.detached)
+    output.out(`    ${n(c.attached)} attached, ${n(c.reattached)} re-attached, ${n(c.detached)} detached`);
   output.out(`  sources: ${n(r.sources.distinct)} distinct URLs on ${n(r.sources.hosts)} hosts (${n(r.sources.added)} new)`);
   if (r.interrupted) output.out('interrupted: nothing was written');
   else if (!r.changed) output.out('no change: the database already held exactly this');

@@ -18,29 +18,46 @@ export function registerShow(program: Command, bind: ActionBinder): void {
     run: async ({ database, output, config }) => {
       const id = Number(idText);
       if (!Number.isInteger(id) || id < 1) throw new UsageError(`<captureId> must be a whole number, got "${idText}"`);
-      if ([options.text, options.raw, options.headers, options.screenshot].filter(Boolean).length > 1) throw new UsageError('give one of --text, --raw, --headers, --screenshot');
+      if ([options.text, options.raw, options.headers, options.screenshot].filter(Boolean).length > 1)
+        throw new UsageError('give one of --text, --raw, --headers, --screenshot');
       const { getCapture, rawBody } = await import('../../archive/queries.js');
       const { db } = await database();
       if (options.raw) {
         const { body } = await rawBody(db, id);
         // Page bytes can hold terminal escapes: they go to a file or a pipe, never straight to a terminal.
-        if (process.stdout.isTTY) throw new UsageError('--raw writes the exact bytes fetched: redirect it to a file (citewatch show --raw 12 > page.html)');
+        if (process.stdout.isTTY)
+          throw new UsageError('--raw writes the exact bytes fetched: redirect it to a file (citewatch show --raw 12 > page.html)');
         return void process.stdout.write(body);
       }
       const capture = await getCapture(db, id);
       if (options.screenshot) {
-        if (!capture.screenshotHash) throw new NotFoundError(`capture ${id} has no screenshot (crawl --screenshots keeps them for rendered pages)`);
+        if (!capture.screenshotHash)
+          throw new NotFoundError(`capture ${id} has no screenshot (crawl --screenshots keeps them for rendered pages)`);
         const { screenshotPath } = await import('../../archive/screenshots.js');
         await copyFile(screenshotPath(config.home, capture.screenshotHash), options.screenshot);
         return output.out(`screenshot of capture ${id} written to ${options.screenshot}`);
       }
       if (options.headers) {
         if (output.json) return output.printJson(capture.headers);
-        return output.out(Object.entries(capture.headers).map(([k, v]) => `${k}: ${v}`).join('\n'));
+        return output.out(
+          Object.entries(capture.headers)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('\n'),
+        );
       }
-      const summary = { id: capture.id, url: capture.requestedUrl, at: capture.startedAt, outcome: capture.outcome, httpStatus: capture.httpStatus, finalUrl: capture.finalUrl };
-      if (output.json) return output.printJson({ ...summary, title: capture.snapshot?.title ?? null, text: capture.snapshot?.text ?? null });
-      output.out(`capture ${capture.id} of ${capture.requestedUrl} at ${capture.startedAt.toISOString()}: ${capture.outcome}${capture.httpStatus ? ` (HTTP ${capture.httpStatus})` : ''}`);
+      const summary = {
+        id: capture.id,
+        url: capture.requestedUrl,
+        at: capture.startedAt,
+        outcome: capture.outcome,
+        httpStatus: capture.httpStatus,
+        finalUrl: capture.finalUrl,
+      };
+      if (output.json)
+        return output.printJson({ ...summary, title: capture.snapshot?.title ?? null, text: capture.snapshot?.text ?? null });
+      output.out(
+        `capture ${capture.id} of ${capture.requestedUrl} at ${capture.startedAt.toISOString()}: ${capture.outcome}${capture.httpStatus ? ` (HTTP ${capture.httpStatus})` : ''}`,
+      );
       if (!capture.snapshot) return output.out('(no content: nothing came back)');
       output.out(`${capture.snapshot.title ?? ''}\n\n${capture.snapshot.text ?? '(no text could be extracted from it)'}`);
     },

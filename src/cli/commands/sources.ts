@@ -18,7 +18,12 @@ export function registerSources(program: Command, bind: ActionBinder): void {
       if (output.json) {
         return output.printJson(rows);
       }
-      output.out(formatTable(['state', 'pri', 'events', 'checked', 'url'], rows.map((r) => [r.state, r.priority, r.events.length, r.checkedAt?.slice(0, 16) ?? '', clip(r.url, 100)])));
+      output.out(
+        formatTable(
+          ['state', 'pri', 'events', 'checked', 'url'],
+          rows.map((r) => [r.state, r.priority, r.events.length, r.checkedAt?.slice(0, 16) ?? '', clip(r.url, 100)]),
+        ),
+      );
       output.out(`${rows.length} source(s)`);
     },
   }));

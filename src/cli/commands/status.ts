@@ -10,13 +10,18 @@ export function registerStatus(program: Command, bind: ActionBinder): void {
       const counts = await timelineCounts(db);
       if (output.json) return output.printJson({ database: { kind, location }, ...counts });
       output.out(`database: ${kind} (${location})`);
-      output.out(formatTable(['what', 'count'], [
-        ['events', counts.events],
-        ['events removed', counts.removed],
-        ['citations', counts.citations],
-        ['sources', counts.sources],
-        ...Object.entries(counts.sourcesByState).map(([state, n]) => [`  ${state}`, n]),
-      ]));
+      output.out(
+        formatTable(
+          ['what', 'count'],
+          [
+            ['events', counts.events],
+            ['events removed', counts.removed],
+            ['citations', counts.citations],
+            ['sources', counts.sources],
+            ...Object.entries(counts.sourcesByState).map(([state, n]) => [`  ${state}`, n]),
+          ],
+        ),
+      );
     },
   }));
 }

@@ -13,16 +13,21 @@ export function registerWatch(program: Command, bind: ActionBinder): void {
       const [{ crawlJob }, { scheduleJob }] = await Promise.all([import('../../../jobs/crawl.js'), import('../../watch/scheduler.js')]);
       const { db } = await database();
       const stamp = () => new Date().toISOString();
-      const schedule = scheduleJob(crawlJob, config.crawlSchedule, { db, config, signal }, {
-        signal,
-        onDone: (summary) => {
-          if (output.json) return output.out(JSON.stringify({ at: stamp(), ...summary }));
-          output.out(`${stamp()} pass done`);
-          printSummary(output, summary);
+      const schedule = scheduleJob(
+        crawlJob,
+        config.crawlSchedule,
+        { db, config, signal },
+        {
+          signal,
+          onDone: (summary) => {
+            if (output.json) return output.out(JSON.stringify({ at: stamp(), ...summary }));
+            output.out(`${stamp()} pass done`);
+            printSummary(output, summary);
+          },
+          onError: (err) => output.err(`${stamp()} pass failed: ${(err as Error).message}`),
+          onSkip: () => output.err(`${stamp()} a pass is still running: this tick is skipped`),
         },
-        onError: (err) => output.err(`${stamp()} pass failed: ${(err as Error).message}`),
-        onSkip: () => output.err(`${stamp()} a pass is still running: this tick is skipped`),
-      });
+      );
       output.err(`watching: a pass runs on "${config.crawlSchedule}"; Ctrl-C stops after the pass in flight`);
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
       await schedule.stop();

@@ -51,7 +51,9 @@ export const captures = pgTable(
   'captures',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    sourceId: integer('source_id').notNull().references(() => sources.id),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
     startedAt: timestamptz('started_at').notNull(),
     durationMs: integer('duration_ms'),
     requestedUrl: text('requested_url').notNull(),

@@ -7,7 +7,15 @@
 export type SourceState = 'pending' | 'ok' | 'changed' | 'vanished' | 'unreachable' | 'blocked';
 
 /** What one attempt at a source came to (captures.outcome). */
-export type Outcome = 'fetched' | 'not-modified' | 'http-error' | 'network-error' | 'robots-disallowed' | 'too-large' | 'refused-address' | 'not-rendered';
+export type Outcome =
+  | 'fetched'
+  | 'not-modified'
+  | 'http-error'
+  | 'network-error'
+  | 'robots-disallowed'
+  | 'too-large'
+  | 'refused-address'
+  | 'not-rendered';
 
 /** Whether a change between two snapshots matters (changes.classification). */
 export type ChangeClassification = 'noise' | 'material';

@@ -10,8 +10,12 @@ export const changes = pgTable(
   'changes',
   {
     id: serial('id').primaryKey(),
-    fromSnapshotId: bigint('from_snapshot_id', { mode: 'number' }).notNull().references(() => snapshots.id),
-    toSnapshotId: bigint('to_snapshot_id', { mode: 'number' }).notNull().references(() => snapshots.id),
+    fromSnapshotId: bigint('from_snapshot_id', { mode: 'number' })
+      .notNull()
+      .references(() => snapshots.id),
+    toSnapshotId: bigint('to_snapshot_id', { mode: 'number' })
+      .notNull()
+      .references(() => snapshots.id),
     /** 'noise' or 'material'. */
     classification: text('classification').$type<ChangeClassification>().notNull(),
     /** What kinds of edit were seen: number, name, headline, paragraph-removed, correction, ... */
@@ -31,7 +35,9 @@ export const sourceStates = pgTable(
   'source_states',
   {
     id: serial('id').primaryKey(),
-    sourceId: integer('source_id').notNull().references(() => sources.id),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
     state: text('state').$type<SourceState>().notNull(),
     reason: text('reason'),
     captureId: bigint('capture_id', { mode: 'number' }).references(() => captures.id),
@@ -48,7 +54,9 @@ export const flags = pgTable(
   'flags',
   {
     id: serial('id').primaryKey(),
-    eventId: text('event_id').notNull().references(() => events.id),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id),
     /** open, resolved or dismissed. */
     status: text('status').$type<FlagStatus>().notNull().default('open'),
     openedAt: timestamptz('opened_at').notNull().defaultNow(),
@@ -65,8 +73,12 @@ export const flagSources = pgTable(
   'flag_sources',
   {
     id: serial('id').primaryKey(),
-    flagId: integer('flag_id').notNull().references(() => flags.id),
-    sourceId: integer('source_id').notNull().references(() => sources.id),
+    flagId: integer('flag_id')
+      .notNull()
+      .references(() => flags.id),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
     state: text('state').$type<SourceState>().notNull(),
     reason: text('reason'),
     changeId: integer('change_id').references(() => changes.id),
@@ -82,7 +94,9 @@ export const flagSources = pgTable(
 /** An editor's decision on a flag: who, when, what and why. */
 export const reviews = pgTable('reviews', {
   id: serial('id').primaryKey(),
-  flagId: integer('flag_id').notNull().references(() => flags.id),
+  flagId: integer('flag_id')
+    .notNull()
+    .references(() => flags.id),
   /** resolve, dismiss or reopen. */
   action: text('action').notNull(),
   reviewer: text('reviewer').notNull(),

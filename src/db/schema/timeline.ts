@@ -68,7 +68,9 @@ export const sourceUrls = pgTable(
   'source_urls',
   {
     id: serial('id').primaryKey(),
-    sourceId: integer('source_id').notNull().references(() => sources.id),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
     url: text('url').notNull(),
     /** 'cited' for a spelling seen in a timeline file, 'final' for where a crawl ended up. */
     kind: text('kind').notNull(),
@@ -83,8 +85,12 @@ export const citations = pgTable(
   'citations',
   {
     id: serial('id').primaryKey(),
-    eventId: text('event_id').notNull().references(() => events.id),
-    sourceId: integer('source_id').notNull().references(() => sources.id),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
     /** The URL exactly as the timeline file spells it. */
     originalUrl: text('original_url').notNull(),
     position: integer('position').notNull(),

@@ -20,7 +20,11 @@ export function renderAppShell(input: RenderInput): string {
       ? 'var s=JSON.parse(document.getElementById("__NEXT_DATA__").textContent).props.pageProps.story;var ps=s.paragraphs;'
       : 'var s=JSON.parse(document.querySelector(\'script[type="application/ld+json"]\').textContent);s.byline=s.author.name;s.published=s.datePublished;var ps=s.articleBody.split("\\n\\n");';
   // A bundler runtime, as real app shells inline one: script weight with no text in it.
-  const runtime = Array.from({ length: 60 }, (_, i) => `__w.m[${i}]=function(e,t,n){"use strict";n.r(t);var r=n(${(i * 11) % 60}),o=n.n(r);t.default=function(x){return o()(x,{key:"a${i}",ts:${noise.nowMs % 1000}})}};`).join('');
+  const runtime = Array.from(
+    { length: 60 },
+    (_, i) =>
+      `__w.m[${i}]=function(e,t,n){"use strict";n.r(t);var r=n(${(i * 11) % 60}),o=n.n(r);t.default=function(x){return o()(x,{key:"a${i}",ts:${noise.nowMs % 1000}})}};`,
+  ).join('');
   const build = `<script nonce="${noise.nonce}">(function(){${read}
   var root=document.getElementById("__next");var a=document.createElement("article");a.className="${c('story')}";
   var h=document.createElement("h1");h.textContent=s.headline;a.appendChild(h);

@@ -17,12 +17,21 @@ export function classer(skin: Skin): (name: string) => string {
 }
 
 export function slug(text: string): string {
-  return text.toLowerCase().normalize('NFKD').replace(/[^\w\s-]/g, '').trim().replace(/[\s_]+/g, '-').slice(0, 80);
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^\w\s-]/g, '')
+    .trim()
+    .replace(/[\s_]+/g, '-')
+    .slice(0, 80);
 }
 
 export function siteNameFor(host: string): string {
   const core = host.replace(/^www\./, '').split('.')[0];
-  return core.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+  return core
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(' ');
 }
 
 export function head(title: string, input: RenderInput, extra = ''): string {
@@ -74,7 +83,12 @@ export function mostRead(input: RenderInput): string {
 export function related(input: RenderInput): string {
   const c = classer(input.skin);
   const section = input.article.section ?? input.site.sections[0] ?? 'news';
-  const items = [1, 2, 3, 4].map((i) => `<li><a href="/${section}/related-${hashString(input.path + i).toString(36)}">More ${esc(section)} coverage: part ${i}</a></li>`).join('');
+  const items = [1, 2, 3, 4]
+    .map(
+      (i) =>
+        `<li><a href="/${section}/related-${hashString(input.path + i).toString(36)}">More ${esc(section)} coverage: part ${i}</a></li>`,
+    )
+    .join('');
   return `<section class="${c('related-stories')}"><h2>Related stories</h2><ul>${items}</ul></section>`;
 }
 

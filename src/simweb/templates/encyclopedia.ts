@@ -6,7 +6,12 @@ export function renderEncyclopedia(input: RenderInput): string {
   const c = classer(skin);
   const paras = article.paragraphs;
   const cut = Math.max(1, Math.ceil(paras.length / 2));
-  const refs = paras.map((_, i) => `<li id="cite_note-${i + 1}"><span class="${c('reference-text')}">“${esc(article.headline)}”, part ${i + 1}. ${esc(article.byline)}. Retrieved ${article.published}.</span></li>`).join('');
+  const refs = paras
+    .map(
+      (_, i) =>
+        `<li id="cite_note-${i + 1}"><span class="${c('reference-text')}">“${esc(article.headline)}”, part ${i + 1}. ${esc(article.byline)}. Retrieved ${article.published}.</span></li>`,
+    )
+    .join('');
   const cite = (i: number): string => `<sup class="${c('reference')}"><a href="#cite_note-${i + 1}">[${i + 1}]</a></sup>`;
   const section = (title: string, list: string[], offset: number): string =>
     `<h2><span class="${c('mw-headline')}" id="${title.replace(/ /g, '_')}">${title}</span><span class="${c('mw-editsection')}">[<a href="?action=edit&section=${offset}">edit</a>]</span></h2>\n` +
@@ -22,8 +27,9 @@ ${section('Developments', paras.slice(cut), cut)}
   const chrome = `<div id="siteNotice" class="${c('site-notice')}">Please donate today: ${noise.views.toLocaleString('en-US')} readers gave this week.</div>
 <div class="${c('vector-header')}"><a href="/wiki/Main_Page">${esc(input.site.name)}</a><form action="/w/index.php"><input name="search" placeholder="Search"><input type="hidden" name="wpEditToken" value="${noise.csrfToken}"></form></div>`;
   const lastEdited = `<div id="footer-info-lastmod">This page was last edited on ${noise.nowIso.slice(0, 10)}, at ${noise.nowIso.slice(11, 16)} (UTC).</div>`;
-  const body = skin === 'classic'
-    ? `${chrome}<div id="content" class="${c('mw-body')}"><h1 id="firstHeading">${esc(article.headline)}</h1><div id="siteSub">From ${esc(input.site.name)}, the free encyclopedia</div>${content}</div>${lastEdited}`
-    : `<div class="${c('page-container')}">${chrome}<nav class="${c('sidebar')}"><a href="/wiki/Special:Random">Random article</a></nav><main class="${c('mw-body')}"><header><h1 class="${c('first-heading')}">${esc(article.headline)}</h1></header>${content}</main></div>${lastEdited}`;
+  const body =
+    skin === 'classic'
+      ? `${chrome}<div id="content" class="${c('mw-body')}"><h1 id="firstHeading">${esc(article.headline)}</h1><div id="siteSub">From ${esc(input.site.name)}, the free encyclopedia</div>${content}</div>${lastEdited}`
+      : `<div class="${c('page-container')}">${chrome}<nav class="${c('sidebar')}"><a href="/wiki/Special:Random">Random article</a></nav><main class="${c('mw-body')}"><header><h1 class="${c('first-heading')}">${esc(article.headline)}</h1></header>${content}</main></div>${lastEdited}`;
   return document('en', head(article.headline, input), c('mediawiki'), `${body}${footer(input)}`);
 }

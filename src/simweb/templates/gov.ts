@@ -15,8 +15,9 @@ ${body}
 <p class="${c('end-mark')}">###</p></div>
 <div class="${c('contact')}"><h2>Press contact</h2><p>${esc(article.byline)}, Office of Public Affairs</p><p>press@agency.sim · 202-555-0${noise.views % 1000}</p></div>
 <div class="${c('page-meta')}">Page last reviewed: ${article.published} · Content generated ${noise.nowIso} · Session ${noise.csrfToken.slice(0, 10)}</div></article>`;
-  const layout = skin === 'classic'
-    ? `${banner}${nav(input)}<div class="${c('breadcrumbs')}"><a href="/">Home</a> › <a href="/news/">News</a> › Press Releases</div><main class="${c('usa-layout')}">${release}</main><aside>${related(input)}</aside>`
-    : `${banner}<div class="${c('alert')}">Updated ${noise.updatedMinutesAgo} minutes ago: office hours have changed.</div>${nav(input)}<main class="${c('grid-container')}"><aside class="${c('sidenav')}">${related(input)}</aside>${release}</main>`;
+  const layout =
+    skin === 'classic'
+      ? `${banner}${nav(input)}<div class="${c('breadcrumbs')}"><a href="/">Home</a> › <a href="/news/">News</a> › Press Releases</div><main class="${c('usa-layout')}">${release}</main><aside>${related(input)}</aside>`
+      : `${banner}<div class="${c('alert')}">Updated ${noise.updatedMinutesAgo} minutes ago: office hours have changed.</div>${nav(input)}<main class="${c('grid-container')}"><aside class="${c('sidenav')}">${related(input)}</aside>${release}</main>`;
   return document('en-US', head(article.headline, input), c('gov-page'), `${layout}${footer(input)}`);
 }

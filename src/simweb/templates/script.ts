@@ -22,7 +22,11 @@ export function renderScript(input: RenderInput): string {
 })();
 </script>`;
   // A bundler runtime, as real app shells inline one: script weight with no text in it.
-  const runtime = Array.from({ length: 60 }, (_, i) => `__w.m[${i}]=function(e,t,n){"use strict";n.r(t);var r=n(${(i * 7) % 60}),o=n.n(r);t.default=function(x){return o()(x,{key:"m${i}",ts:${noise.nowMs % 1000}})}};`).join('');
+  const runtime = Array.from(
+    { length: 60 },
+    (_, i) =>
+      `__w.m[${i}]=function(e,t,n){"use strict";n.r(t);var r=n(${(i * 7) % 60}),o=n.n(r);t.default=function(x){return o()(x,{key:"m${i}",ts:${noise.nowMs % 1000}})}};`,
+  ).join('');
   const shell = `<script nonce="${noise.nonce}">!function(){var __w=window.__webpack_modules__={m:{}};${runtime}}();</script>
 <noscript>You need to enable JavaScript to run this app.</noscript><div id="${rootId}"></div>
 <script nonce="${noise.nonce}">window.__APP_CONFIG__={"build":"${noise.buildId}","csrf":"${noise.csrfToken}","ts":${noise.nowMs}};</script>
