@@ -10,21 +10,17 @@ import { hosts, snapshots } from '../src/db/schema/index.js';
 import { startSimWeb, type SimWeb } from '../src/simweb/index.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
 import { addSources, capturesOf, crawlConfig, noDns } from './helpers/crawl.js';
-import { ALLOWED, CANARY_SECRET, html, namesResolver, redirect, shell, startCanary, startSite } from './hostile/browserSites.js';
-
-const article = (headline: string) => ({
-  kind: 'article' as const,
-  template: 'script' as const,
-  article: {
-    headline,
-    byline: 'Grace Writer',
-    published: '2024-05-02',
-    paragraphs: [
-      'Only a browser can read this sentence about the harbour contract.',
-      'The council approved the harbour contract after a long debate.',
-    ],
-  },
-});
+import {
+  ALLOWED,
+  CANARY_SECRET,
+  html,
+  namesResolver,
+  redirect,
+  scriptArticle,
+  shell,
+  startCanary,
+  startSite,
+} from './hostile/browserSites.js';
 
 describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => {
   let database: TestDatabase;
@@ -39,9 +35,9 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
       hosts: {
         'app.example': {
           pages: {
-            '/story/1': article('Harbour deal signed'),
-            '/story/2': article('Harbour deal questioned'),
-            '/story/3': article('Harbour deal undone'),
+            '/story/1': scriptArticle('Harbour deal signed'),
+            '/story/2': scriptArticle('Harbour deal questioned'),
+            '/story/3': scriptArticle('Harbour deal undone'),
           },
         },
       },

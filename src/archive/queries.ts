@@ -65,10 +65,10 @@ export async function listCaptures(db: Queryable, sourceId: number, filter: Capt
 }
 
 export type CaptureDetail = typeof captures.$inferSelect & {
-  snapshot: { id: number; kind: string; contentType: string | null; title: string | null; text: string | null; body: Uint8Array } | null;
+  snapshot: { id: number; kind: string; contentType: string | null; title: string | null; text: string | null } | null;
 };
 
-/** One capture with the snapshot that stands for it (rendered when there is one), body unpacked. */
+/** One capture with the snapshot that stands for it (rendered when there is one); its bytes: rawBody. */
 export async function getCapture(db: Queryable, captureId: number): Promise<CaptureDetail> {
   const [capture] = await db.select().from(captures).where(eq(captures.id, captureId));
   if (!capture) throw new NotFoundError(`no capture has the id ${captureId}`);
@@ -81,11 +81,10 @@ export async function getCapture(db: Queryable, captureId: number): Promise<Capt
       contentType: snapshots.contentType,
       title: snapshots.title,
       text: snapshots.text,
-      body: snapshots.body,
     })
     .from(snapshots)
     .where(eq(snapshots.id, snapshotId));
-  return { ...capture, snapshot: snap ? { ...snap, body: gunzipSync(snap.body) } : null };
+  return { ...capture, snapshot: snap ?? null };
 }
 
 /** The bytes as fetched over HTTP (the raw snapshot, never the rendered DOM), with their type. */

@@ -20,7 +20,9 @@ export async function currentExtraction(db: Queryable, snapshotId: number): Prom
     .from(snapshots)
     .where(eq(snapshots.id, snapshotId));
   if (!row) throw new Error(`snapshot ${snapshotId} does not exist`);
-  if (row.text !== null && row.version === EXTRACTOR_VERSION) return { title: row.title ?? '', text: row.text, signals: row.signals };
+  // Signals too: a snapshot re-extracted by an older route had current text and version but no signals.
+  if (row.text !== null && row.signals !== null && row.version === EXTRACTOR_VERSION)
+    return { title: row.title ?? '', text: row.text, signals: row.signals };
   const [{ body, contentType }] = await db
     .select({ body: snapshots.body, contentType: snapshots.contentType })
     .from(snapshots)

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { EXTRACTOR_VERSION, type Extracted } from '../extract/index.js';
 import { fingerprint, toSignedBigint } from '../extract/fingerprint.js';
+import { sha256 } from './store.js';
 
 /** What a snapshot row holds besides its bytes: everything derived from extracting them. */
 export type SnapshotColumns = {
@@ -24,7 +24,7 @@ export function snapshotColumns(
   return {
     title: extracted.title,
     text: extracted.text,
-    textHash: createHash('sha256').update(extracted.text).digest('hex'),
+    textHash: sha256(extracted.text),
     fingerprint: toSignedBigint(fingerprint(extracted.text)),
     signals: extracted.signals,
     extractorVersion: EXTRACTOR_VERSION,

@@ -120,3 +120,18 @@ export function namesResolver(names: Record<string, string>): Resolver & { asked
 export function shell(script: string): string {
   return `<!doctype html><html><head><title>App</title></head><body><div id="root"></div><script>/*${'x'.repeat(6000)}*/\n${script}</script></body></html>`;
 }
+
+/** A story only a browser can read (the simulated web's script template). */
+export const scriptArticle = (headline: string) => ({
+  kind: 'article' as const,
+  template: 'script' as const,
+  article: {
+    headline,
+    byline: 'Grace Writer',
+    published: '2024-05-02',
+    paragraphs: [
+      'Only a browser can read this sentence about the harbour contract.',
+      'The council approved the harbour contract after a long debate.',
+    ],
+  },
+});

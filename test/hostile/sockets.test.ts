@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMULATED_WEB_RANGE, startSimWeb, type SimWeb } from '../../src/simweb/index.js';
 import { BIN, cliEnv, runCli } from '../helpers/cli.js';
+import { scriptArticle } from './browserSites.js';
 import { REPO } from '../helpers/paths.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from '../helpers/db.js';
 
@@ -79,17 +80,6 @@ function watchCli(args: string[], env: NodeJS.ProcessEnv) {
   });
 }
 
-const scriptPage = (headline: string) => ({
-  kind: 'article' as const,
-  template: 'script' as const,
-  article: {
-    headline,
-    byline: 'Grace Writer',
-    published: '2024-05-02',
-    paragraphs: ['Only a browser can read this sentence about the harbour contract.', 'The council approved it.'],
-  },
-});
-
 describe(`citewatch opens no listening socket but its loopback browser proxy, and exits on time (${testDatabaseKind})`, () => {
   let database: TestDatabase;
   let web: SimWeb;
@@ -104,7 +94,7 @@ describe(`citewatch opens no listening socket but its loopback browser proxy, an
 
   beforeAll(async () => {
     database = await openTestDatabase();
-    web = await startSimWeb({ hosts: { 'app.example': { pages: { '/story/1': scriptPage('Harbour deal signed') } } } });
+    web = await startSimWeb({ hosts: { 'app.example': { pages: { '/story/1': scriptArticle('Harbour deal signed') } } } });
     home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-sockets-'));
     timeline = mkdtempSync(path.join(os.tmpdir(), 'citewatch-sockets-tl-'));
     writeFileSync(

@@ -20,15 +20,12 @@ export function registerShow(program: Command, bind: ActionBinder): void {
       if (!Number.isInteger(id) || id < 1) throw new UsageError(`<captureId> must be a whole number, got "${idText}"`);
       if ([options.text, options.raw, options.headers, options.screenshot].filter(Boolean).length > 1)
         throw new UsageError('give one of --text, --raw, --headers, --screenshot');
+      // Page bytes can hold terminal escapes: they go to a file or a pipe, never straight to a terminal.
+      if (options.raw && process.stdout.isTTY)
+        throw new UsageError('--raw writes the exact bytes fetched: redirect it to a file (citewatch show --raw 12 > page.html)');
       const { getCapture, rawBody } = await import('../../archive/queries.js');
       const { db } = await database();
-      if (options.raw) {
-        const { body } = await rawBody(db, id);
-        // Page bytes can hold terminal escapes: they go to a file or a pipe, never straight to a terminal.
-        if (process.stdout.isTTY)
-          throw new UsageError('--raw writes the exact bytes fetched: redirect it to a file (citewatch show --raw 12 > page.html)');
-        return void process.stdout.write(body);
-      }
+      if (options.raw) return void process.stdout.write((await rawBody(db, id)).body);
       const capture = await getCapture(db, id);
       if (options.screenshot) {
         if (!capture.screenshotHash)
