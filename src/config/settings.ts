@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { channelsSchema } from '../alerts/channelSettings.js';
 import { parseCidr } from '../net/addressPolicy.js';
 
 const SECOND_MS = 1000;
@@ -75,6 +76,31 @@ export const settings = {
     .min(1)
     .default('*/15 * * * *')
     .describe('when `citewatch watch` runs a pass (cron); each pass checks only the sources that are due'),
+  timelinePaths: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('timeline folders or files the `ingest` job re-reads (env: comma-separated)'),
+  jobSchedules: z
+    .record(z.string().min(1))
+    .default({})
+    .describe("cron expression per job name (crawl, ingest, notify, digest, retention), overriding each job's own default"),
+  logFormat: z.enum(['text', 'json']).default('text').describe('how `citewatch watch` logs: readable lines, or one JSON object per line'),
+  publicBaseUrl: z
+    .string()
+    .url()
+    .optional()
+    .describe('where `citewatch serve` is reachable by readers of alerts, for links (e.g. https://citewatch.example.org)'),
+  channels: channelsSchema,
+  serverHost: z.string().min(1).default('127.0.0.1').describe('address `citewatch serve` listens on'),
+  serverPort: z.number().int().min(0).max(65535).default(8080).describe('port `citewatch serve` listens on'),
+  readAccess: z
+    .enum(['open', 'signed-in'])
+    .default('signed-in')
+    .describe('who may read the web app and the API: anyone who can reach it, or signed-in users and API tokens'),
+  sessionTtlMs: ms(1)
+    .default(7 * 24 * HOUR_MS)
+    .describe('how long a sign-in lasts'),
+  cookieSecure: z.boolean().default(true).describe('mark the session cookie Secure (browsers keep it on https and on localhost only)'),
 };
 
 export const configSchema = z.object(settings).strict();

@@ -62,6 +62,10 @@ export const captures = pgTable(
     finalUrl: text('final_url'),
     httpStatus: integer('http_status'),
     headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+    /** Every response header as received, order and repeats kept: [name, value][] (null on captures before it was kept). */
+    responseHeaderList: jsonb('response_header_list').$type<[string, string][]>(),
+    /** The request citewatch sent for the final hop, so an export can reproduce the exchange. */
+    request: jsonb('request').$type<{ method: string; url: string; httpVersion: string; headers: [string, string][] }>(),
     /** 'http' or 'browser'. */
     fetcher: text('fetcher').notNull(),
     /** fetched, not-modified, http-error, network-error, robots-disallowed, too-large, refused-address, not-rendered. */

@@ -61,6 +61,8 @@ export const flags = pgTable(
     status: text('status').$type<FlagStatus>().notNull().default('open'),
     openedAt: timestamptz('opened_at').notNull().defaultNow(),
     closedAt: timestamptz('closed_at'),
+    /** An open flag an editor put aside until this time: out of the queue until then. */
+    snoozedUntil: timestamptz('snoozed_until'),
   },
   (t) => [
     uniqueIndex('flags_one_open_per_event_idx').on(t.eventId).where(sql`${t.status} = 'open'`),
@@ -91,15 +93,28 @@ export const flagSources = pgTable(
   (t) => [uniqueIndex('flag_sources_flag_source_state_idx').on(t.flagId, t.sourceId, t.state, t.changeId)],
 );
 
-/** An editor's decision on a flag: who, when, what and why. */
-export const reviews = pgTable('reviews', {
-  id: serial('id').primaryKey(),
-  flagId: integer('flag_id')
-    .notNull()
-    .references(() => flags.id),
-  /** resolve, dismiss or reopen. */
-  action: text('action').notNull(),
-  reviewer: text('reviewer').notNull(),
-  note: text('note'),
-  at: timestamptz('at').notNull().defaultNow(),
-});
+/** An editor's decision on a flag: who, when, what and why. The audit log: rows are never changed. */
+export const reviews = pgTable(
+  'reviews',
+  {
+    id: serial('id').primaryKey(),
+    flagId: integer('flag_id')
+      .notNull()
+      .references(() => flags.id),
+    /** resolve, dismiss, reopen, reverify, replace or snooze. */
+    action: text('action').notNull(),
+    reviewer: text('reviewer').notNull(),
+    note: text('note'),
+    at: timestamptz('at').notNull().defaultNow(),
+    /** The signed-in account, when the decision came from the web app. */
+    userId: integer('user_id'),
+    eventId: text('event_id'),
+    /** The source the decision is about, when it is about one. */
+    sourceId: integer('source_id'),
+    /** The captures it refers to (the re-verified capture, the last good one, ...). */
+    captureIds: jsonb('capture_ids').$type<number[]>().notNull().default([]),
+    /** What else the decision carries: the replacement URL, the snooze date. */
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('reviews_flag_idx').on(t.flagId), index('reviews_event_idx').on(t.eventId)],
+);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { SourceState } from './domain.js';
 import { timestamptz } from './types.js';
 
@@ -54,6 +54,10 @@ export const sources = pgTable(
     /** A multi-worker crawl leases a source so that two workers never check it at once. */
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: timestamptz('lease_expires_at'),
+    /** The capture an editor re-verified: later changes are compared with it (null: the previous content capture). */
+    verifiedCaptureId: bigint('verified_capture_id', { mode: 'number' }),
+    /** When an editor marked the source replaced: the source now cited in its place. */
+    replacedBySourceId: integer('replaced_by_source_id'),
   },
   (t) => [
     uniqueIndex('sources_url_idx').on(t.url),
