@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, loadConfigWithOrigins } from '../src/config/loadConfig.js';
-import { configReference, formatDefault } from '../src/config/reference.js';
+import { configReference, formatDefault, withReadmeTable } from '../src/config/reference.js';
+import { objectFields, variantsOf } from '../src/config/schemaFields.js';
+import { CONFIG_KEYS, describeKey, settings } from '../src/config/settings.js';
 import { REPO } from './helpers/paths.js';
 
 const load = (env: Record<string, string>) => loadConfig({ env: { CITEWATCH_HOME: '/nonexistent/citewatch-home', ...env } });
@@ -21,7 +23,7 @@ describe('loadConfig: which private networks a crawl may reach', () => {
 
   it('names the key, its variable and the bad range', () => {
     expect(() => load({ CITEWATCH_ALLOW_PRIVATE_NETWORK: '127.1.0.0/16,intranet' })).toThrow(
-      /config key allowPrivateNetwork\.1 \(env CITEWATCH_ALLOW_PRIVATE_NETWORK\): each entry must be a CIDR range/,
+      /CITEWATCH_ALLOW_PRIVATE_NETWORK: allowPrivateNetwork\[1\]: each entry must be a CIDR range.* \(got "intranet"\)/,
     );
   });
 });
@@ -31,9 +33,23 @@ describe('the settings reference', () => {
     expect(readFileSync(path.join(REPO, 'docs/configuration.md'), 'utf8').trimEnd()).toBe(configReference().trimEnd());
   });
 
+  it("the README's configuration table is what settings.ts generates (same command)", () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    expect(withReadmeTable(readme)).toBe(readme);
+    expect(readme).toContain(`| \`revisitConfirmMs\` | \`CITEWATCH_REVISIT_CONFIRM_MS\` | 1 h |`);
+  });
+
+  it('documents every setting and every channel field where it is defined', () => {
+    expect(CONFIG_KEYS.filter((k) => !describeKey(k))).toEqual([]);
+    const channelFields = variantsOf(settings.channels).flatMap((v) => objectFields(v.schema).map((f) => ({ ...f, tag: v.tag })));
+    expect(channelFields.length).toBeGreaterThan(20);
+    expect(channelFields.filter((f) => f.path !== 'type' && !f.description).map((f) => `${f.tag}.${f.path}`)).toEqual([]);
+  });
+
   it.each([
     ['hostDelayMs', '1 s'],
-    ['recheckIntervalMs', '24 h'],
+    ['revisitMinIntervalMs', '1 d'],
+    ['revisitConfirmMs', '1 h'],
     ['maxBodyBytes', '15 MiB'],
     ['concurrency', '`64`'],
     ['databaseUrl', '—'],
@@ -60,6 +76,6 @@ describe('the settings reference', () => {
   it('names the key and the file when the file holds an unknown key', () => {
     const home = mkdtempSync(path.join(tmpdir(), 'citewatch-config-'));
     writeFileSync(path.join(home, 'config.json'), JSON.stringify({ hostDelay: 500 }));
-    expect(() => loadConfig({ env: { CITEWATCH_HOME: home } })).toThrow(/config key hostDelay .*Unrecognized key/);
+    expect(() => loadConfig({ env: { CITEWATCH_HOME: home } })).toThrow(`${path.join(home, 'config.json')}: hostDelay: unknown setting`);
   });
 });

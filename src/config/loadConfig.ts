@@ -1,6 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { findConfigFile, readConfigFile, type ConfigFile } from './configFile.js';
+import { describeIssues, type IssuePath, type IssueSource } from './configIssues.js';
+import { fromEnv } from './envValues.js';
 import { CONFIG_KEYS, configSchema, envName, settings, type Config, type ConfigKey } from './settings.js';
 
 export { envName, type Config } from './settings.js';
@@ -10,31 +12,42 @@ export type ConfigOrigin = 'default' | 'file' | 'env' | 'flag';
 
 export type ConfigSources = {
   env?: NodeJS.ProcessEnv;
-  /** An explicit --config file; otherwise $CITEWATCH_HOME/config.json if it exists. */
+  /** An explicit --config file; otherwise the home's citewatch.yaml (or config.json) if there is one. */
   configFile?: string;
   /** Values from command-line flags, already typed. */
   flags?: Partial<Config>;
 };
 
+export type LoadedConfig = {
+  config: Config;
+  origins: Record<ConfigKey, ConfigOrigin>;
+  /** The file read, or null when there was none. */
+  file: string | null;
+};
+
 /**
- * The one way settings are read. Precedence: defaults (src/config/settings.ts), then a JSON file
- * ($CITEWATCH_HOME/config.json or --config), then CITEWATCH_* environment variables, then flags;
- * validated once, and a bad value names its key and its variable.
+ * The one way settings are read. Precedence: defaults (src/config/settings.ts), then the file
+ * ($CITEWATCH_HOME/citewatch.yaml, config.json, or --config), then CITEWATCH_* environment
+ * variables, then flags; validated once, and every bad value is reported with its key (full path,
+ * channels[1].url), the value, and where it was set (file and line, variable, flag).
  */
 export function loadConfig(sources: ConfigSources = {}): Config {
   return loadConfigWithOrigins(sources).config;
 }
 
-export function loadConfigWithOrigins({ env = process.env, configFile, flags = {} }: ConfigSources = {}): {
-  config: Config;
-  origins: Record<ConfigKey, ConfigOrigin>;
-} {
+export function loadConfigWithOrigins({ env = process.env, configFile, flags = {} }: ConfigSources = {}): LoadedConfig {
   const fromEnvironment = fromEnv(env);
   // The default config file lies in the home, which only the environment or a flag can move.
   const home = path.resolve(String(flags.home ?? fromEnvironment.home ?? settings.home.parse(undefined)));
+  const filePath = findConfigFile(home, configFile);
+  const file: ConfigFile | null = filePath ? readConfigFile(filePath) : null;
+  if (file && configFile === undefined && 'home' in file.values) {
+    throw new ConfigError(`${file.path}: home cannot be set in the home's own config file; use --home or CITEWATCH_HOME`);
+  }
   const layers: [ConfigOrigin, Record<string, unknown>][] = [
     ['default', env.USER ? { reviewer: env.USER } : {}],
-    ['file', fromFile(configFile ?? path.join(home, 'config.json'), configFile !== undefined)],
+    // `key:` with nothing after it (an uncommented line of the starter file) leaves the key unset.
+    ['file', Object.fromEntries(Object.entries(file?.values ?? {}).filter(([, v]) => v !== null))],
     ['env', fromEnvironment],
     ['flag', dropUndefined(flags)],
   ];
@@ -48,69 +61,23 @@ export function loadConfigWithOrigins({ env = process.env, configFile, flags = {
   }
   const result = configSchema.safeParse(merged);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const key = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(config)');
-    throw new ConfigError(`config key ${key} (env ${envName(String(issue.path[0] ?? key))}): ${issue.message}`);
+    const sourceOf = (at: IssuePath): IssueSource => {
+      const key = String(at[0] ?? '');
+      const origin = key in origins ? origins[key as ConfigKey] : file && key in file.values ? 'file' : 'default';
+      if (origin === 'file' && file) return { kind: 'file', file: file.path, line: file.lineOf(at) };
+      if (origin === 'env') return { kind: 'env', variable: envName(key) };
+      return { kind: origin === 'flag' ? 'flag' : 'default' };
+    };
+    const lines = describeIssues(result.error.issues, merged, sourceOf);
+    throw new ConfigError(lines.length === 1 ? `invalid setting: ${lines[0]}` : `invalid settings:\n  ${lines.join('\n  ')}`);
   }
-  return { config: { ...result.data, home: path.resolve(result.data.home) }, origins };
+  return { config: { ...result.data, home: path.resolve(result.data.home) }, origins, file: file?.path ?? null };
 }
 
 /** The defaults alone (home from CITEWATCH_HOME, reviewer from USER): for tests and library callers. */
 export function defaultConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = configSchema.parse({ home: env.CITEWATCH_HOME || undefined, reviewer: env.USER || undefined });
   return { ...config, home: path.resolve(config.home) };
-}
-
-function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of CONFIG_KEYS) {
-    const raw = env[envName(key)];
-    if (raw === undefined || raw === '') continue;
-    out[key] = parseEnvValue(key, raw);
-  }
-  return out;
-}
-
-/** An environment string as the key's type: numbers, booleans, and for allowPrivateNetwork 1/0 or CIDR ranges. */
-function parseEnvValue(key: ConfigKey, raw: string): unknown {
-  const sample = settings[key].safeParse(undefined);
-  const kind = sample.success ? typeof sample.data : 'string';
-  if (key === 'allowPrivateNetwork')
-    return BOOLEAN.test(raw)
-      ? parseBoolean(raw, envName(key))
-      : raw
-          .split(',')
-          .map((r) => r.trim())
-          .filter(Boolean);
-  if (kind === 'number') {
-    const n = Number(raw);
-    if (!Number.isFinite(n)) throw new ConfigError(`${envName(key)} must be a number, got "${raw}"`);
-    return n;
-  }
-  return kind === 'boolean' ? parseBoolean(raw, envName(key)) : raw;
-}
-
-const BOOLEAN = /^(1|true|yes|on|0|false|no|off)$/i;
-
-function parseBoolean(raw: string, name: string): boolean {
-  if (!BOOLEAN.test(raw)) throw new ConfigError(`${name} must be 1/0 or true/false, got "${raw}"`);
-  return /^(1|true|yes|on)$/i.test(raw);
-}
-
-function fromFile(file: string, required: boolean): Record<string, unknown> {
-  if (!existsSync(file)) {
-    if (required) throw new ConfigError(`config file ${file} does not exist`);
-    return {};
-  }
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8'));
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new ConfigError(`config file ${file} must hold a JSON object`);
-    return parsed;
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
-  }
 }
 
 function dropUndefined<T extends object>(o: T): Record<string, unknown> {

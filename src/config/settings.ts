@@ -58,9 +58,38 @@ export const settings = {
   maxRetryAfterMs: ms()
     .default(6 * HOUR_MS)
     .describe('the longest `Retry-After` honoured'),
-  recheckIntervalMs: ms(1)
+  revisitMinIntervalMs: ms(1)
     .default(24 * HOUR_MS)
-    .describe('how often a source is due (backed off after failures)'),
+    .describe('the regular wait before a source is checked again: new, recently changed and important sources wait this long'),
+  revisitMaxIntervalMs: ms(1)
+    .default(7 * 24 * HOUR_MS)
+    .describe('the longest wait: the ceiling that sources unchanged for a long time back off towards'),
+  revisitBackoffRatio: z
+    .number()
+    .min(0)
+    .max(10)
+    .default(0.5)
+    .describe(
+      'how a quiet source backs off: it waits this fraction of the time it has been unchanged (0.5: unchanged for 6 days, next check in 3), within the two intervals above',
+    ),
+  revisitConfirmMs: ms(1)
+    .default(HOUR_MS)
+    .describe(
+      'the wait before the check that confirms a suspected vanish, a first failure or an attempt that settled nothing; doubled per further failure up to `revisitMinIntervalMs`',
+    ),
+  revisitJitterRatio: z
+    .number()
+    .min(0)
+    .max(0.5)
+    .default(0.1)
+    .describe(
+      "each source's waits are stretched or shrunk by up to this fraction, fixed per source, so a host's sources do not fall due together",
+    ),
+  revisitImportantFrom: z
+    .number()
+    .int()
+    .default(9)
+    .describe('sources cited by an event at least this important never wait longer than `revisitMinIntervalMs`'),
   browserExecutable: z.string().min(1).default('/usr/bin/chromium').describe("the browser for script-rendered pages (Debian's Chromium)"),
   browserEnabled: z.boolean().default(true).describe('render script-only pages in the browser; off, they are recorded as not rendered'),
   screenshots: z.boolean().default(false).describe('keep a PNG of every rendered page under `$CITEWATCH_HOME/snapshots`'),
@@ -75,7 +104,9 @@ export const settings = {
     .string()
     .min(1)
     .default('*/15 * * * *')
-    .describe('when `citewatch watch` runs a pass (cron); each pass checks only the sources that are due'),
+    .describe(
+      'when `citewatch watch` runs a pass (cron), unless `jobSchedules.crawl` is set; each pass checks only the sources that are due',
+    ),
   timelinePaths: z
     .array(z.string().min(1))
     .default([])
@@ -85,6 +116,12 @@ export const settings = {
     .default({})
     .describe("cron expression per job name (crawl, ingest, notify, digest, retention), overriding each job's own default"),
   logFormat: z.enum(['text', 'json']).default('text').describe('how `citewatch watch` logs: readable lines, or one JSON object per line'),
+  retentionKeepDays: count(0)
+    .default(0)
+    .describe('the retention job deletes captures older than this many days (0: keep every capture forever)'),
+  retentionKeepPerSource: count(1)
+    .default(20)
+    .describe('captures the retention job keeps per source whatever their age (at least the 20 the state classifier reads)'),
   publicBaseUrl: z
     .string()
     .url()

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { printableValue, settingRows } from '../../config/effective.js';
 import { configReference } from '../../config/reference.js';
 import { CONFIG_KEYS, describeKey, envName } from '../../config/settings.js';
 import { formatTable } from '../output.js';
+import type { CommandDeps } from '../run.js';
 import type { ActionBinder } from './index.js';
 
 export function registerConfig(program: Command, bind: ActionBinder): void {
@@ -10,24 +12,42 @@ export function registerConfig(program: Command, bind: ActionBinder): void {
     .description('the settings in effect, where each came from (default, file, env, flag) and what it does')
     .option('--markdown', 'print the reference of every setting and its default (docs/configuration.md)');
   bind<{ markdown?: boolean }>(command, (options) => ({
-    run: async ({ output, config, origins }) => {
-      if (options.markdown) return output.out(configReference().trimEnd());
-      // The database password never reaches the screen (open.ts, where the URL is used, redacts it).
-      const redacted = config.databaseUrl && (await import('../../db/open.js')).redactUrl(config.databaseUrl);
-      const shown = (key: (typeof CONFIG_KEYS)[number]) => (key === 'databaseUrl' ? redacted : config[key]);
-      if (output.json) {
-        return output.printJson(
-          Object.fromEntries(
-            CONFIG_KEYS.map((k) => [k, { value: shown(k) ?? null, from: origins[k], env: envName(k), description: describeKey(k) }]),
-          ),
-        );
-      }
-      output.out(
-        formatTable(
-          ['key', 'value', 'from', 'environment'],
-          CONFIG_KEYS.map((k) => [k, JSON.stringify(shown(k) ?? null), origins[k], envName(k)]),
-        ),
-      );
+    run: async (deps) => {
+      if (options.markdown) return deps.output.out(configReference().trimEnd());
+      await printSettings(deps, null);
     },
   }));
+  const check = command
+    .command('check')
+    .description(
+      "validate the configuration (the home's citewatch.yaml, or --config <file>) and print each value in effect and where it came from; exit 78 when invalid",
+    );
+  // Loading the configuration is the validation: runCommand reports an invalid one (exit 78) before this runs.
+  bind(check, () => ({
+    run: async (deps) => printSettings(deps, { file: (check.optsWithGlobals() as { config?: string }).config }),
+  }));
+}
+
+/** Every value in effect, secrets hidden (the database password is redacted as open.ts does). */
+async function printSettings({ config, origins, output }: CommandDeps, check: { file: string | undefined } | null): Promise<void> {
+  const { redactUrl } = await import('../../db/open.js');
+  const { findConfigFile } = await import('../../config/configFile.js');
+  const file = findConfigFile(config.home, check?.file);
+  if (output.json) {
+    const settings = Object.fromEntries(
+      CONFIG_KEYS.map((k) => [
+        k,
+        { value: printableValue(config[k], [k], redactUrl) ?? null, from: origins[k], env: envName(k), description: describeKey(k) },
+      ]),
+    );
+    return output.printJson(check ? { valid: true, file, settings } : settings);
+  }
+  if (check) output.out(`${file ?? 'no config file'}: valid${file ? '' : ' (defaults, environment and flags only)'}`);
+  const rows = settingRows(config, origins, redactUrl);
+  output.out(
+    formatTable(
+      ['key', 'value', 'from', 'environment'],
+      rows.map((r) => [r.key, r.value, r.from, r.env]),
+    ),
+  );
 }
