@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addressAllowed, classifyAddress, literalAddress, parseCidr } from '../src/net/addressPolicy.js';
 import { classifyCapture, probeUrl, selectHeaders } from '../src/crawl/captureRecord.js';
-import { classifyNetworkError, nextCheckAt, outcomePolicy, parseRetryAfter } from '../src/crawl/outcomePolicy.js';
+import { classifyNetworkError, outcomePolicy, parseRetryAfter } from '../src/crawl/outcomePolicy.js';
 import { PolitenessQueue } from '../src/crawl/politeness.js';
 import { robotsAllows, robotsCrawlDelayMs, robotsFromAnswer, robotsToken } from '../src/crawl/robots.js';
 
@@ -271,16 +271,6 @@ describe('outcome policy', () => {
     ['not-rendered', {}, { retryInPass: false, failure: false, backoff: false, soon: true }],
   ] as const)('%s %o', (outcome, detail, policy) => {
     expect(outcomePolicy(outcome, detail)).toEqual(policy);
-  });
-
-  it('backs off by consecutive failures, up to 16 intervals, and never before a Retry-After', () => {
-    const now = new Date(0);
-    expect(nextCheckAt(now, 1000, 0, false).getTime()).toBe(1000);
-    expect(nextCheckAt(now, 1000, 3, false).getTime()).toBe(1000);
-    expect(nextCheckAt(now, 1000, 1, true).getTime()).toBe(2000);
-    expect(nextCheckAt(now, 1000, 3, true).getTime()).toBe(8000);
-    expect(nextCheckAt(now, 1000, 10, true).getTime()).toBe(16000);
-    expect(nextCheckAt(now, 1000, 0, false, new Date(60_000)).getTime()).toBe(60_000);
   });
 
   it.each([

@@ -26,6 +26,12 @@ export type CrawlDeps = {
   resolver?: Resolver;
   /** Names this worker in leases and capture rows (default: hostname and pid). */
   workerId?: string;
+  /**
+   * The time of the archive and the schedule: which sources are due, when captures are made and next
+   * checks fall (default the system clock). Benchmarks advance it over simulated weeks; politeness
+   * (host delays, Retry-After waits, leases) keeps to real time.
+   */
+  now?: () => Date;
 };
 
 /** Everything one pass shares between its host loops. */
@@ -38,6 +44,7 @@ export type CrawlContext = {
   /** Archives attempts in batches: see createCaptureWriter. */
   writer: CaptureWriter;
   workerId: string;
+  now(): Date;
   screenshots: boolean;
   summary: CrawlSummary;
   total: number;

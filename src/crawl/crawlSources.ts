@@ -33,7 +33,8 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
   if (deps.signal?.aborted) stopAll.abort();
   deps.signal?.addEventListener('abort', () => stopAll.abort(), { once: true });
   const signal = stopAll.signal;
-  const list = await selectSources(db, selection, new Date());
+  const now = deps.now ?? (() => new Date());
+  const list = await selectSources(db, selection, now());
   const groups = groupByHost(list);
   const resolver = deps.resolver ?? systemResolver;
   const gate = createHostGate({ delayMs: config.hostDelayMs, concurrency: config.concurrency, signal });
@@ -44,6 +45,7 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     allowPrivateNetwork: config.allowPrivateNetwork,
     userAgent: config.userAgent,
     timeoutMs: config.totalTimeoutMs,
+    readTimeoutMs: config.readTimeoutMs,
     acquire: (host, stop) => gate.acquire(host, 0, stop),
     maxBytes: config.maxBodyBytes,
     robotsAllow: (url) => robots.allowRedirect(url), // robots is built below; only called once a render runs
@@ -64,6 +66,7 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     renderer,
     writer,
     workerId: deps.workerId ?? defaultWorkerId(),
+    now,
     screenshots: selection.screenshots ?? config.screenshots,
     summary,
     total: list.length,

@@ -4,19 +4,19 @@ import type { Outcome } from '../db/schema/domain.js';
  * What each kind of capture outcome means for scheduling. Pure: the crawl asks, the table answers.
  * - retryInPass: try the same URL once more in this pass (after the host delay): transient trouble.
  * - failure: counts towards sources.consecutive_failures (a successful answer resets it).
- * - backoff: the next scheduled check is pushed out by consecutive failures; otherwise the normal
- *   interval, because for a 404 or a robots refusal the next regular check is the useful evidence.
+ * - backoff: a transient failure: the next check comes soon and, failure after failure, less soon;
+ *   otherwise the states decide, because for a 404 or a robots refusal the classifier's view of the
+ *   source (a vanish to confirm, a block) is what the next check is for.
  * - soon: the attempt settled nothing about the source (citewatch's own browser failed): it is due
- *   again within RECHECK_SOON_MS rather than a whole recheck interval later.
+ *   again within revisitConfirmMs rather than a whole interval later.
+ * When the next check comes is revisitPolicy.ts's answer to these and the source's state.
  */
 export type { Outcome };
 
-export type NetworkErrorKind = 'dns' | 'refused' | 'reset' | 'timeout' | 'tls' | 'other';
+/** citewatch-timeout: our own machinery ran out of time (a backstop, a stalled process), not the source. */
+export type NetworkErrorKind = 'dns' | 'refused' | 'reset' | 'timeout' | 'citewatch-timeout' | 'tls' | 'other';
 
 export type Policy = { retryInPass: boolean; failure: boolean; backoff: boolean; soon: boolean };
-
-/** How soon an attempt that settled nothing is tried again. */
-export const RECHECK_SOON_MS = 3_600_000;
 
 const TRANSIENT_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
@@ -32,6 +32,7 @@ export function outcomePolicy(outcome: Outcome, detail: { httpStatus?: number | 
       return { retryInPass: transient, failure: true, backoff: transient, soon: false };
     }
     case 'network-error': {
+      if (detail.errorKind === 'citewatch-timeout') return { retryInPass: true, failure: false, backoff: false, soon: true };
       const transient = detail.errorKind === 'timeout' || detail.errorKind === 'reset' || detail.errorKind === 'refused';
       return { retryInPass: transient, failure: true, backoff: true, soon: false };
     }
@@ -40,19 +41,6 @@ export function outcomePolicy(outcome: Outcome, detail: { httpStatus?: number | 
     case 'too-large':
       return { retryInPass: false, failure: true, backoff: false, soon: false };
   }
-}
-
-/** When a source is next due: the recheck interval, doubled per consecutive failure up to 16 times. */
-export function nextCheckAt(
-  now: Date,
-  recheckIntervalMs: number,
-  consecutiveFailures: number,
-  backoff: boolean,
-  notBefore?: Date | null,
-): Date {
-  const factor = backoff ? Math.min(2 ** consecutiveFailures, 16) : 1;
-  const at = now.getTime() + recheckIntervalMs * factor;
-  return new Date(Math.max(at, notBefore?.getTime() ?? 0));
 }
 
 /** Retry-After as milliseconds from now (delta-seconds or an HTTP date), capped; null when absent or unreadable. */
@@ -76,6 +64,8 @@ export function classifyNetworkError(err: { code?: string; name?: string; messag
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'ENODATA') return 'dns';
   if (code === 'ECONNREFUSED') return 'refused';
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNABORTED') return 'reset';
+  // The fetcher's backstop: crawlee (ours) gave no answer at all, not even its own timeout.
+  if (code === 'CITEWATCH_TIMEOUT') return 'citewatch-timeout';
   if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /TimeoutError|timed out|timeout/i.test(text)) return 'timeout';
   if (/^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL)/.test(code) || /\b(TLS|SSL|certificate)\b/i.test(text))
     return 'tls';

@@ -1,6 +1,7 @@
 import type { Tx } from '../db/open.js';
 import type { CaptureRow } from '../archive/store.js';
 import { crawlSources, type CrawlDeps, type CrawlSelection, type CrawlSummary } from '../crawl/crawlSources.js';
+import { rescheduleSource } from '../crawl/reschedule.js';
 import { settleSource, type StateUpdate } from './settleSource.js';
 
 export type PassSummary = CrawlSummary & {
@@ -36,7 +37,13 @@ export async function runPass(deps: Omit<CrawlDeps, 'afterStore'>, selection: Cr
     for (const sourceId of new Set(stored.map((c) => c.sourceId))) {
       try {
         // A savepoint per source: one that cannot be settled keeps its capture and spoils nothing else.
-        count(await tx.transaction((sp) => settleSource(sp, deps.config, sourceId)));
+        const settle = async (sp: Tx) => {
+          const update = await settleSource(sp, deps.config, sourceId);
+          // The crawl scheduled the next check from the state before; a state that moved may want it sooner.
+          if (update.moved) await rescheduleSource(sp, deps.config, sourceId);
+          return update;
+        };
+        count(await tx.transaction(settle));
       } catch (err) {
         tally.settleFailures.push({ sourceId, message: (err as Error).message.slice(0, 500) });
       }
