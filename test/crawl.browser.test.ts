@@ -144,6 +144,7 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
       allowPrivateNetwork: config.allowPrivateNetwork, // the simulated web's range only
       userAgent: config.userAgent,
       timeoutMs: 1500,
+      readTimeoutMs: config.readTimeoutMs,
       acquire: (host, signal) =>
         new Promise((resolve, reject) => {
           const id = `${host}#${calls++}`;
@@ -233,6 +234,7 @@ describe('the renderer is a pool that takes the text once it has settled', () =>
       allowPrivateNetwork: ALLOWED,
       userAgent: 'citewatch-test',
       timeoutMs: 10_000,
+      readTimeoutMs: 5000,
       acquire: async () => () => {},
     });
   });

@@ -33,6 +33,9 @@ function step(token: string, id: number, at: Date): Step {
     switch (name) {
       case 'ok':
         return page();
+      // citewatch's own timeout (its backstop fired, its process stalled through the wait)
+      case 'ctimeout':
+        return { id, at, outcome: 'network-error', errorKind: 'citewatch-timeout' };
       case '304':
         return { id, at, outcome: 'not-modified', httpStatus: 304, finalUrl: URL_ };
       case 'soft':
@@ -64,6 +67,17 @@ function step(token: string, id: number, at: Date): Step {
         return page({ finalUrl: 'https://news.example.com/section/politics/' });
       case 'topics':
         return page({ finalUrl: 'https://news.example.com/topics/elections' });
+      // What the landing page's content says it is: a second signal, independent of the URL's shape.
+      case 'listing':
+        return page({ finalUrl: 'https://news.example.com/latest-updates-2024' }, { layout: 'listing' });
+      case 'folderlisting':
+        return page({ finalUrl: 'https://news.example.com/2021/05/03/latest' }, { layout: 'listing' });
+      case 'topicslisting':
+        return page({ finalUrl: 'https://news.example.com/topics/elections' }, { layout: 'listing' });
+      case 'sectionarticle':
+        return page({ finalUrl: 'https://news.example.com/politics/' }, { layout: 'article' });
+      case 'topicsarticle':
+        return page({ finalUrl: 'https://news.example.com/topics/elections' }, { layout: 'article' });
       case 'news':
         return page({
           finalUrl: 'https://www.example.com/news/',
@@ -284,6 +298,15 @@ const CASES: [history: string, state: string, reason: string | null][] = [
   ['ok section2 section2', 'vanished', 'redirect-to-section'],
   ['ok topics topics', 'vanished', 'redirect-to-section'],
   ['ok news news', 'vanished', 'redirect-to-section'],
+  // the landing's content: a listing is a section front at any path; an article is none at any path
+  ['ok listing', 'ok', 'unconfirmed redirect-to-section (1/2)'],
+  ['ok listing listing', 'vanished', 'redirect-to-section'],
+  ['ok folderlisting folderlisting', 'vanished', 'redirect-to-section'],
+  ['ok topicslisting topicslisting', 'vanished', 'redirect-to-section'],
+  ['ok section listing', 'vanished', 'redirect-to-section'],
+  ['ok sectionarticle sectionarticle', 'ok', null],
+  ['ok topicsarticle topicsarticle topicsarticle', 'ok', null],
+  ['ok chg:number sectionarticle', 'changed', 'number'],
   ['ok chg:story-replaced', 'changed', 'story-replaced'],
   // a failed render still carries the HTTP facts: redirects and statuses count toward vanishing
   ['ok nrsection', 'ok', 'unconfirmed redirect-to-section (1/2)'],
@@ -292,6 +315,15 @@ const CASES: [history: string, state: string, reason: string | null][] = [
   ['ok nrroot root', 'vanished', 'redirect-to-root'],
   ['ok nr404 404', 'vanished', 'http-404'],
   ['ok toolarge', 'blocked', 'too-large'],
+  // citewatch's own timeouts are no fact about the source: the state stays, no streak breaks or grows
+  ['ok ctimeout', 'ok', null],
+  ['ctimeout', 'pending', null],
+  ['ok ctimeout ctimeout ctimeout ctimeout ctimeout', 'ok', null],
+  ['ok chg:number ctimeout', 'changed', 'number'],
+  ['ok timeout ctimeout', 'unreachable', 'timeout'],
+  ['ok 404 ctimeout 404', 'vanished', 'http-404'],
+  ['ok dns dns ctimeout 3d@ctimeout dns dns', 'vanished', 'unreachable-dns'],
+  ['ok 404 404 ctimeout', 'vanished', 'http-404'],
   ['ok 403 ok', 'ok', null],
   ['ok chg:number 403 ok', 'changed', 'number'],
 ];
@@ -323,7 +355,7 @@ describe('classifySource', () => {
   });
 
   it('never turns transient failures into changed or vanished', () => {
-    const transient = ['timeout', 'dns', 'reset', '503', '429', '403', 'robots', 'bot', '404', 'soft', 'root'];
+    const transient = ['timeout', 'ctimeout', 'dns', 'reset', '503', '429', '403', 'robots', 'bot', '404', 'soft', 'root'];
     for (const a of transient)
       for (const b of transient) {
         // a failure, a success, another failure: no two consecutive gone-signals, no three days of failure

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { extractContent } from '../src/extract/index.js';
+import { pageLayout } from '../src/extract/signals.js';
+import type { PageLayout } from '../src/extract/types.js';
 import { looksLikeProbe, type HostProbe } from '../src/states/looksLikeProbe.js';
 import { redirectKind, sameSite } from '../src/states/redirectKind.js';
 
@@ -118,10 +121,126 @@ describe('redirectKind', () => {
     expect(redirectKind(from, to)).toBe(expected);
   });
 
+  // The landing page's content is a second, independent signal: a listing is a section front whatever
+  // its URL; an article is not one, whatever its URL looks like.
+  const byContent: [string, string, string, PageLayout | undefined, string | null][] = [
+    ['a listing at a path with an id', deep, 'https://www.example.com/latest-news-and-analysis-2024', 'listing', 'redirect-to-section'],
+    ['a listing at a date archive', deep, 'https://www.example.com/2021/05/', 'listing', 'redirect-to-section'],
+    ['a listing in the same folder', deep, 'https://www.example.com/2021/05/03/latest', 'listing', 'redirect-to-section'],
+    ['a listing under a query', deep, 'https://www.example.com/search?q=minister', 'listing', 'redirect-to-section'],
+    [
+      'a one-level article to a listing',
+      'https://example.com/minister-resigns-after-inquiry',
+      'https://example.com/news',
+      'listing',
+      'redirect-to-section',
+    ],
+    [
+      'a cited section front moved to another listing',
+      'https://example.com/politics',
+      'https://example.com/section/politics/',
+      'listing',
+      null,
+    ],
+    ['an article at a section-shaped path', deep, 'https://www.example.com/politics/budget-vote', 'article', null],
+    ['an article at /news/', deep, 'https://www.example.com/news/', 'article', null],
+    [
+      'a listing keeping the slug is the article moved',
+      deep,
+      'https://www.example.com/live/minister-resigns-after-inquiry',
+      'listing',
+      null,
+    ],
+    ['a listing on another site is unrelated', deep, 'https://casino.example.org/games/', 'listing', 'redirect-to-unrelated'],
+    ['an article at the root is still the root', deep, 'https://www.example.com/', 'article', 'redirect-to-root'],
+    ['content unknown: the path decides', deep, 'https://www.example.com/topics/elections', undefined, 'redirect-to-section'],
+  ];
+  it.each(byContent)('%s', (_name, from, to, landing, expected) => {
+    expect(redirectKind(from, to, landing)).toBe(expected);
+  });
+
   it('tells sites apart by registrable domain', () => {
     expect(sameSite('news.bbc.co.uk', 'www.bbc.co.uk')).toBe(true);
     expect(sameSite('bbc.co.uk', 'cnn.co.uk')).toBe(false);
     expect(sameSite('a.example.com', 'example.com')).toBe(true);
     expect(sameSite('127.0.0.1', '127.0.0.2')).toBe(false);
+  });
+});
+
+describe('page layout: a listing or an article, from the content alone', () => {
+  const words = (n: number, seed: string) => Array.from({ length: n }, (_, i) => `${seed}${i % 7 === 0 ? '.' : ''}`).join(' ');
+  const teaser = (i: number) =>
+    `<article class="card"><h3><a href="/politics/story-${i}">Council votes on the harbour budget, item ${i}</a></h3><p>${words(30, 'teaser')}</p><span>2 hours ago</span></article>`;
+  const prose = (paragraphs: number) => Array.from({ length: paragraphs }, (_, i) => `<p>${words(60, `word${i}`)}</p>`).join('');
+  const page = (body: string) => `<!doctype html><html><head><title>Example</title></head><body><main>${body}</main></body></html>`;
+  const cases: [string, string, PageLayout | undefined][] = [
+    [
+      'a section front of cards with teasers',
+      page(`<h1>Politics</h1>${Array.from({ length: 12 }, (_, i) => teaser(i)).join('')}`),
+      'listing',
+    ],
+    [
+      'a plain river of headline links',
+      page(
+        `<h1>News</h1><ul>${Array.from({ length: 8 }, (_, i) => `<li><a href="/news/a-${i}">Minister answers questions about the port deal ${i}</a></li>`).join('')}</ul>`,
+      ),
+      'listing',
+    ],
+    [
+      'cards that are links as a whole',
+      page(
+        Array.from(
+          { length: 6 },
+          (_, i) => `<a href="https://ex.com/s/${i}"><h2>Storm closes the coast road ${i}</h2><p>${words(25, 'more')}</p></a>`,
+        ).join(''),
+      ),
+      'listing',
+    ],
+    [
+      'an article with links inside its sentences',
+      page(`<h1>Budget vote</h1>${prose(6).replace(/<p>/g, '<p>As <a href="/politics/earlier">the council said last week</a>, ')}`),
+      'article',
+    ],
+    [
+      'an article followed by a list of related stories',
+      page(
+        `<h1>Budget vote</h1>${prose(5)}<ul>${Array.from({ length: 6 }, (_, i) => `<li><a href="/p/${i}">Another story about the harbour ${i}</a></li>`).join('')}</ul>`,
+      ),
+      'article',
+    ],
+    [
+      'a short stub with two links says neither',
+      page(`<h1>Stub</h1><p>${words(40, 'x')}</p><p><a href="/a/b">Read the full report here</a></p>`),
+      undefined,
+    ],
+    [
+      'home and fragment links are not headlines',
+      page(
+        Array.from(
+          { length: 8 },
+          (_, i) => `<p><a href="#s${i}">Jump to section number ${i}</a></p><p><a href="/">Back to the home page</a></p>`,
+        ).join(''),
+      ),
+      undefined,
+    ],
+  ];
+  it.each(cases)('%s → %s', async (_name, html, layout) => {
+    const { signals } = await extractContent({ body: new TextEncoder().encode(html), contentType: 'text/html', url: 'https://ex.com/x' });
+    expect(signals.layout).toBe(layout);
+  });
+
+  it.each([
+    [{ headlineLinks: 20, longestProseWords: 40 }, 'listing'],
+    [{ headlineLinks: 5, longestProseWords: 119 }, 'listing'],
+    [{ headlineLinks: 4, longestProseWords: 10 }, undefined],
+    [{ headlineLinks: 30, longestProseWords: 130 }, undefined],
+    [{ headlineLinks: 30, longestProseWords: 150 }, 'article'],
+    [{ headlineLinks: 0, longestProseWords: 900 }, 'article'],
+  ] as const)('%o → %s', (facts, layout) => {
+    expect(pageLayout(facts)).toBe(layout);
+  });
+
+  it('says nothing of a page whose facts were not read (a PDF, plain text)', () => {
+    expect(pageLayout(undefined)).toBeUndefined();
   });
 });

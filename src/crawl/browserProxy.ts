@@ -4,7 +4,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { PrivateAllowance } from '../net/addressPolicy.js';
 import { resolveTarget, type Resolver } from './resolveTarget.js';
-import { proxyCredentials, connectAuthority, forwardHeaders, refusalReason } from './browserProxyCore.js';
+import { proxyCredentials, connectAuthority, createRenderClock, forwardHeaders, refusalReason } from './browserProxyCore.js';
 
 /**
  * The only way out for Chromium. Playwright's page.route sees neither redirect hops nor WebSockets,
@@ -23,6 +23,8 @@ export type ProxyPolicy = {
   acquire(host: string, signal: AbortSignal): Promise<() => void>;
   /** robots.txt for a hop the page did not ask for itself (a redirect): true, or why not. */
   robotsAllow?(url: URL): Promise<true | string>;
+  /** A server silent this long is given up, and the host's turn with it (config readTimeoutMs). */
+  limits: { readTimeoutMs: number };
 };
 
 export type ProxySession = ReturnType<typeof newSession>;
@@ -30,10 +32,11 @@ export type ProxySession = ReturnType<typeof newSession>;
 /** Header the proxy sets on its own refusals, so a refused navigation is never archived as the page. */
 export const REFUSED_HEADER = 'x-citewatch-refused';
 
-function newSession(maxBytes: number) {
+function newSession(maxBytes: number, acquire: ProxyPolicy['acquire']) {
   const sockets = new Set<Duplex>();
   const stop = new AbortController();
   const over = new AbortController();
+  const clock = createRenderClock(() => performance.now());
   const s = {
     username: `r${randomBytes(8).toString('hex')}`,
     password: randomBytes(18).toString('base64url'),
@@ -45,8 +48,19 @@ function newSession(maxBytes: number) {
     signal: stop.signal,
     /** Aborted when the render passes its byte cap: the renderer stops waiting for the page. */
     overSignal: over.signal,
+    /** The render's own time: it stops while a request of the render waits at the gate. */
+    clock,
     get closed() {
       return stop.signal.aborted;
+    },
+    /** A turn at `host` for one request of this render; the render's clock stops while it waits. */
+    async turn(host: string): Promise<() => void> {
+      clock.waitStarted();
+      try {
+        return await acquire(host, stop.signal);
+      } finally {
+        clock.waitEnded();
+      }
     },
     track(socket: Duplex): void {
       if (s.closed) return void socket.destroy();
@@ -103,17 +117,21 @@ export async function startBrowserProxy(policy: ProxyPolicy) {
     } catch {
       return void res.writeHead(400, { 'content-length': 0 }).end();
     }
-    const refuse = (why: string) => {
+    const refuse = (why: string, status = 403) => {
       session.refusals.push(`${url.href}: ${why}`);
       if (!res.headersSent)
-        res.writeHead(403, { 'content-type': 'text/plain', [REFUSED_HEADER]: encodeURIComponent(why).slice(0, 500), connection: 'close' });
+        res.writeHead(status, {
+          'content-type': 'text/plain',
+          [REFUSED_HEADER]: encodeURIComponent(why).slice(0, 500),
+          connection: 'close',
+        });
       res.end(`citewatch refused this request: ${why}`);
     };
     const verdict = await check(session, url, !session.routed.delete(url.href));
     if ('refused' in verdict) return refuse(verdict.refused);
     let release: () => void;
     try {
-      release = await policy.acquire(url.host, session.signal);
+      release = await session.turn(url.host);
     } catch {
       return refuse('the render ended before its turn at the host');
     }
@@ -128,9 +146,23 @@ export async function startBrowserProxy(policy: ProxyPolicy) {
       headers: forwardHeaders(req.rawHeaders),
       agent: false,
       setHost: false,
+      timeout: policy.limits.readTimeoutMs,
     });
     upstream.on('socket', (s) => session.track(s));
-    upstream.on('error', () => (done(), res.headersSent ? res.destroy() : refuse('the server could not be reached')));
+    // A server silent past the read timeout (a hung script) is given up and its host's turn given back
+    // at once: held until the render ended, it starved the host's other renders at the gate.
+    upstream.on('timeout', () => {
+      upstream.destroy();
+      if (res.writableEnded) return; // the answer was whole; only its connection lingered
+      done();
+      if (res.headersSent) res.destroy();
+      else refuse(`no answer from ${url.host} for ${policy.limits.readTimeoutMs} ms`, 504);
+    });
+    upstream.on('error', () => {
+      done();
+      if (!res.headersSent) refuse('the server could not be reached');
+      else if (!res.writableEnded) res.destroy();
+    });
     upstream.on('response', (answer) => {
       res.writeHead(answer.statusCode ?? 502, forwardHeaders(answer.rawHeaders));
       answer.on('data', (chunk: Buffer) =>
@@ -162,6 +194,9 @@ export async function startBrowserProxy(policy: ProxyPolicy) {
     }
     const upstream = net.connect({ host: verdict.address, port: authority!.port });
     session.track(upstream);
+    // Inside a tunnel the requests cannot be seen: one silent past the read timeout is cut with its tunnel,
+    // so the browser's request fails and the turn the renderer took for it is given back.
+    upstream.setTimeout(policy.limits.readTimeoutMs, () => client.destroy());
     upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());
     upstream.once('connect', () => {
@@ -187,7 +222,7 @@ export async function startBrowserProxy(policy: ProxyPolicy) {
     server: `http://127.0.0.1:${port}`,
     port,
     open(maxBytes: number): ProxySession {
-      const s = newSession(maxBytes);
+      const s = newSession(maxBytes, policy.acquire);
       sessions.set(s.username, s);
       s.signal.addEventListener('abort', () => sessions.delete(s.username), { once: true });
       return s;

@@ -51,3 +51,44 @@ export function refusalReason(target: Exclude<Target, { ok: true }>): string {
     return `${target.url.hostname} is at ${target.address} (${target.cls}); private networks are not crawled`;
   return target.message;
 }
+
+/**
+ * A render's clock, stopped while any of its requests waits for a turn at citewatch's own politeness
+ * gate: that wait is the crawler's queue (another page of the host holding its turn), not the page
+ * being slow, and must never run out a render's time. The waits are bounded apart (renderVerdict).
+ */
+export function createRenderClock(now: () => number) {
+  const start = now();
+  let waiting = 0;
+  let since = 0;
+  let waitedMs = 0;
+  const open = () => (waiting > 0 ? now() - since : 0);
+  return {
+    waitStarted(): void {
+      if (waiting++ === 0) since = now();
+    },
+    waitEnded(): void {
+      if (--waiting === 0) waitedMs += now() - since;
+    },
+    /** The time the page has had: wall time less the time something of it waited at the gate. */
+    activeMs: () => now() - start - waitedMs - open(),
+    /** The time at least one of its requests waited for a turn. */
+    gateMs: () => waitedMs + open(),
+  };
+}
+
+export type RenderClock = ReturnType<typeof createRenderClock>;
+
+/**
+ * Whether a render must stop: `timeout` when the page used up its own time, `not-attempted` when it
+ * waited for turns at the gate past the separate bound (the host's queue never let it through: no
+ * fact about the page), or null to go on.
+ */
+export function renderVerdict(
+  clock: { activeMs(): number; gateMs(): number },
+  limits: { timeoutMs: number; gateWaitMaxMs: number },
+): 'timeout' | 'not-attempted' | null {
+  if (clock.gateMs() > limits.gateWaitMaxMs) return 'not-attempted';
+  if (clock.activeMs() > limits.timeoutMs) return 'timeout';
+  return null;
+}

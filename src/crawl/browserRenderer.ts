@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import type { Browser, BrowserContext, Page, Request, Response } from 'playwright';
+import type { Browser, BrowserContext, Page, Request } from 'playwright';
 import type { PrivateAllowance } from '../net/addressPolicy.js';
 import { launchIsolated } from './browserLaunch.js';
+import { navigate, overCap, type RenderResult } from './browserPage.js';
+import { startBrowserProxy, type BrowserProxy, type ProxySession } from './browserProxy.js';
+import { renderVerdict } from './browserProxyCore.js';
 import { passTimings } from './passTimings.js';
-import { REFUSED_HEADER, startBrowserProxy, type BrowserProxy, type ProxySession } from './browserProxy.js';
 import { resolveTarget, type Resolver } from './resolveTarget.js';
 
 export { CHROMIUM_ARGS } from './browserLaunch.js';
@@ -18,32 +20,22 @@ export type RenderRequest = {
   signal?: AbortSignal;
 };
 
-export type RenderResult =
-  | {
-      ok: true;
-      status: number | null;
-      finalUrl: string;
-      redirects: { url: string; status: number }[];
-      headers: Record<string, string>;
-      /** The document as the server sent it (navigate mode only). */
-      raw: Buffer | null;
-      html: string;
-      screenshot: Buffer | null;
-    }
-  | { ok: false; message: string };
+export type { RenderResult } from './browserPage.js';
+
+/** One try at a render, and whether its failure was citewatch's own (worth another try). */
+type Attempt = { result: RenderResult; retry: boolean };
 
 /** What a text capture never reads: pictures, styling, captions, manifests, event streams (which would hold a gate turn open). */
 const UNNEEDED = new Set(['image', 'font', 'media', 'stylesheet', 'texttrack', 'manifest', 'eventsource']);
 const STYLING = new Set(['image', 'font', 'media', 'stylesheet']);
-/** Requests whose answer may still change the page's text: it has not settled while one is open. */
-const PENDING_KINDS = new Set(['document', 'xhr', 'fetch', 'script']);
-/** The page's text is taken once it has not changed for this long with nothing pending (no fixed network-idle wait). */
-const QUIET_MS = 250;
-/** Visible text past which a script still loading (analytics, ads) is not waited for: the article is there. */
-const SHOWN_CHARS = 500;
-const SETTLE_MAX_MS = 5000;
 /** A browser that keeps dying is not started again and again within one renderer's life. */
 const MAX_LAUNCHES = 4;
+/** How long, by default, a render's requests may wait in all for turns at the gate, in render timeouts. */
+const GATE_WAIT_TIMEOUTS = 4;
+/** How often a render's clock is looked at. */
+const WATCH_MS = 100;
+/** Beyond the page's load time, for its text to settle (browserPage.ts) and be read: a page that loaded just in time is kept. */
+const READ_GRACE_MS = 15_000;
 
 /**
  * How many pages render at once: a render is mostly waiting (for its host's gate turns and the
@@ -59,7 +51,12 @@ export type RendererOptions = {
   resolver: Resolver;
   allowPrivateNetwork: PrivateAllowance;
   userAgent: string;
+  /** The page's own time to load and settle; time its requests spend queued at the gate is not counted. */
   timeoutMs: number;
+  /** A server silent this long while the browser reads it is given up (config readTimeoutMs). */
+  readTimeoutMs: number;
+  /** How long a render's requests may wait for turns at the gate in all before it is given up as not attempted. */
+  gateWaitMaxMs?: number;
   /** What one render may download in all (bytes through the proxy); past it the render is abandoned. */
   maxBytes?: number;
   /** The politeness gate: every request the browser sends waits its turn like an HTTP hop; `signal` stops the wait. */
@@ -88,6 +85,7 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
       allowance: options.allowPrivateNetwork,
       acquire: options.acquire,
       robotsAllow: options.robotsAllow,
+      limits: { readTimeoutMs: options.readTimeoutMs },
     });
     try {
       const s = { proxy, ...(await launchIsolated(options.executable, proxy.server)) };
@@ -105,45 +103,70 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
     }
   };
 
-  async function renderIn(browser: Browser, proxy: BrowserProxy, req: RenderRequest): Promise<RenderResult> {
+  async function renderIn(browser: Browser, proxy: BrowserProxy, req: RenderRequest): Promise<Attempt> {
     const session = proxy.open(options.maxBytes ?? Infinity);
     let context: BrowserContext | null = null;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      context = await browser.newContext({
+    const watch = watchRender(session);
+    const tooBig = new Promise<RenderResult>((resolve) =>
+      session.overSignal.addEventListener('abort', () => resolve(overCap(options.maxBytes)), { once: true }),
+    );
+    const work = (async (): Promise<RenderResult> => {
+      const opened = await browser.newContext({
         proxy: { server: proxy.server, username: session.username, password: session.password },
         serviceWorkers: 'block',
         acceptDownloads: false,
         userAgent: options.userAgent,
       });
+      context = opened;
+      if (session.closed) throw new Error('the render is over');
       // WebSockets never connect: the proxy would check them too, but a page has no business with them.
-      await context.routeWebSocket(/.*/, (ws) => ws.close({ code: 1008, reason: 'not while archiving' }));
-      const page = await context.newPage();
+      await opened.routeWebSocket(/.*/, (ws) => ws.close({ code: 1008, reason: 'not while archiving' }));
+      const page = await opened.newPage();
       await page.route('**/*', (route) => routeRequest(page, route.request(), route, session, req));
-      const work = navigate(page, session, req);
-      // Every render ends, whatever hangs; the timer is cleared so it never holds the process.
-      const giveUp = new Promise<RenderResult>(
-        (resolve) =>
-          (timer = setTimeout(() => resolve({ ok: false, message: 'the browser did not answer in time' }), options.timeoutMs + 15_000)),
-      );
-      const tooBig = new Promise<RenderResult>((resolve) =>
-        session.overSignal.addEventListener('abort', () => resolve(overCap()), { once: true }),
-      );
-      work.catch(() => {});
-      return await Promise.race([work, giveUp, tooBig]);
+      return navigate(page, session, req, options);
+    })();
+    work.catch(() => {});
+    try {
+      const result = await Promise.race([work, watch.stopped, tooBig]);
+      return { result, retry: watch.verdict !== null || !browser.isConnected() };
     } catch (err) {
-      return { ok: false, message: (err as Error).message.split('\n')[0].slice(0, 500) };
+      return { result: { ok: false, message: (err as Error).message.split('\n')[0].slice(0, 500) }, retry: !browser.isConnected() };
     } finally {
-      clearTimeout(timer);
+      watch.end();
       session.close();
-      await context?.close().catch(() => {});
+      await (context as BrowserContext | null)?.close().catch(() => {});
     }
   }
 
-  const overCap = (): RenderResult => ({
-    ok: false,
-    message: `the page downloaded more than ${options.maxBytes} bytes; rendering stopped`,
-  });
+  /**
+   * Every render ends, whatever hangs: by its own clock (the page's time, not its requests' waits at
+   * the gate), or when its waits at the gate pass their bound (not attempted: nothing about the page).
+   */
+  function watchRender(session: ProxySession) {
+    const limits = {
+      timeoutMs: options.timeoutMs + READ_GRACE_MS,
+      gateWaitMaxMs: options.gateWaitMaxMs ?? GATE_WAIT_TIMEOUTS * options.timeoutMs,
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const watch = {
+      verdict: null as ReturnType<typeof renderVerdict>,
+      stopped: new Promise<RenderResult>((resolve) => {
+        timer = setInterval(() => {
+          watch.verdict = renderVerdict(session.clock, limits);
+          if (watch.verdict === 'timeout')
+            resolve({ ok: false, message: `the page did not finish within ${limits.timeoutMs} ms of its own time` });
+          if (watch.verdict === 'not-attempted')
+            resolve({
+              ok: false,
+              notAttempted: true,
+              message: `not attempted: the render waited ${Math.round(session.clock.gateMs())} ms for its turn at the host (citewatch's politeness queue, not the site)`,
+            });
+        }, WATCH_MS);
+      }),
+      end: () => clearInterval(timer),
+    };
+    return watch;
+  }
 
   async function routeRequest(page: Page, r: Request, route: import('playwright').Route, session: ProxySession, req: RenderRequest) {
     const abort = () => route.abort('blockedbyclient').catch(() => {});
@@ -171,7 +194,7 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
     // HTTPS travels in tunnels the proxy cannot look into: its turn at the gate is taken here.
     let release: () => void;
     try {
-      release = await options.acquire(url.host, session.signal);
+      release = await session.turn(url.host);
     } catch {
       return abort();
     }
@@ -196,39 +219,6 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
     return turns;
   }
 
-  async function navigate(page: Page, session: ProxySession, req: RenderRequest): Promise<RenderResult> {
-    let main: Response | null = null;
-    page.on('response', (r) => {
-      if (r.request().isNavigationRequest() && r.frame() === page.mainFrame()) main = r;
-    });
-    const pending = pendingRequests(page);
-    const response = await page.goto(req.url, { waitUntil: 'domcontentloaded', timeout: options.timeoutMs });
-    await settled(page, pending, Math.min(SETTLE_MAX_MS, options.timeoutMs));
-    if (session.overLimit) return overCap();
-    const last = (main ?? response) as Response | null;
-    const refused = last ? (await last.allHeaders())[REFUSED_HEADER] : undefined;
-    if (refused) return { ok: false, message: `the page led to a refused request: ${decodeURIComponent(refused)}` };
-    if (!/^https?:/.test(page.url()))
-      return {
-        ok: false,
-        message: `the page ended on ${page.url().slice(0, 200)}${session.refusals.length ? ` (${session.refusals[0]})` : ''}`,
-      };
-    const redirects: { url: string; status: number }[] = [];
-    for (let r = response?.request().redirectedFrom(); r; r = r.redirectedFrom())
-      redirects.unshift({ url: r.url(), status: (await r.response())?.status() ?? 0 });
-    if (response) redirects.push({ url: response.url(), status: response.status() });
-    return {
-      ok: true,
-      status: response?.status() ?? null,
-      finalUrl: page.url(),
-      redirects,
-      headers: response ? await response.allHeaders() : {},
-      raw: req.document || !response ? null : await response.body().catch(() => null),
-      html: await page.content(),
-      screenshot: req.screenshot ? await page.screenshot({ fullPage: true, type: 'png' }) : null,
-    };
-  }
-
   return {
     async render(req: RenderRequest): Promise<RenderResult> {
       if (!existsSync(options.executable))
@@ -248,8 +238,14 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
       passTimings.renderSlots = size;
       passTimings.rendersAtOncePeak = Math.max(passTimings.rendersAtOncePeak, size - slots);
       try {
-        const { browser, proxy } = await (started ??= start());
-        return await renderIn(browser, proxy, req);
+        // A failure of citewatch's own (out of time, no turn at the gate, the browser died) is no fact
+        // about the page: tried once more at once, in a browser started again if it died.
+        let attempt: Attempt = { result: { ok: false, message: 'not rendered' }, retry: true };
+        for (let tries = 0; tries < 2 && attempt.retry && !req.signal?.aborted; tries++) {
+          const { browser, proxy } = await (started ??= start());
+          attempt = await renderIn(browser, proxy, req);
+        }
+        return attempt.result;
       } catch (err) {
         return { ok: false, message: (err as Error).message.split('\n')[0].slice(0, 500) };
       } finally {
@@ -272,37 +268,6 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
       s.cleanup();
     },
   };
-}
-
-/** The requests of a page that may still bring or build text, counted as they open and end. */
-function pendingRequests(page: Page): Set<Request> {
-  const open = new Set<Request>();
-  page.on('request', (r) => PENDING_KINDS.has(r.resourceType()) && open.add(r));
-  page.on('requestfinished', (r) => open.delete(r));
-  page.on('requestfailed', (r) => open.delete(r));
-  return open;
-}
-
-/**
- * Waits until the page's text has settled: its visible length unchanged for QUIET_MS with no
- * document or data request open (nor a script, while the page still shows next to nothing), or
- * `maxMs` at most. A page built by an inline script settles at once; one that fetches its article
- * waits for it, and no longer; analytics still queued at the host gate are not waited for.
- */
-async function settled(page: Page, pending: Set<Request>, maxMs: number): Promise<void> {
-  const end = performance.now() + maxMs;
-  let last = -1;
-  let quietSince = performance.now();
-  while (performance.now() < end) {
-    // A navigation in progress destroys the context: that is a change, not an error.
-    // biome-ignore lint/performance/useDomNodeTextContent: the text a reader sees settling, hidden templates left out
-    const length = await page.evaluate(() => document.body?.innerText.length ?? 0).catch(() => -1);
-    const now = performance.now();
-    const busy = [...pending].some((r) => r.resourceType() !== 'script' || length < SHOWN_CHARS);
-    if (length !== last || length < 0 || busy) [last, quietSince] = [length, now];
-    else if (now - quietSince >= QUIET_MS) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 export type BrowserRenderer = ReturnType<typeof createBrowserRenderer>;

@@ -1,7 +1,8 @@
 import type { PrivateAllowance } from '../net/addressPolicy.js';
 import type { HostGate } from './hostGate.js';
-import type { HttpFetcher } from './httpFetcher.js';
+import type { HttpFetcher, SentRequest } from './httpFetcher.js';
 import { classifyNetworkError, type Outcome } from './outcomePolicy.js';
+import { attributeTimeout, watchStalls } from './processStalls.js';
 import { resolveTarget, type Resolver } from './resolveTarget.js';
 
 export type FetchSettings = { userAgent: string; maxRedirects: number; allowPrivateNetwork: PrivateAllowance };
@@ -22,6 +23,9 @@ export type PageFetch = {
   finalUrl: string | null;
   httpStatus: number | null;
   headers: Record<string, string>;
+  /** The last answer's headers as received (order, spelling, repeats) and the request that got it: for a faithful export. */
+  responseHeaderList?: [string, string][] | null;
+  request?: SentRequest | null;
   body: Buffer | null;
   outcome: Outcome;
   errorKind: string | null;
@@ -50,6 +54,8 @@ export async function fetchPage(
     finalUrl: null,
     httpStatus: null,
     headers: {},
+    responseHeaderList: null,
+    request: null,
     body: null,
     outcome: 'network-error',
     errorKind: null,
@@ -58,6 +64,7 @@ export async function fetchPage(
   };
   const fail = (outcome: Outcome, errorKind: string | null, message: string): PageFetch =>
     Object.assign(result, { outcome, errorKind, errorMessage: message });
+  watchStalls();
   const seen = new Set<string>();
   let current: URL;
   try {
@@ -85,6 +92,7 @@ export async function fetchPage(
     };
     if (opts.conditional && opts.conditional.url === current.href) Object.assign(headers, opts.conditional.headers);
     const release = await deps.gate.acquire(current.host, opts.priority, opts.signal);
+    const asked = performance.now();
     let answer: Awaited<ReturnType<FetchDeps['fetcher']['fetch']>>;
     try {
       answer = await deps.fetcher.fetch({ url: current.href, headers, address: target.address });
@@ -92,10 +100,13 @@ export async function fetchPage(
       result.requestEnds.set(current.host, Date.now());
       release();
     }
-    if (!answer.ok) return fail('network-error', classifyNetworkError(answer.error), cleanMessage(answer.error.message));
+    if (!answer.ok)
+      return fail('network-error', attributeTimeout(classifyNetworkError(answer.error), asked), cleanMessage(answer.error.message));
     result.redirects.push({ url: current.href, status: answer.status });
     result.httpStatus = answer.status;
     result.headers = answer.headers;
+    result.responseHeaderList = answer.headerList;
+    result.request = answer.request;
     const location = answer.headers.location;
     if (answer.status >= 300 && answer.status < 400 && answer.status !== 304 && location) {
       let next: URL;

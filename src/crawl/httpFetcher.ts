@@ -12,8 +12,21 @@ export type HopRequest = {
   address: string;
 };
 
+/** The request as it went on the wire: line and headers in the order sent. */
+export type SentRequest = { method: string; url: string; httpVersion: string; headers: [string, string][] };
+
 export type HopResult =
-  | { ok: true; status: number; headers: Record<string, string>; body: Buffer; tooLarge: boolean; bytes: number }
+  | {
+      ok: true;
+      status: number;
+      headers: Record<string, string>;
+      /** Every response header as received, order, spelling and repeats kept. */
+      headerList: [string, string][];
+      request: SentRequest;
+      body: Buffer;
+      tooLarge: boolean;
+      bytes: number;
+    }
   | { ok: false; error: Error & { code?: string } };
 
 export type HopLimits = { connectTimeoutMs: number; readTimeoutMs: number; totalTimeoutMs: number; maxBodyBytes: number };
@@ -68,13 +81,24 @@ export function createHttpFetcher(limits: HopLimits & { concurrency: number }) {
           const stream = ctx.response as unknown as Readable & {
             statusCode: number;
             headers: Record<string, string | string[]>;
+            rawHeaders: string[];
+            httpVersion: string;
             url: string;
+            /** got's ClientRequest: its written head is the only record of what was really sent. */
+            _request?: { _header?: unknown };
           };
           if (!p || !stream) return;
           p.read = {
             ok: true,
             status: stream.statusCode,
             headers: flattenHeaders(stream.headers),
+            headerList: pairs(stream.rawHeaders ?? []),
+            request: sentRequest(stream._request?._header, p.hop.url) ?? {
+              method: 'GET',
+              url: p.hop.url,
+              httpVersion: stream.httpVersion ?? '1.1',
+              headers: Object.entries(p.hop.headers),
+            },
             ...(await readLimited(stream, limits.maxBodyBytes)),
           };
           // crawlee goes on to parse "the response": hand it an empty one so it buffers nothing more.
@@ -104,7 +128,8 @@ export function createHttpFetcher(limits: HopLimits & { concurrency: number }) {
       let timer: NodeJS.Timeout | undefined;
       const backstop = new Promise<HopResult>((resolve) => {
         timer = setTimeout(
-          () => resolve({ ok: false, error: Object.assign(new Error(`no answer within ${backstopMs} ms`), { code: 'ETIMEDOUT' }) }),
+          // crawlee (ours) never answered: not the source's timeout (classifyNetworkError: citewatch-timeout).
+          () => resolve({ ok: false, error: Object.assign(new Error(`no answer within ${backstopMs} ms`), { code: 'CITEWATCH_TIMEOUT' }) }),
           backstopMs,
         );
       });
@@ -132,6 +157,29 @@ function pinnedLookup(address: string): LookupFunction {
     if (options?.all) callback(null, [{ address, family }]);
     else callback(null, address, family);
   }) as unknown as LookupFunction;
+}
+
+/** Node's flat [name, value, name, value, …] as pairs. */
+function pairs(raw: string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i], raw[i + 1]]);
+  return out;
+}
+
+/**
+ * The request read back from its head exactly as Node wrote it to the socket (`ClientRequest._header`):
+ * got-scraping and Node add Host and Connection and reorder and re-case what we asked for, so only
+ * the written head says what was really sent. Undefined when there is no such head. Pure.
+ */
+export function sentRequest(head: unknown, url: string): SentRequest | undefined {
+  if (typeof head !== 'string') return undefined;
+  const [line, ...rest] = head.split('\r\n');
+  const requestLine = /^([A-Z]+) \S+ HTTP\/(\d(?:\.\d)?)$/.exec(line);
+  if (!requestLine) return undefined;
+  const headers = rest
+    .filter((h) => h.includes(':'))
+    .map((h): [string, string] => [h.slice(0, h.indexOf(':')), h.slice(h.indexOf(':') + 1).trim()]);
+  return { method: requestLine[1], url, httpVersion: requestLine[2], headers };
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

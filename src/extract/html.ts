@@ -3,6 +3,7 @@ import { parseHTML } from 'linkedom';
 import { countWords, textBlocks } from './blocks.js';
 import { inlineContent } from './inlineContent.js';
 import { nestingDepth, plainText } from './plainText.js';
+import { teaserFacts, type TeaserFacts } from './teasers.js';
 import type { Extraction } from './types.js';
 
 /** What the HTML stage knows: the article, plus the raw facts the signals need. */
@@ -20,6 +21,8 @@ export type HtmlFacts = {
   markup: string;
   /** Why the text is plain text of the whole body rather than Readability's article. */
   extraction?: Extraction;
+  /** Headline links and prose of the cleaned body: a listing or an article (signals' layout). */
+  teasers?: TeaserFacts;
 };
 
 /**
@@ -117,6 +120,8 @@ export function extractHtml(html: string, options: { chromeRules?: boolean } = {
     removeChromeBoxes(document);
   }
   const bodyBlocks = document.body ? textBlocks(document.body as never) : [];
+  // Before Readability, which takes the document apart.
+  const teasers = document.body ? teaserFacts(document.body as never) : undefined;
 
   const article = new Readability(document as never, { serializer: (node) => node }).parse();
   const articleBlocks = article?.content ? textBlocks(article.content as never) : [];
@@ -139,6 +144,7 @@ export function extractHtml(html: string, options: { chromeRules?: boolean } = {
     scriptChars,
     appRoot,
     markup,
+    teasers,
   };
 }
 

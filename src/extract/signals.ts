@@ -1,4 +1,5 @@
-import type { Signals } from './types.js';
+import type { TeaserFacts } from './teasers.js';
+import type { PageLayout, Signals } from './types.js';
 
 /** What a page looks like from its words and markup; pure, so every rule is a row in a test table. */
 export type SignalInput = {
@@ -9,6 +10,8 @@ export type SignalInput = {
   scriptChars: number;
   appRoot: boolean;
   markup: string;
+  /** Headline links and prose stretches of the cleaned body (HTML only; teasers.ts). */
+  teasers?: TeaserFacts;
 };
 
 /** What an error page says it cannot show. */
@@ -58,5 +61,27 @@ export function computeSignals(p: SignalInput): Signals {
     (/"isaccessibleforfree"\s*:\s*"?false/.test(p.markup) && p.wordCount < 400);
   const scriptShell =
     p.wordCount < 120 && p.scriptChars > 5_000 && p.scriptChars > 20 * p.text.length && (p.appRoot || p.scriptChars > 50_000);
-  return { errorPage, parked, botChallenge, paywall, scriptShell, wordCount: p.wordCount };
+  const signals: Signals = { errorPage, parked, botChallenge, paywall, scriptShell, wordCount: p.wordCount };
+  const layout = pageLayout(p.teasers);
+  if (layout) signals.layout = layout;
+  return signals;
+}
+
+/** Headline links a listing shows at least: a front page, a section, a topic, a search result. */
+const LISTING_MIN_LINKS = 5;
+/** A listing's longest prose between two headlines (a teaser, a standfirst) stays under this many words. */
+const LISTING_MAX_PROSE_WORDS = 120;
+/** An article body runs at least this many words without a headline link in between. */
+const ARTICLE_MIN_PROSE_WORDS = 150;
+
+/**
+ * What the page is, from its content alone: a listing (many headline links, only short prose between
+ * them), an article (a long stretch of prose), or neither said (a short page with few links, or facts
+ * not at hand). Independent of the URL's shape, which the states stage weighs beside it.
+ */
+export function pageLayout(t: TeaserFacts | undefined): PageLayout | undefined {
+  if (!t) return undefined;
+  if (t.longestProseWords >= ARTICLE_MIN_PROSE_WORDS) return 'article';
+  if (t.headlineLinks >= LISTING_MIN_LINKS && t.longestProseWords < LISTING_MAX_PROSE_WORDS) return 'listing';
+  return undefined;
 }

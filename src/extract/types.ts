@@ -20,7 +20,12 @@ export type Signals = {
   wordCount: number;
   /** Set when the text is not Readability's: see Extraction. Absent on a normal extraction. */
   extraction?: Extraction;
+  /** What the page's content says it is (signals.ts pageLayout); absent when it says neither or was not read. */
+  layout?: PageLayout;
 };
+
+/** A listing of other pages' headlines (a section front) or an article with a body of prose. */
+export type PageLayout = 'listing' | 'article';
 
 /**
  * How an extraction fell short, for the source's state to say so rather than stay silently ok:

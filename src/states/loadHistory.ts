@@ -16,7 +16,10 @@ export type LoadedCapture = CaptureFacts & { textSnapshotId: number | null; text
 export type SourceHistory = {
   source: typeof sources.$inferSelect;
   captures: LoadedCapture[];
-  /** The latest earlier capture whose content was read: what the newest is compared against. */
+  /**
+   * What the newest capture is compared against: the capture an editor re-verified
+   * (sources.verified_capture_id), else the latest earlier capture whose content was read.
+   */
   verified: LoadedCapture | null;
 };
 
@@ -81,7 +84,7 @@ export async function loadHistory(db: Queryable, sourceId: number, signalDepth: 
   const loaded: LoadedCapture[] = [];
   for (const [i, r] of rows.entries()) loaded.push(await facts(r, i >= rows.length - signalDepth));
 
-  let verified: LoadedCapture | null = null;
+  let verified = await editorBaseline(db, source, rows, (i) => facts(rows[i], true));
   for (let i = loaded.length - 2; i >= 0 && !verified; i--) {
     const c = loaded[i].signals || loaded[i].textSnapshotId === null ? loaded[i] : await facts(rows[i], true);
     loaded[i] = c;
@@ -89,6 +92,31 @@ export async function loadHistory(db: Queryable, sourceId: number, signalDepth: 
   }
   verified ??= await lastRecordedContent(db, sourceId, rows[0]?.id);
   return { source, captures: loaded, verified };
+}
+
+/**
+ * The capture an editor re-verified, while the source has not changed since: later content is
+ * compared with it, so small edits cannot creep past one by one. Once a change away from it is
+ * recorded (state changed), captures are compared with their predecessor again, as before any
+ * re-verification, so a changed page's noise never counts as one new change after another.
+ */
+async function editorBaseline(
+  db: Queryable,
+  source: typeof sources.$inferSelect,
+  rows: (typeof captures.$inferSelect)[],
+  loadAt: (index: number) => Promise<LoadedCapture>,
+): Promise<LoadedCapture | null> {
+  const id = source.verifiedCaptureId;
+  const newest = rows[rows.length - 1];
+  if (id === null || source.state === 'changed' || !newest || id >= newest.id) return null;
+  const inWindow = rows.findIndex((r) => r.id === id);
+  if (inWindow >= 0) return loadAt(inWindow);
+  const [row] = await db
+    .select({ capture: captures, textHash: snapshots.textHash, title: snapshots.title })
+    .from(captures)
+    .innerJoin(snapshots, eq(snapshots.id, sql`coalesce(${captures.renderedSnapshotId}, ${captures.snapshotId})`))
+    .where(and(eq(captures.id, id), eq(captures.sourceId, source.id)));
+  return row ? loadedFrom(row) : null;
 }
 
 /** A page a browser rendered is not waiting for its scripts, whatever its script-to-text ratio says. */
@@ -108,7 +136,11 @@ async function lastRecordedContent(db: Queryable, sourceId: number, before: numb
     .where(and(eq(sourceStates.sourceId, sourceId), inArray(sourceStates.state, ['ok', 'changed']), lt(captures.id, before)))
     .orderBy(desc(sourceStates.id))
     .limit(1);
-  if (!row) return null;
+  return row ? loadedFrom(row) : null;
+}
+
+/** A capture read with its text snapshot's hash and title, outside the window (no signals needed). */
+function loadedFrom(row: { capture: typeof captures.$inferSelect; textHash: string | null; title: string | null }): LoadedCapture {
   const c = row.capture;
   const textSnapshotId = c.renderedSnapshotId ?? c.snapshotId;
   return {

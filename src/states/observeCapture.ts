@@ -31,7 +31,7 @@ export type CaptureFacts = {
  * - vanish: evidence the page is gone, to be confirmed by consecutive checks;
  * - unreachable: a network or server failure, saying nothing about the page;
  * - blocked: the page answered that it may not be read (challenge, login wall, 401/403, robots);
- * - inconclusive: citewatch's own machinery failed (render, extraction): nothing about the source.
+ * - inconclusive: citewatch's own machinery failed (render, extraction, its own timeout): nothing about the source.
  */
 export type Observation =
   | { kind: 'content' }
@@ -49,6 +49,8 @@ export function observeCapture(requestedUrl: string, c: CaptureFacts): Observati
       // Unchanged since the last body, which it stands for (paywalled then, paywalled now).
       return observePage(requestedUrl, c);
     case 'network-error': {
+      // citewatch's own timeout (its backstop, its process stalled): nothing about the source.
+      if (c.errorKind === 'citewatch-timeout') return { kind: 'inconclusive', reason: 'citewatch-timeout' };
       const kind = c.errorKind && NETWORK_KINDS.has(c.errorKind) ? c.errorKind : 'network';
       return { kind: 'unreachable', reason: kind, countsTowardVanish: true };
     }
@@ -111,7 +113,7 @@ function observeUnrendered(requestedUrl: string, c: CaptureFacts, status: number
 function observePage(requestedUrl: string, c: CaptureFacts): Observation {
   const s = c.signals;
   if (s?.parked) return { kind: 'vanish', reason: 'parked-domain' };
-  const moved = redirectKind(requestedUrl, c.finalUrl ?? lastHop(c));
+  const moved = redirectKind(requestedUrl, c.finalUrl ?? lastHop(c), s?.layout);
   if (moved) return { kind: 'vanish', reason: moved };
   // No text to judge by: the extraction ran out of time (a busy machine), which says nothing of the page.
   if (s?.extraction === 'timeout') return { kind: 'inconclusive', reason: 'extraction-timeout' };

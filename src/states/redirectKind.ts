@@ -1,3 +1,5 @@
+import type { PageLayout } from '../extract/types.js';
+
 /**
  * Whether a redirect took a cited article somewhere that is not the article: the site's root, a section
  * front, or another site. Moves that keep the article (http→https, www, trailing slash, a new slug on the
@@ -7,7 +9,16 @@ export type VanishRedirect = 'redirect-to-root' | 'redirect-to-section' | 'redir
 
 const INDEX_PAGE = /^(index|default|home)(\.\w+)?$/i;
 
-export function redirectKind(requestedUrl: string, finalUrl: string | null | undefined): VanishRedirect | null {
+/**
+ * `landing` is what the page redirected to says it is by its content (extract's layout): a listing is a
+ * section front whatever its URL, an article is no section front whatever its URL; unknown, the URL's
+ * shape decides alone.
+ */
+export function redirectKind(
+  requestedUrl: string,
+  finalUrl: string | null | undefined,
+  landing?: PageLayout | null,
+): VanishRedirect | null {
   if (!finalUrl) return null;
   const from = parse(requestedUrl);
   const to = parse(finalUrl);
@@ -20,8 +31,10 @@ export function redirectKind(requestedUrl: string, finalUrl: string | null | und
   const slug = fromSegments[fromSegments.length - 1];
   const keepsSlug = toSegments.some((s) => s === slug || (s.length >= 12 && slug.includes(s)) || (slug.length >= 12 && s.includes(slug)));
   if (!sameSite(from.hostname, to.hostname)) return keepsSlug ? null : 'redirect-to-unrelated';
-  if (fromSegments.length >= 2 && !keepsSlug && looksLikeListing(toSegments) && !sibling(fromSegments, toSegments))
-    return 'redirect-to-section';
+  if (keepsSlug || landing === 'article') return null;
+  // A listing by its content: the cited page was an article (not itself a section front, moved).
+  if (landing === 'listing' && (fromSegments.length >= 2 || !looksLikeListing(fromSegments))) return 'redirect-to-section';
+  if (fromSegments.length >= 2 && looksLikeListing(toSegments) && !sibling(fromSegments, toSegments)) return 'redirect-to-section';
   return null;
 }
 

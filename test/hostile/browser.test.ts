@@ -98,6 +98,7 @@ describe('the browser cannot reach a refused address, whatever the page does', (
       allowPrivateNetwork: ALLOWED,
       userAgent: 'citewatch-test/1.0',
       timeoutMs: 8000,
+      readTimeoutMs: 5000,
       maxBytes: 2_000_000,
       acquire: async (host) => (turns.push(host), () => {}),
       robotsAllow: async (url) => (
@@ -187,7 +188,12 @@ describe('the browser cannot reach a refused address, whatever the page does', (
 describe('the browser proxy', () => {
   it('listens on loopback only, answers 407 without a render credential, and refuses tunnels to refused addresses', async () => {
     const canary = await startCanary();
-    const proxy = await startBrowserProxy({ resolver: namesResolver({}), allowance: ALLOWED, acquire: async () => () => {} });
+    const proxy = await startBrowserProxy({
+      resolver: namesResolver({}),
+      allowance: ALLOWED,
+      acquire: async () => () => {},
+      limits: { readTimeoutMs: 5000 },
+    });
     const ask = (headers: Record<string, string>, method = 'GET', path = `http://127.0.0.1:${canary.port}/`) =>
       new Promise<number>((resolve) =>
         http
