@@ -5,8 +5,9 @@ import type { DueSource } from './selectSources.js';
 import { selectHeaders } from './captureRecord.js';
 import type { CrawlContext, HostInfo } from './context.js';
 import { fetchPage, type PageFetch } from './fetchPage.js';
-import { nextCheckAt, outcomePolicy, parseRetryAfter, RECHECK_SOON_MS, type Outcome } from './outcomePolicy.js';
+import { outcomePolicy, parseRetryAfter, type Outcome } from './outcomePolicy.js';
 import { resolveTarget } from './resolveTarget.js';
+import { nextRevisit } from './revisitPolicy.js';
 import { robotsAllows } from './robots.js';
 
 export const defaultWorkerId = () => `${hostname()}:${process.pid}`;
@@ -32,7 +33,7 @@ export async function checkSource(
   prev: PreviousSnapshots | null,
   signal?: AbortSignal,
 ): Promise<Attempt> {
-  const startedAt = new Date();
+  const startedAt = ctx.now();
   const t0 = performance.now();
   const draft = await attempt(ctx, source, info, prev?.finalUrl ?? null, signal);
 
@@ -45,7 +46,7 @@ export async function checkSource(
   const policy = outcomePolicy(draft.outcome, draft);
   const failures = policy.failure ? source.consecutiveFailures + 1 : 0;
   const success = draft.outcome === 'fetched' || draft.outcome === 'not-rendered';
-  const checkedAt = new Date();
+  const checkedAt = ctx.now();
   const capture = await ctx.writer.write({
     capture: {
       sourceId: source.id,
@@ -56,6 +57,8 @@ export async function checkSource(
       finalUrl: draft.finalUrl,
       httpStatus: draft.httpStatus,
       headers: selectHeaders(draft.headers),
+      responseHeaderList: draft.responseHeaderList ?? null,
+      request: draft.request ?? null,
       fetcher: draft.fetcher,
       outcome: draft.outcome,
       errorKind: draft.errorKind,
@@ -70,13 +73,21 @@ export async function checkSource(
     source,
     update: {
       checkedAt,
-      nextCheckAt: nextCheckAt(
-        checkedAt,
-        policy.soon ? Math.min(RECHECK_SOON_MS, ctx.config.recheckIntervalMs) : ctx.config.recheckIntervalMs,
-        failures,
-        policy.backoff,
-        notBefore,
-      ),
+      // From the state before this capture; settling the state reschedules when the state moves (src/crawl/reschedule.ts).
+      nextCheckAt: nextRevisit(
+        {
+          sourceId: source.id,
+          checkedAt,
+          state: source.state,
+          reason: source.stateReason,
+          stateSince: source.stateSince,
+          consecutiveFailures: failures,
+          priority: source.priority,
+          attempt: policy,
+          notBefore: retryAfterMs !== null ? new Date(checkedAt.getTime() + retryAfterMs) : null,
+        },
+        ctx.config,
+      ).at,
       consecutiveFailures: failures,
       ...(success && draft.fetcher === 'http'
         ? { etag: draft.headers.etag ?? null, lastModified: draft.headers['last-modified'] ?? null }

@@ -43,15 +43,33 @@ export type SourceListItem = {
   checkedAt: string | null;
   priority: number;
   events: string[];
+  /**
+   * For a vanished or unreachable source, what survives to re-point a citation at: the last capture
+   * with content before the current episode began, and the archive copies the timeline cites.
+   */
+  lastGoodCapture?: { id: number; at: string } | null;
+  archiveUrls?: string[];
 };
 export type SourceFilter = { state?: string; host?: string; limit?: number };
 
 /** Sources, most important first, with the events citing them now (attached, event not removed). */
 export async function listSources(db: Db, filter: SourceFilter = {}): Promise<SourceListItem[]> {
-  const rows = await queryRows<Omit<SourceListItem, 'checkedAt'> & { checkedAt: Date | string | null }>(
+  const rows = await queryRows<
+    Omit<SourceListItem, 'checkedAt' | 'lastGoodCapture'> & {
+      checkedAt: Date | string | null;
+      lastGoodCapture: { id: number | string; at: string } | string | null;
+    }
+  >(
     db,
     sql`select s.url, s.host, s.state, s.state_reason as reason, s.checked_at as "checkedAt", s.priority,
-          coalesce(array_agg(c.event_id order by c.event_id) filter (where c.event_id is not null), '{}') as events
+          coalesce(array_agg(c.event_id order by c.event_id) filter (where c.event_id is not null), '{}') as events,
+          case when s.state in ${SURVIVING_STATES} then (
+            select json_build_object('id', g.id, 'at', g.started_at) from captures g
+            where g.source_id = s.id and g.outcome in ('fetched', 'not-modified') and g.snapshot_id is not null
+              and g.id < coalesce((select coalesce(ss.since_capture_id, ss.capture_id) from source_states ss
+                                   where ss.source_id = s.id order by ss.at desc, ss.id desc limit 1), 9223372036854775807)
+            order by g.id desc limit 1) end as "lastGoodCapture",
+          coalesce(array_agg(distinct c.archive_url) filter (where c.archive_url is not null), '{}') as "archiveUrls"
         from sources s
         left join citations c on c.source_id = s.id and c.detached_at is null
           and exists (select 1 from events e where e.id = c.event_id and e.removed_at is null)
@@ -62,8 +80,16 @@ export async function listSources(db: Db, filter: SourceFilter = {}): Promise<So
         order by s.priority desc, s.url
         ${filter.limit === undefined ? sql`` : sql`limit ${filter.limit}`}`,
   );
-  return rows.map((r) => ({ ...r, checkedAt: isoOrNull(r.checkedAt) }));
+  return rows.map(({ lastGoodCapture, archiveUrls, ...r }) => {
+    const row: SourceListItem = { ...r, checkedAt: isoOrNull(r.checkedAt) };
+    if (!(SURVIVING_STATES as readonly string[]).includes(r.state)) return row;
+    const good = typeof lastGoodCapture === 'string' ? JSON.parse(lastGoodCapture) : lastGoodCapture;
+    return { ...row, lastGoodCapture: good && { id: Number(good.id), at: isoOrNull(good.at)! }, archiveUrls };
+  });
 }
+
+/** States in which a source's page is gone, so the listing points at what survives of it. */
+const SURVIVING_STATES = ['vanished', 'unreachable'] as const;
 
 export type TimelineCounts = {
   events: number;
