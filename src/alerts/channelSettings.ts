@@ -20,20 +20,49 @@ const common = {
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes')
     .describe('how alerts, `citewatch alerts` and logs name the channel'),
   filters: filters.default({}),
-  /** immediate: one alert per flag; daily/weekly: held for the channel's digest. */
-  delivery: z.enum(['immediate', 'daily', 'weekly']).default('immediate'),
-  /** Send a digest even when nothing happened since the last one. */
-  sendEmptyDigest: z.boolean().default(false),
+  delivery: z
+    .enum(['immediate', 'daily', 'weekly'])
+    .default('immediate')
+    .describe("immediate: one alert per flag; daily or weekly: held for the channel's digest"),
+  sendEmptyDigest: z.boolean().default(false).describe('send a digest even when nothing happened since the last one'),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(1)
+    .default(10_000)
+    .describe('longest a single delivery may take (connect, send, answer) before it counts as failed and is retried'),
+  retryBaseMs: z
+    .number()
+    .int()
+    .min(1)
+    .default(30_000)
+    .describe('wait before the first retry; each further retry waits twice as long, up to `retryMaxMs`'),
+  retryMaxMs: z
+    .number()
+    .int()
+    .min(1)
+    .default(6 * 3_600_000)
+    .describe(
+      'longest wait between two attempts; a receiver that refuses (4xx, SMTP 5xx) is retried at this pace. Alerts are never dropped',
+    ),
 };
 
 const webhook = z
   .object({
     ...common,
     type: z.literal('webhook'),
-    url: z.string().url('must be an http(s) URL'),
-    /** Signs each body with HMAC-SHA256 in X-Citewatch-Signature; read from the environment variable named here, never written in the file. */
-    secretEnv: z.string().min(1).optional(),
-    format: z.enum(['citewatch', 'slack']).default('citewatch'),
+    url: z.string().url('must be an http(s) URL').describe('where alerts are POSTed'),
+    secretEnv: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'the environment variable holding the secret that signs each body (HMAC-SHA256 in X-Citewatch-Signature); the secret is never written in the file',
+      ),
+    format: z
+      .enum(['citewatch', 'slack'])
+      .default('citewatch')
+      .describe("the payload: citewatch's versioned JSON, or a Slack-compatible message"),
   })
   .strict();
 
@@ -41,16 +70,14 @@ const email = z
   .object({
     ...common,
     type: z.literal('email'),
-    smtpHost: z.string().min(1),
-    smtpPort: z.number().int().min(1).max(65535).default(587),
-    /** true: TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
-    smtpSecure: z.boolean().default(false),
-    smtpRequireTls: z.boolean().default(false),
-    smtpUser: z.string().min(1).optional(),
-    /** The SMTP password, read from the environment variable named here. */
-    smtpPasswordEnv: z.string().min(1).optional(),
-    from: z.string().min(3),
-    to: z.array(z.string().min(3)).min(1),
+    smtpHost: z.string().min(1).describe('the SMTP server'),
+    smtpPort: z.number().int().min(1).max(65535).default(587).describe('its port'),
+    smtpSecure: z.boolean().default(false).describe('true: TLS from the first byte (port 465); false: STARTTLS when the server offers it'),
+    smtpRequireTls: z.boolean().default(false).describe('refuse to send when the server does not offer STARTTLS'),
+    smtpUser: z.string().min(1).optional().describe('the SMTP user name, when the server wants one'),
+    smtpPasswordEnv: z.string().min(1).optional().describe('the environment variable holding the SMTP password'),
+    from: z.string().min(3).describe('the From address'),
+    to: z.array(z.string().min(3)).min(1).describe('the recipients'),
   })
   .strict();
 
@@ -58,9 +85,8 @@ const atom = z
   .object({
     ...common,
     type: z.literal('atom'),
-    /** Relative to the home; `citewatch serve` serves it at /feed/<name>.atom. */
-    file: z.string().min(1).optional(),
-    maxEntries: z.number().int().min(1).default(200),
+    file: z.string().min(1).optional().describe('the feed file, relative to the home; `citewatch serve` serves it at /feed/<name>.atom'),
+    maxEntries: z.number().int().min(1).default(200).describe('entries kept in the feed'),
   })
   .strict();
 

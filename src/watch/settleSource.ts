@@ -1,3 +1,4 @@
+import { writeFlagAlerts, type AlertSettings } from '../alerts/writeAlerts.js';
 import type { Queryable } from '../db/open.js';
 import { recordChange } from '../diff/store.js';
 import { applyFlagPlans, type FlagOutcome } from '../flags/applyFlagPlans.js';
@@ -11,10 +12,11 @@ export type StateUpdate = { sourceId: number; previous: StateVerdict; verdict: S
 /**
  * Everything a stored capture implies, in the order a reader follows it: what the source showed
  * (states), the change in its content (diff), the state it is in now (states), the flags on the
- * events citing it (flags). Runs in the caller's transaction: the pass runs it in the one that
- * stores the capture, so a capture never lands without its consequences.
+ * events citing it (flags), the alerts telling each channel of them (alerts). Runs in the caller's
+ * transaction: the pass runs it in the one that stores the capture, so a capture never lands without
+ * its consequences, and a flag never without its alerts.
  */
-export async function settleSource(db: Queryable, config: StateConfig, sourceId: number): Promise<StateUpdate> {
+export async function settleSource(db: Queryable, config: StateConfig & AlertSettings, sourceId: number): Promise<StateUpdate> {
   const history = await loadHistory(db, sourceId, config.vanishedAfterChecks + 1);
   const previous = await currentState(db, history.source);
   const newest = history.captures[history.captures.length - 1];
@@ -31,5 +33,6 @@ export async function settleSource(db: Queryable, config: StateConfig, sourceId:
   const verdict = classifySource({ url: history.source.url, captures: history.captures, change, previous, lastContent, config });
   const moved = await recordState(db, history, previous, verdict);
   const flags = await applyFlagPlans(db, { sourceId, ...verdict });
+  await writeFlagAlerts(db, config, { sourceId, ...verdict }, flags);
   return { sourceId, previous, verdict, moved, flags };
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { ChannelHealth } from '../../alerts/queries.js';
 import { formatTable } from '../output.js';
 import type { ActionBinder } from './index.js';
 
@@ -8,7 +9,9 @@ export function registerStatus(program: Command, bind: ActionBinder): void {
       const { db, kind, location } = await database();
       const { timelineCounts } = await import('../../ingest/queries.js');
       const counts = await timelineCounts(db);
-      if (output.json) return output.printJson({ database: { kind, location }, ...counts });
+      const { channelHealth } = await import('../../alerts/queries.js');
+      const channels = await channelHealth(db);
+      if (output.json) return output.printJson({ database: { kind, location }, ...counts, channels });
       output.out(`database: ${kind} (${location})`);
       output.out(
         formatTable(
@@ -22,6 +25,14 @@ export function registerStatus(program: Command, bind: ActionBinder): void {
           ],
         ),
       );
+      for (const c of channels) output.out(channelLine(c));
     },
   }));
+}
+
+/** One line per alert channel; one whose latest attempts keep failing says so, with the error. */
+function channelLine(c: ChannelHealth): string {
+  const oldest = c.oldestPendingAt ? ` (oldest ${c.oldestPendingAt.toISOString()})` : '';
+  const failing = c.lastError ? `; FAILING, ${c.failuresSinceSuccess} attempt(s) since the last success: ${c.lastError}` : '';
+  return `alerts to ${c.channel}: ${c.pending} pending${oldest}, ${c.held} held for a digest, ${c.delivered} delivered${failing}`;
 }
