@@ -1,6 +1,6 @@
 import { loadConfigWithOrigins, type Config, type ConfigOrigin } from '../config/loadConfig.js';
 import type { ConfigKey } from '../config/settings.js';
-import type { Database } from '../db/open.js';
+import type { Database, OpenOptions } from '../db/open.js';
 import { CitewatchError, EXIT_INTERRUPTED } from '../errors.js';
 import { createOutput, type Output } from './output.js';
 
@@ -15,8 +15,8 @@ export type CommandDeps = {
   output: Output;
   /** Aborted on the first Ctrl-C / SIGTERM: long work stops taking new items and finishes cleanly. */
   signal: AbortSignal;
-  /** Opens (and migrates) the database on first use; closed when the command ends. */
-  database(): Promise<Database>;
+  /** Opens (and migrates) the database on first use; closed when the command ends. `lend`: watch shares it. */
+  database(options?: OpenOptions): Promise<Database>;
 };
 
 export type CommandAction = (deps: CommandDeps) => Promise<number | void>;
@@ -47,7 +47,7 @@ export async function runCommand(globals: GlobalOptions, flags: Partial<Config>,
       output,
       signal: controller.signal,
       // Imported on first use: commands that never open the database (--help, demo) skip its modules.
-      database: () => (opened ??= import('../db/open.js').then(({ openDatabase }) => openDatabase(config))),
+      database: (options) => (opened ??= import('../db/open.js').then(({ openDatabase }) => openDatabase(config, options))),
     });
     // An action that returns a code has handled the interruption itself (watch ends that way).
     return code ?? (controller.signal.aborted ? EXIT_INTERRUPTED : 0);

@@ -9,11 +9,20 @@ import { DatabaseError } from '../errors.js';
  * gone, e.g. after kill -9) is taken over, so a killed run never blocks the next one.
  */
 export function acquireHomeLock(home: string): () => void {
-  const taken = take(path.join(home, 'db.lock'));
+  const taken = tryHomeLock(home);
   if (typeof taken === 'function') return taken;
-  throw new DatabaseError(
-    `the embedded database in ${home} is in use by another citewatch process (pid ${taken}); ` +
-      'wait for it, or set DATABASE_URL to share a PostgreSQL server between processes',
+  throw homeInUse(home, taken);
+}
+
+/** The lock's releaser, or the pid of the live process holding it (which may be sharing the database). */
+export function tryHomeLock(home: string): (() => void) | number {
+  return take(path.join(home, 'db.lock'));
+}
+
+export function homeInUse(home: string, pid: number): DatabaseError {
+  return new DatabaseError(
+    `the embedded database in ${home} is in use by another citewatch process (pid ${pid}); ` +
+      'wait for it, run `citewatch watch` (which shares it with other commands), or set DATABASE_URL to share a PostgreSQL server',
     { retryable: true },
   );
 }
@@ -97,7 +106,7 @@ function releaser(file: string, ino: number): () => void {
  * Our own pid in a lock is a leftover of an earlier life of this pid (containers restart with the
  * same pids), and a lock without a pid was left by a version that wrote it after creating it.
  */
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
   try {
     process.kill(pid, 0);

@@ -10,7 +10,8 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { DatabaseError } from '../errors.js';
 import { PACKAGE_ROOT } from '../packageRoot.js';
-import { acquireHomeLock } from './homeLock.js';
+import { homeInUse, tryHomeLock } from './homeLock.js';
+import { readShareRecord } from './shareRecord.js';
 import * as schema from './schema/index.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -26,6 +27,8 @@ export type Database = {
   kind: 'pglite' | 'postgres';
   /** Where it lives, for messages: a directory or the server URL without its password. */
   location: string;
+  /** The socket this process lends the embedded database on (openDatabase with `lend`). */
+  lentAt?: string;
   close(): Promise<void>;
 };
 
@@ -50,17 +53,25 @@ const MIGRATION_LOCK_KEY = 7_130_515;
  * session already holds it, that one proves the same thing and is left alone.
  */
 export async function holdSessionLock(db: Db, key: number, name: string): Promise<() => Promise<void>> {
+  return (await tryHoldSessionLock(db, key, name)).release;
+}
+
+/** holdSessionLock, also telling whether this session took the lock (false: another session holds it). */
+export async function tryHoldSessionLock(db: Db, key: number, name: string): Promise<{ taken: boolean; release(): Promise<void> }> {
   const open = sessions.get(db);
   if (!open) throw new Error('holdSessionLock: this database was not opened by openDatabase');
   const session = await open();
   try {
     const [{ taken }] = await session.query<{ taken: boolean }>('select pg_try_advisory_lock($1::int, hashtext($2)) as taken', [key, name]);
-    return async () => {
-      try {
-        if (taken) await session.query('select pg_advisory_unlock($1::int, hashtext($2))', [key, name]);
-      } finally {
-        session.release();
-      }
+    return {
+      taken,
+      release: async () => {
+        try {
+          if (taken) await session.query('select pg_advisory_unlock($1::int, hashtext($2))', [key, name]);
+        } finally {
+          session.release();
+        }
+      },
     };
   } catch (err) {
     session.release();
@@ -79,9 +90,14 @@ export async function queryRows<T = Record<string, unknown>>(db: Db | Tx, query:
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
+export type OpenOptions = {
+  /** Lend the embedded database to other citewatch processes while it is open (the service does). */
+  lend?: boolean;
+};
+
 /** Opens PostgreSQL when databaseUrl is set, otherwise the embedded PGlite under home/db. Migrates. */
-export async function openDatabase(config: { home: string; databaseUrl?: string }): Promise<Database> {
-  return config.databaseUrl ? openPostgres(config.databaseUrl) : openEmbedded(config.home);
+export async function openDatabase(config: { home: string; databaseUrl?: string }, options: OpenOptions = {}): Promise<Database> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl) : openEmbedded(config.home, options);
 }
 
 export function redactUrl(url: string): string {
@@ -95,7 +111,11 @@ export async function openPostgres(url: string): Promise<Database> {
   } catch (err) {
     throw new DatabaseError(`cannot open the PostgreSQL database at ${location}: ${(err as Error).message}`, { cause: err });
   }
-  const client = postgres(url, { max: 10, onnotice: () => {} });
+  return wrapPostgres(postgres(url, { max: 10, onnotice: () => {} }), 'postgres', location);
+}
+
+/** A postgres.js client as a Database: a server's, or (kind pglite) the one a running watch lends. */
+export function wrapPostgres(client: postgres.Sql, kind: Database['kind'], location: string): Database {
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   sessions.set(db, async () => {
     const reserved = await client.reserve();
@@ -104,12 +124,7 @@ export async function openPostgres(url: string): Promise<Database> {
       release: () => reserved.release(),
     };
   });
-  return {
-    db,
-    kind: 'postgres',
-    location,
-    close: () => client.end({ timeout: 5 }),
-  };
+  return { db, kind, location, close: () => client.end({ timeout: 5 }) };
 }
 
 async function migrateServer(url: string): Promise<void> {
@@ -123,17 +138,41 @@ async function migrateServer(url: string): Promise<void> {
   }
 }
 
-async function openEmbedded(home: string): Promise<Database> {
+/**
+ * The embedded database under home/db, held by this process; or, while a `citewatch watch` holds it,
+ * the same database through the socket that watch lends it on (src/db/shareServer.ts). Any other
+ * holder (a crawl, an ingest) keeps it to itself, as before: exit 69.
+ */
+async function openEmbedded(home: string, { lend = false }: OpenOptions): Promise<Database> {
   const dataDir = path.join(home, 'db');
   mkdirSync(home, { recursive: true });
-  const releaseLock = acquireHomeLock(home);
+  const releaseLock = tryHomeLock(home);
+  if (typeof releaseLock === 'number') {
+    const share = readShareRecord(home, releaseLock);
+    if (!share) throw homeInUse(home, releaseLock);
+    const { openShared } = await import('./shareClient.js');
+    return openShared(share, dataDir);
+  }
+  const sharing = lend ? await import('./shareServer.js') : null;
+  // Announced before the slow part (open, migrate), so commands started meanwhile wait for it.
+  const reservation = sharing?.reserveShare(home);
   try {
     const client = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`] });
-    return await wrapPglite(client, dataDir, async () => {
+    let stopSharing = async () => {};
+    const database = await wrapPglite(client, dataDir, async () => {
+      await stopSharing();
       await client.close();
       releaseLock();
     });
+    if (!sharing || !reservation) return database;
+    const share = await sharing.startShareServer(client, reservation).catch(async (err) => {
+      await client.close();
+      throw err;
+    });
+    stopSharing = share.close;
+    return { ...database, lentAt: share.record.socket };
   } catch (err) {
+    reservation?.cancel();
     releaseLock();
     if (err instanceof DatabaseError) throw err;
     throw new DatabaseError(`cannot open the embedded database in ${dataDir}: ${(err as Error).message}`, { cause: err });

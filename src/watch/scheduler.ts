@@ -1,11 +1,15 @@
 import cron from 'node-cron';
 import { ConfigError } from '../errors.js';
 
-/** A scheduled job: what it is called and what one run of it does (definitions live in jobs/). */
+/** A scheduled job: what it is called, when it runs and what one run of it does (definitions live in jobs/). */
 export type Job<Deps, Result> = {
   name: string;
   description: string;
+  /** Its cron expression (node-cron, seconds allowed) unless configuration (`jobSchedules`) names another. */
+  defaultSchedule: string;
   run(deps: Deps): Promise<Result>;
+  /** One line for the readable log (the JSON log and `job_runs.detail` keep the whole result). */
+  summarize?(result: Result): string;
 };
 
 export type ScheduleHooks<Result> = {
@@ -27,7 +31,7 @@ export type Schedule = {
  * while a run is still going is skipped, not queued, so a slow pass never piles up behind itself.
  */
 export function scheduleJob<Deps, Result>(
-  job: Job<Deps, Result>,
+  job: Pick<Job<Deps, Result>, 'name' | 'run'>,
   cronExpr: string,
   deps: Deps,
   hooks: ScheduleHooks<Result> = {},
