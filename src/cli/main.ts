@@ -7,7 +7,7 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
   const program = new Command('citewatch')
     .description('Keeps cited sources honest: watches every URL a timeline cites and flags events whose sources changed or vanished.')
     .option('--home <dir>', 'where the embedded database and artefacts live (env CITEWATCH_HOME, default ./.citewatch)')
-    .option('--config <file>', 'a JSON config file (default $CITEWATCH_HOME/config.json)')
+    .option('--config <file>', 'a config file, YAML or JSON by its name (default $CITEWATCH_HOME/citewatch.yaml)')
     .option('--json', 'print one JSON document for machines instead of text for people')
     .option('--debug', 'print stack traces with errors')
     .version(packageVersion(), '-V, --version', 'print the version')
