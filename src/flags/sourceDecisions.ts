@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import type { Db, Queryable } from '../db/open.js';
-import { captures, changes, citations, events, flagSources, sources, sourceStates } from '../db/schema/index.js';
+import { queryRows, type Db, type Queryable } from '../db/open.js';
+import { citations, events, flagSources, sources, sourceStates } from '../db/schema/index.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { normalizeUrl } from '../ingest/normalizeUrl.js';
 import { checked, closeIfSettled, openFlagOf, recordReview, type ReviewInput, type ReviewOutcome } from './review.js';
@@ -145,36 +145,34 @@ async function sourceOnFlag(tx: Queryable, flagId: number, sourceId: number, eve
  * state began (for a vanished page: its last good capture, not the soft-404 that followed).
  */
 export async function newestContentCapture(tx: Queryable, source: typeof sources.$inferSelect): Promise<number | null> {
-  const textSnapshot = sql`coalesce(${captures.renderedSnapshotId}, ${captures.snapshotId})`;
-  if (source.state === 'changed' && source.stateChangeId !== null) {
-    const [row] = await tx
-      .select({ id: captures.id })
-      .from(captures)
-      .innerJoin(changes, eq(changes.id, source.stateChangeId))
-      .where(and(eq(captures.sourceId, source.id), eq(textSnapshot, changes.toSnapshotId)))
-      .orderBy(desc(captures.startedAt), desc(captures.id))
-      .limit(1);
-    if (row) return row.id;
-  }
-  const [state] = await tx
-    .select({ since: sourceStates.sinceCaptureId })
-    .from(sourceStates)
-    .where(eq(sourceStates.sourceId, source.id))
-    .orderBy(desc(sourceStates.id))
-    .limit(1);
-  const before = source.state === 'ok' || source.state === 'changed' || !state?.since ? null : state.since;
-  const [fetched] = await tx
-    .select({ id: captures.id })
-    .from(captures)
-    .where(
-      and(
-        eq(captures.sourceId, source.id),
-        eq(captures.outcome, 'fetched'),
-        sql`${textSnapshot} is not null`,
-        before === null ? undefined : sql`${captures.id} < ${before}`,
-      ),
-    )
-    .orderBy(desc(captures.startedAt), desc(captures.id))
-    .limit(1);
-  return fetched?.id ?? null;
+  return (await newestContentCaptures(tx, [source])).get(source.id) ?? null;
+}
+
+/** newestContentCapture for several sources in one query: source id → capture id (null: none). */
+export async function newestContentCaptures(
+  tx: Queryable,
+  list: Pick<typeof sources.$inferSelect, 'id' | 'state' | 'stateChangeId'>[],
+): Promise<Map<number, number | null>> {
+  if (list.length === 0) return new Map();
+  const given = sql.join(
+    list.map((s) => sql`(${s.id}::int, ${s.state}::text, ${s.stateChangeId}::bigint)`),
+    sql`, `,
+  );
+  const rows = await queryRows<{ sourceId: number; captureId: number | string | null }>(
+    tx,
+    sql`select s.id as "sourceId", coalesce(
+          (select c.id from captures c join changes ch on ch.id = s.change_id
+            where s.state = 'changed' and c.source_id = s.id
+              and coalesce(c.rendered_snapshot_id, c.snapshot_id) = ch.to_snapshot_id
+            order by c.started_at desc, c.id desc limit 1),
+          (select c.id from captures c
+            where c.source_id = s.id and c.outcome = 'fetched'
+              and coalesce(c.rendered_snapshot_id, c.snapshot_id) is not null
+              and (s.state in ('ok', 'changed') or st.since is null or c.id < st.since)
+            order by c.started_at desc, c.id desc limit 1)) as "captureId"
+        from (values ${given}) as s(id, state, change_id)
+        left join lateral (select x.since_capture_id as since from source_states x
+                           where x.source_id = s.id order by x.id desc limit 1) st on true`,
+  );
+  return new Map(rows.map((r) => [Number(r.sourceId), r.captureId === null ? null : Number(r.captureId)]));
 }

@@ -20,12 +20,15 @@ export type EventListItem = {
 };
 export type EventFilter = { minImportance?: number; status?: string; limit?: number };
 
+/** The columns of an EventListItem, selected from `events e`. */
+export const eventListColumns = sql`e.id, e.date, e.importance, e.status, e.title, e.source_path as file,
+  (select count(*)::int from citations c where c.event_id = e.id and c.detached_at is null) as sources`;
+
 /** Events not removed, oldest first, with the number of citations that hold now. */
 export async function listEvents(db: Db, filter: EventFilter = {}): Promise<EventListItem[]> {
   return queryRows<EventListItem>(
     db,
-    sql`select e.id, e.date, e.importance, e.status, e.title, e.source_path as file,
-          (select count(*)::int from citations c where c.event_id = e.id and c.detached_at is null) as sources
+    sql`select ${eventListColumns}
         from events e
         where e.removed_at is null
           ${filter.minImportance === undefined ? sql`` : sql`and e.importance >= ${filter.minImportance}`}

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { archiveTimestamp } from '../../archive/captureTimes.js';
 import { queryRows, type Db } from '../../db/open.js';
 import { NotFoundError } from '../../errors.js';
+import { eventListColumns, type EventListItem } from '../../ingest/queries.js';
 
 /**
  * The API's lists, each in a stable order with a keyset (`after`), so a cursor page never skips or
@@ -10,22 +11,11 @@ import { NotFoundError } from '../../errors.js';
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
 
-export type ApiEvent = {
-  id: string;
-  date: string | null;
-  importance: number | null;
-  status: string | null;
-  title: string;
-  sources: number;
-  file: string;
-};
-
 /** Events not removed, by id. */
-export async function pageEvents(db: Db, after: string | null, limit: number): Promise<ApiEvent[]> {
-  return queryRows<ApiEvent>(
+export async function pageEvents(db: Db, after: string | null, limit: number): Promise<EventListItem[]> {
+  return queryRows<EventListItem>(
     db,
-    sql`select e.id, e.date, e.importance, e.status, e.title, e.source_path as file,
-          (select count(*)::int from citations c where c.event_id = e.id and c.detached_at is null) as sources
+    sql`select ${eventListColumns}
         from events e
         where e.removed_at is null ${after === null ? sql`` : sql`and e.id > ${after}`}
         order by e.id limit ${limit + 1}`,

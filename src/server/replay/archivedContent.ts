@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { archiveTimestamp } from '../../archive/captureTimes.js';
-import { getCapture, rawBody } from '../../archive/queries.js';
+import { rawBody } from '../../archive/queries.js';
 import { queryRows, type Db } from '../../db/open.js';
+import { captures } from '../../db/schema/index.js';
 import { decodeBody } from '../../extract/charset.js';
 import { normalizeUrl } from '../../ingest/normalizeUrl.js';
 import { collectUrls, rewriteHtml } from './rewriteHtml.js';
@@ -46,10 +47,13 @@ async function archivedSources(db: Db, urls: string[]): Promise<Map<string, stri
  * into the archive (near the capture's own time) or is dropped; anything else as fetched.
  */
 export async function archivedContent(db: Db, captureId: number): Promise<{ contentType: string; body: Buffer }> {
-  const capture = await getCapture(db, captureId);
   const { contentType, body } = await rawBody(db, captureId);
   if (!contentType || !HTML_TYPE.test(contentType))
     return { contentType: contentType ?? 'application/octet-stream', body: Buffer.from(body) };
+  const [capture] = await db
+    .select({ startedAt: captures.startedAt, requestedUrl: captures.requestedUrl, finalUrl: captures.finalUrl })
+    .from(captures)
+    .where(eq(captures.id, captureId));
   const pageUrl = capture.finalUrl ?? capture.requestedUrl;
   const { text } = decodeBody(body, contentType);
   const archived = await archivedSources(db, collectUrls(text, pageUrl));

@@ -35,15 +35,18 @@ export async function loadQueue(db: Db, filter: QueueFilter, now: Date): Promise
   const where = conditions(filter, now);
   const rows = await queryRows<Omit<QueueRow, 'sources' | 'openedAt'> & { openedAt: Date | string; sources: QueueSource[] | string }>(
     db,
-    sql`select f.id as "flagId", f.event_id as "eventId", e.title, e.date, e.importance, f.opened_at as "openedAt",
+    // The page is cut first, so the sources are gathered for its rows only, not for every row skipped.
+    sql`select q.*,
           (select json_agg(json_build_object('sourceId', s.id, 'url', s.url, 'state', x.state, 'reason', x.reason,
                     'touches', coalesce((x.touches_claim->>'touches')::boolean, false),
                     'terms', coalesce(x.touches_claim->'terms', '[]'::jsonb)) order by x.id)
-             from flag_sources x join sources s on s.id = x.source_id where x.flag_id = f.id) as sources
-        from flags f join events e on e.id = f.event_id
-        where ${where}
-        order by e.importance desc nulls last, f.opened_at desc, f.id desc
-        limit ${PAGE_SIZE} offset ${(filter.page - 1) * PAGE_SIZE}`,
+             from flag_sources x join sources s on s.id = x.source_id where x.flag_id = q."flagId") as sources
+        from (select f.id as "flagId", f.event_id as "eventId", e.title, e.date, e.importance, f.opened_at as "openedAt"
+              from flags f join events e on e.id = f.event_id
+              where ${where}
+              order by e.importance desc nulls last, f.opened_at desc, f.id desc
+              limit ${PAGE_SIZE} offset ${(filter.page - 1) * PAGE_SIZE}) q
+        order by q.importance desc nulls last, q."openedAt" desc, q."flagId" desc`,
   );
   const nowIso = now.toISOString();
   const [counts] = await queryRows<Record<keyof QueueCounts, number>>(

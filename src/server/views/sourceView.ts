@@ -79,7 +79,7 @@ function vanishedBlock(s: EventSource): Html {
 ${
   n
     ? html`<dl class="facts"><dt>Reason</dt><dd>${s.source.stateReason ?? s.entry?.reason ?? '—'}</dd>
-<dt>Answer</dt><dd>${n.httpStatus ?? 'no answer'} ${n.outcome}${n.errorKind ? ` (${n.errorKind})` : ''} at ${timeTag(n.startedAt)}</dd>
+<dt>Answer</dt><dd>${n.httpStatus ?? 'no answer'} ${n.outcome}${n.errorKind ? ` (${n.errorKind})` : ''} at ${timeTag(n.at)}</dd>
 <dt>Final URL</dt><dd>${externalLink(n.finalUrl ?? n.requestedUrl)}</dd></dl>`
     : html`<p class="muted">No capture yet.</p>`
 }
