@@ -4,7 +4,7 @@ import { retentionJob } from '../jobs/retention.js';
 import { applyRetention } from '../src/archive/retention.js';
 import { planRetention, type RetainedCapture } from '../src/archive/retentionPlan.js';
 import { defaultConfig } from '../src/config/loadConfig.js';
-import { captures, changes, flagSources, flags, reviews, snapshots, sources, sourceStates } from '../src/db/schema/index.js';
+import { captures, changes, flagSources, flags, jobRuns, reviews, snapshots, sources, sourceStates } from '../src/db/schema/index.js';
 import { createLogger } from '../src/watch/logger.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
 import type { Db } from '../src/db/open.js';
@@ -124,8 +124,40 @@ describe(`retention on the archive (${testDatabaseKind})`, () => {
       signal: new AbortController().signal,
       log: createLogger('json', () => {}),
     });
-    expect(result).toEqual({ sourcesConsidered: 0, capturesDeleted: 0, snapshotsDeleted: 0, interrupted: false });
+    expect(result).toEqual({ sourcesConsidered: 0, capturesDeleted: 0, snapshotsDeleted: 0, interrupted: false, jobRunsDeleted: 0 });
     expect((await db.select({ id: captures.id }).from(captures)).length).toBe(count);
+  });
+
+  it('the job prunes job runs older than 30 days, keeping what `citewatch jobs` shows of each job', async () => {
+    const { db } = database;
+    const run = (job: string, result: string, age: number) => ({
+      job,
+      trigger: 'schedule',
+      result,
+      startedAt: new Date(Date.now() - age * DAY),
+    });
+    const rows = await db
+      .insert(jobRuns)
+      .values([
+        run('notify', 'ok', 40),
+        run('notify', 'ok', 35),
+        run('notify', 'skipped', 45),
+        run('notify', 'ok', 1),
+        run('digest', 'failed', 60),
+        run('digest', 'ok', 50),
+        run('crawl', 'running', 90),
+      ])
+      .returning({ id: jobRuns.id });
+    const result = await retentionJob.run({
+      db,
+      config: defaultConfig({}),
+      signal: new AbortController().signal,
+      log: createLogger('json', () => {}),
+    });
+    expect(result.jobRunsDeleted).toBe(3);
+    const left = (await db.select({ id: jobRuns.id }).from(jobRuns)).map((r) => r.id).sort((a, b) => a - b);
+    // Kept: notify's latest skipped tick and latest run, digest's latest run, and the crawl still running.
+    expect(left).toEqual([rows[2].id, rows[3].id, rows[5].id, rows[6].id]);
   });
 });
 

@@ -31,6 +31,8 @@ const BATCH = 20;
  */
 export async function runNotify(deps: NotifyDeps): Promise<NotifySummary> {
   const summary: NotifySummary = { attempted: 0, delivered: 0, failed: 0, failures: [] };
+  // No channel configured (the service runs this every 30 s): nothing can be claimed, no lock to take.
+  if (deps.config.channels.length === 0) return summary;
   const owner = deps.workerId ?? defaultWorkerId();
   const release = await holdNotifyLiveness(deps.db, owner);
   const failing = new Set<string>();
@@ -40,9 +42,10 @@ export async function runNotify(deps: NotifyDeps): Promise<NotifySummary> {
       const channels = channelNames(deps).filter((c) => !failing.has(c));
       const batch = await claimDue(deps.db, { owner, now: now(deps), leaseMs: leaseMs(deps.config), limit: BATCH, channels });
       if (batch.length === 0) break;
+      const untried: number[] = [];
       for (const alert of batch) {
         if (deps.signal?.aborted || failing.has(alert.channel)) {
-          await releaseAlerts(deps.db, owner, [alert.id]);
+          untried.push(alert.id);
           continue;
         }
         const outcome = await deliverOne(deps, alert);
@@ -54,6 +57,7 @@ export async function runNotify(deps: NotifyDeps): Promise<NotifySummary> {
           summary.failures.push({ channel: alert.channel, error: outcome.result.error });
         }
       }
+      await releaseAlerts(deps.db, owner, untried);
     }
   } finally {
     await release();

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
-import { holdSessionLock, type Db } from '../db/open.js';
+import { holdSessionLock, sessionLockGone, type Db } from '../db/open.js';
 import { alertAttempts, alerts } from '../db/schema/index.js';
 import type { SendResult } from './send/types.js';
 
@@ -17,9 +17,7 @@ export function holdNotifyLiveness(db: Db, owner: string): Promise<() => Promise
   return holdSessionLock(db, NOTIFY_LIVENESS_KEY, owner);
 }
 
-const ownerGone = sql`not exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted
-  and l.database = (select oid from pg_database where datname = current_database())
-  and l.classid = ${NOTIFY_LIVENESS_KEY}::int::oid and l.objid = hashtext(${alerts.leaseOwner})::oid and l.objsubid = 2)`;
+const ownerGone = sessionLockGone(NOTIFY_LIVENESS_KEY, alerts.leaseOwner);
 
 /**
  * Leases up to `limit` pending alerts of the given channels that are due, oldest first, skipping

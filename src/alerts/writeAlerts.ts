@@ -26,19 +26,37 @@ export async function writeFlagAlerts(
   if (channels.length === 0 || outcomes.length === 0) return 0;
   if (source.state !== 'changed' && source.state !== 'vanished') return 0;
   const state = source.state;
+  // What the source's change says is the same for every flag it raised: read once, and only if a channel wants one.
+  let sourceFacts: SourceFacts | undefined;
   let written = 0;
   for (const outcome of outcomes) {
-    const facts = await loadFlagFacts(tx, source, state, outcome);
-    if (!facts) continue;
+    const entry = await loadEntryFacts(tx, source, state, outcome);
+    if (!entry) continue;
+    const { event } = entry;
     const filterFacts = {
-      importance: facts.event.importance,
-      tags: facts.event.tags,
+      importance: event.importance,
+      tags: event.tags,
       state,
-      reason: facts.source.reason,
-      touchesClaim: facts.source.touchesClaim?.touches ?? null,
+      reason: entry.reason,
+      touchesClaim: entry.touchesClaim?.touches ?? null,
     };
     const accepting = channels.filter((c) => acceptsAlert(c.filters, filterFacts));
     if (accepting.length === 0) continue;
+    sourceFacts ??= await loadSourceFacts(tx, source);
+    const facts: FlagFacts = {
+      flagId: outcome.flagId,
+      action: outcome.action,
+      at: new Date(),
+      event,
+      source: {
+        url: entry.url,
+        state,
+        reason: entry.reason,
+        touchesClaim: entry.touchesClaim,
+        ...sourceFacts,
+        archiveUrl: entry.archiveUrl,
+      },
+    };
     const payload = buildFlagPayload(facts, settings.publicBaseUrl);
     const idempotencyKey = flagAlertKey({ ...source, flagId: outcome.flagId });
     const rows = await tx
@@ -61,21 +79,20 @@ export async function writeFlagAlerts(
   return written;
 }
 
-/** Everything an alert about one flag episode says, read in the flag's transaction. */
-async function loadFlagFacts(
-  tx: Queryable,
-  source: SourceStateFacts,
-  state: 'changed' | 'vanished',
-  outcome: FlagOutcome,
-): Promise<FlagFacts | null> {
+type SourceFacts = Pick<FlagFacts['source'], 'change' | 'lastGoodCapture'>;
+
+/** What one flag episode says of its event and of the source's entry in it (with the event's archived copy). */
+async function loadEntryFacts(tx: Queryable, source: SourceStateFacts, state: 'changed' | 'vanished', outcome: FlagOutcome) {
   const [event] = await tx
     .select({ id: events.id, title: events.title, date: events.date, importance: events.importance, tags: events.tags })
     .from(events)
     .where(eq(events.id, outcome.eventId));
+  if (!event) return null;
   const [entry] = await tx
-    .select({ reason: flagSources.reason, touchesClaim: flagSources.touchesClaim, url: sources.url })
+    .select({ reason: flagSources.reason, touchesClaim: flagSources.touchesClaim, url: sources.url, archiveUrl: citations.archiveUrl })
     .from(flagSources)
     .innerJoin(sources, eq(sources.id, flagSources.sourceId))
+    .leftJoin(citations, and(eq(citations.eventId, event.id), eq(citations.sourceId, flagSources.sourceId)))
     .where(
       and(
         eq(flagSources.flagId, outcome.flagId),
@@ -85,7 +102,11 @@ async function loadFlagFacts(
         source.sinceCaptureId !== null ? eq(flagSources.sinceCaptureId, source.sinceCaptureId) : undefined,
       ),
     );
-  if (!event || !entry) return null;
+  return entry ? { ...entry, event: { ...event, tags: event.tags ?? [] } } : null;
+}
+
+/** The source's change (if any) and its last good capture before it: the same for every flag the source raised. */
+async function loadSourceFacts(tx: Queryable, source: SourceStateFacts): Promise<SourceFacts> {
   const [change] =
     source.changeId !== null
       ? await tx
@@ -93,10 +114,6 @@ async function loadFlagFacts(
           .from(changes)
           .where(eq(changes.id, source.changeId))
       : [];
-  const [citation] = await tx
-    .select({ archiveUrl: citations.archiveUrl })
-    .from(citations)
-    .where(and(eq(citations.eventId, event.id), eq(citations.sourceId, source.sourceId)));
   const goodBefore: SQL | undefined = change
     ? or(eq(captures.snapshotId, change.from), eq(captures.renderedSnapshotId, change.from))
     : source.sinceCaptureId !== null
@@ -111,19 +128,8 @@ async function loadFlagFacts(
         .limit(1)
     : [];
   return {
-    flagId: outcome.flagId,
-    action: outcome.action,
-    at: new Date(),
-    event: { ...event, tags: event.tags ?? [] },
-    source: {
-      url: entry.url,
-      state,
-      reason: entry.reason,
-      touchesClaim: entry.touchesClaim,
-      change: change ? { summary: change.summary, removed: change.removed, added: change.added } : null,
-      lastGoodCapture: lastGood ?? null,
-      archiveUrl: citation?.archiveUrl ?? null,
-    },
+    change: change ? { summary: change.summary, removed: change.removed, added: change.added } : null,
+    lastGoodCapture: lastGood ?? null,
   };
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import { holdSessionLock, type Db } from '../db/open.js';
+import { holdSessionLock, sessionLockGone, type Db } from '../db/open.js';
 import { hosts, sources } from '../db/schema/index.js';
 
 export type CrawlSelection = {
@@ -58,9 +58,7 @@ export function holdLiveness(db: Db, owner: string): Promise<() => Promise<void>
 }
 
 /** The lease's owner holds no liveness lock: it is gone (its expiry is the fallback if the hash is shared). */
-const ownerGone = sql`not exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted
-  and l.database = (select oid from pg_database where datname = current_database())
-  and l.classid = ${LIVENESS_LOCK_KEY}::int::oid and l.objid = hashtext(${hosts.leaseOwner})::oid and l.objsubid = 2)`;
+const ownerGone = sessionLockGone(LIVENESS_LOCK_KEY, hosts.leaseOwner);
 
 /**
  * Takes the lease on hosts for `ms`, except those another live worker holds unexpired. One conditional

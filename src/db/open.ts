@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { SQL } from 'drizzle-orm';
+import { sql, type Column, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
+import { redactUrl } from '../config/redactUrl.js';
 import { DatabaseError } from '../errors.js';
 import { PACKAGE_ROOT } from '../packageRoot.js';
 import { homeInUse, tryHomeLock } from './homeLock.js';
@@ -79,6 +80,16 @@ export async function tryHoldSessionLock(db: Db, key: number, name: string): Pro
   }
 }
 
+/**
+ * The reading side of holdSessionLock, for leases: true when no session holds the lock (key,
+ * hashtext(name)), name being a column of the row, i.e. the worker that leased the row is gone.
+ */
+export function sessionLockGone(key: number, name: Column): SQL {
+  return sql`not exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted
+  and l.database = (select oid from pg_database where datname = current_database())
+  and l.classid = ${key}::int::oid and l.objid = hashtext(${name})::oid and l.objsubid = 2)`;
+}
+
 type Session = { query<T>(text: string, params: unknown[]): Promise<T[]>; release(): void };
 
 /** How each open database lends a session of its own (see holdSessionLock). */
@@ -98,10 +109,6 @@ export type OpenOptions = {
 /** Opens PostgreSQL when databaseUrl is set, otherwise the embedded PGlite under home/db. Migrates. */
 export async function openDatabase(config: { home: string; databaseUrl?: string }, options: OpenOptions = {}): Promise<Database> {
   return config.databaseUrl ? openPostgres(config.databaseUrl) : openEmbedded(config.home, options);
-}
-
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
 }
 
 export async function openPostgres(url: string): Promise<Database> {

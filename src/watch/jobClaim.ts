@@ -3,8 +3,8 @@ import { isAlive } from '../db/homeLock.js';
 import { tryHoldSessionLock, type Database } from '../db/open.js';
 import { closeAbandoned, insertRun, runningRuns, type JobRun, type JobTrigger } from './jobRuns.js';
 
-/** Advisory lock keys of running jobs: (this, hashtext(job name)). Not the migrations' nor the crawl liveness'. */
-const JOB_LOCK_KEY = 7_130_517;
+/** Advisory lock keys of running jobs: (this, hashtext(job name)). Not the migrations' nor the crawl's or notify's liveness'. */
+const JOB_LOCK_KEY = 7_130_518;
 
 export type Claim = { run: JobRun; release(): Promise<void> } | { busy: string };
 

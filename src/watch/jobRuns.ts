@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../db/open.js';
 import { jobRuns } from '../db/schema/index.js';
 
@@ -52,4 +52,20 @@ export async function latestRuns(db: Db): Promise<Map<string, { last: JobRun | n
     out.set(row.job, entry);
   }
   return out;
+}
+
+/** How long finished runs are kept: the notify job alone records one every 30 seconds. */
+export const JOB_RUNS_KEPT_MS = 30 * 86_400_000;
+
+/**
+ * Deletes finished runs started before `before`, except each job's latest run and latest skipped
+ * tick, which `citewatch jobs` shows however old they are. Answers how many went.
+ */
+export async function pruneJobRuns(db: Db, before: Date): Promise<number> {
+  const shown = sql`select distinct on (job, result = 'skipped') id from job_runs order by job, result = 'skipped', started_at desc, id desc`;
+  const deleted = await db
+    .delete(jobRuns)
+    .where(and(ne(jobRuns.result, 'running'), lt(jobRuns.startedAt, before), sql`${jobRuns.id} not in (${shown})`))
+    .returning({ id: jobRuns.id });
+  return deleted.length;
 }

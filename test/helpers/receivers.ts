@@ -25,10 +25,25 @@ export type WebhookReceiver = {
   close(): Promise<void>;
 };
 
+/** Waits for a list to reach a length: `wake()` after each push, `wait(n)` resolves with the list once it has n items. */
+function lengthWaiter<T>(items: T[]): { wake(): void; wait(n: number): Promise<T[]> } {
+  const waiters: { n: number; resolve: () => void }[] = [];
+  return {
+    wake: () => {
+      for (const w of waiters.filter((w) => items.length >= w.n)) w.resolve();
+    },
+    wait: (n) =>
+      new Promise((resolve) => {
+        if (items.length >= n) return resolve(items);
+        waiters.push({ n, resolve: () => resolve(items) });
+      }),
+  };
+}
+
 export async function startWebhookReceiver(script: (n: number, key: string) => WebhookAction): Promise<WebhookReceiver> {
   const hits: WebhookHit[] = [];
   const processed = new Map<string, number>();
-  const waiters: { n: number; resolve: () => void }[] = [];
+  const waiter = lengthWaiter(hits);
   const hanging = new Set<http.ServerResponse>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -37,7 +52,7 @@ export async function startWebhookReceiver(script: (n: number, key: string) => W
       const key = String(req.headers['idempotency-key'] ?? '');
       const action = script(hits.length, key);
       hits.push({ key, body: Buffer.concat(chunks).toString('utf8'), headers: req.headers, action });
-      for (const w of waiters.filter((w) => hits.length >= w.n)) w.resolve();
+      waiter.wake();
       if (action === 'destroy') return req.socket.destroy();
       if (action === 'hang') return void hanging.add(res);
       if (action.status < 300 && !processed.has(key)) processed.set(key, 1);
@@ -50,11 +65,7 @@ export async function startWebhookReceiver(script: (n: number, key: string) => W
     url: `http://127.0.0.1:${port}/hook`,
     hits,
     processed,
-    waitForHits: (n) =>
-      new Promise((resolve) => {
-        if (hits.length >= n) return resolve(hits);
-        waiters.push({ n, resolve: () => resolve(hits) });
-      }),
+    waitForHits: waiter.wait,
     close: () =>
       new Promise((resolve) => {
         for (const res of hanging) res.socket?.destroy();
@@ -96,7 +107,7 @@ export async function startSmtpReceiver(options: {
 }): Promise<SmtpReceiver> {
   const mails: Mail[] = [];
   let received = 0;
-  const waiters: { n: number; resolve: () => void }[] = [];
+  const waiter = lengthWaiter(mails);
   const server = new SMTPServer({
     disabledCommands: options.auth ? [] : ['AUTH'],
     hideSTARTTLS: true,
@@ -123,7 +134,7 @@ export async function startSmtpReceiver(options: {
           to: session.envelope.rcptTo.map((r) => r.address),
           user: (session.user as string | undefined) ?? null,
         });
-        for (const w of waiters.filter((w) => mails.length >= w.n)) w.resolve();
+        waiter.wake();
         callback();
       });
     },
@@ -133,11 +144,7 @@ export async function startSmtpReceiver(options: {
   return {
     port,
     mails,
-    waitForMails: (n) =>
-      new Promise((resolve) => {
-        if (mails.length >= n) return resolve(mails);
-        waiters.push({ n, resolve: () => resolve(mails) });
-      }),
+    waitForMails: waiter.wait,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
