@@ -7,6 +7,7 @@ import type { CrawlContext, HostInfo } from './context.js';
 import { fetchPage, type PageFetch } from './fetchPage.js';
 import { outcomePolicy, parseRetryAfter, type Outcome } from './outcomePolicy.js';
 import { resolveTarget } from './resolveTarget.js';
+import { revisitFacts } from './reschedule.js';
 import { nextRevisit } from './revisitPolicy.js';
 import { robotsAllows } from './robots.js';
 
@@ -75,17 +76,7 @@ export async function checkSource(
       checkedAt,
       // From the state before this capture; settling the state reschedules when the state moves (src/crawl/reschedule.ts).
       nextCheckAt: nextRevisit(
-        {
-          sourceId: source.id,
-          checkedAt,
-          state: source.state,
-          reason: source.stateReason,
-          stateSince: source.stateSince,
-          consecutiveFailures: failures,
-          priority: source.priority,
-          attempt: policy,
-          notBefore: retryAfterMs !== null ? new Date(checkedAt.getTime() + retryAfterMs) : null,
-        },
+        revisitFacts({ ...source, consecutiveFailures: failures, checkedAt }, draft, ctx.config.maxRetryAfterMs),
         ctx.config,
       ).at,
       consecutiveFailures: failures,

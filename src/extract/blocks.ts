@@ -10,11 +10,21 @@ export const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', '
 type NodeLike = { nodeType: number; nodeValue?: string | null; localName?: string; childNodes: ArrayLike<NodeLike> };
 
 /**
+ * Another reading of the same subtree riding on textBlocks' walk rather than walking the DOM again
+ * (teasers.ts): told of every element and text node in document order; an element it answers true
+ * for has `leave` called once its subtree is done.
+ */
+export type BlockWatcher = { element(node: NodeLike): boolean; text(node: NodeLike): void; leave(): void };
+
+/** Marks, on the walk's stack, the end of an element the watcher asked to see the end of. */
+const LEAVE: NodeLike = { nodeType: -1, childNodes: [] };
+
+/**
  * The paragraphs of a DOM subtree: text is gathered across inline elements and cut at block
  * boundaries, so "<p>A <b>bold</b> claim</p>" is one paragraph and "<div>x<p>y</p></div>" two.
  * Walked with an explicit stack, not recursion: a hostile page nests elements 100,000 deep.
  */
-export function textBlocks(root: NodeLike): string[] {
+export function textBlocks(root: NodeLike, watcher?: BlockWatcher): string[] {
   const out: string[] = [];
   let buffer = '';
   const flush = () => {
@@ -32,12 +42,16 @@ export function textBlocks(root: NodeLike): string[] {
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node === null) flush();
-    else if (node.nodeType === 3) buffer += node.nodeValue ?? '';
-    else if (node.nodeType === 1 && !SKIP.has(node.localName ?? '')) {
+    else if (node === LEAVE) watcher?.leave();
+    else if (node.nodeType === 3) {
+      buffer += node.nodeValue ?? '';
+      watcher?.text(node);
+    } else if (node.nodeType === 1 && !SKIP.has(node.localName ?? '')) {
       if (BLOCK.has(node.localName ?? '')) {
         flush();
         stack.push(null);
       }
+      if (watcher?.element(node)) stack.push(LEAVE);
       pushChildren(node);
     }
   }

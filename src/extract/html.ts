@@ -3,7 +3,7 @@ import { parseHTML } from 'linkedom';
 import { countWords, textBlocks } from './blocks.js';
 import { inlineContent } from './inlineContent.js';
 import { nestingDepth, plainText } from './plainText.js';
-import { teaserFacts, type TeaserFacts } from './teasers.js';
+import { teaserWatcher, type TeaserFacts } from './teasers.js';
 import type { Extraction } from './types.js';
 
 /** What the HTML stage knows: the article, plus the raw facts the signals need. */
@@ -119,9 +119,10 @@ export function extractHtml(html: string, options: { chromeRules?: boolean } = {
     for (const el of [...document.querySelectorAll(CHROME_SELECTOR)]) el.remove();
     removeChromeBoxes(document);
   }
-  const bodyBlocks = document.body ? textBlocks(document.body as never) : [];
-  // Before Readability, which takes the document apart.
-  const teasers = document.body ? teaserFacts(document.body as never) : undefined;
+  // The teaser facts ride on this walk of the cleaned body, before Readability takes the document apart.
+  const watcher = teaserWatcher();
+  const bodyBlocks = document.body ? textBlocks(document.body as never, watcher) : [];
+  const teasers = document.body ? watcher.facts() : undefined;
 
   const article = new Readability(document as never, { serializer: (node) => node }).parse();
   const articleBlocks = article?.content ? textBlocks(article.content as never) : [];

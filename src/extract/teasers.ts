@@ -1,4 +1,4 @@
-import { BLOCK, countWords, SKIP } from './blocks.js';
+import { BLOCK, countWords } from './blocks.js';
 
 /**
  * What tells a listing (a section front, a topic page: story headlines as links, teasers, no article
@@ -28,10 +28,10 @@ const WHOLE_BLOCK = 0.6;
 const BLOCK_SELECTOR = [...BLOCK].join(',');
 
 /**
- * Reads the facts from a (chrome-cleaned) body. Walked with an explicit stack, like textBlocks:
- * a hostile page nests elements very deep. Pure: a DOM subtree in, numbers out.
+ * Gathers the facts from a (chrome-cleaned) body as textBlocks walks it (one walk for both): words
+ * of text count towards the current stretch of prose except inside a headline link, which ends it.
  */
-export function teaserFacts(root: NodeLike): TeaserFacts {
+export function teaserWatcher() {
   const blockWords = new Map<NodeLike, number>();
   const wordsOf = (node: NodeLike): number => {
     let n = blockWords.get(node);
@@ -41,27 +41,28 @@ export function teaserFacts(root: NodeLike): TeaserFacts {
   const hrefs = new Set<string>();
   let longest = 0;
   let run = 0;
-  const stack: NodeLike[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.nodeType === 3) {
-      run += countWords(node.nodeValue ?? '');
-      continue;
-    }
-    if (node.nodeType !== 1 || SKIP.has(node.localName ?? '')) continue;
-    if (node.localName === 'a') {
+  let inHeadline = false;
+  return {
+    element(node: NodeLike): boolean {
+      if (inHeadline || node.localName !== 'a') return false;
       const href = pageLink(node.getAttribute?.('href') ?? null);
-      if (href && isHeadline(node, wordsOf)) {
-        hrefs.add(href);
-        longest = Math.max(longest, run);
-        run = 0;
-        continue;
-      }
-    }
-    const children = node.childNodes;
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
-  }
-  return { headlineLinks: hrefs.size, longestProseWords: Math.max(longest, run) };
+      if (!href || !isHeadline(node, wordsOf)) return false;
+      hrefs.add(href);
+      longest = Math.max(longest, run);
+      run = 0;
+      inHeadline = true;
+      return true;
+    },
+    text(node: NodeLike): void {
+      if (!inHeadline) run += countWords(node.nodeValue ?? '');
+    },
+    leave(): void {
+      inHeadline = false;
+    },
+    facts(): TeaserFacts {
+      return { headlineLinks: hrefs.size, longestProseWords: Math.max(longest, run) };
+    },
+  };
 }
 
 /** A link to a page (not an anchor on this one, a script, mail, or the home page), without its fragment. */

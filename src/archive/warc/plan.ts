@@ -28,8 +28,6 @@ export type ExportCapture = {
   revisitOf: { id: number; at: Date; url: string } | null;
 };
 
-export const REVISIT_PROFILE = 'http://netpreserve.org/warc/1.1/revisit/identical-payload-digest';
-
 type Common = { id: string; url: string; date: Date; warcHeaders: HeaderList };
 export type RecordPlan =
   | (Common & { type: 'request'; statusline: string; httpHeaders: HeaderList })
