@@ -6,7 +6,7 @@
 import { classifyChange } from '../src/diff/classifyChange.js';
 import { extractContent, type Extracted } from '../src/extract/index.js';
 import { startSimWeb } from '../src/simweb/index.js';
-import { buildLabelledWeb } from '../src/simweb/labelled.js';
+import { buildLabelledWeb, MATERIAL_KINDS as MATERIAL } from '../src/simweb/labelled.js';
 import { ARTICLES } from '../test/fixtures/pages/articles.js';
 import { EDITS } from '../test/fixtures/pages/edits.js';
 import { makePdf } from '../test/fixtures/pages/makePdf.js';
@@ -26,15 +26,6 @@ function fixturePairs(): Pair[] {
   }
   return pairs;
 }
-
-const MATERIAL: Record<string, string> = {
-  'edit-number': 'number',
-  'edit-name': 'name',
-  'paragraph-removed': 'paragraph-removed',
-  'correction-appended': 'correction',
-  'new-headline': 'headline',
-  'story-replaced': 'story-replaced',
-};
 
 async function simwebPairs(): Promise<Pair[]> {
   const { spec, cases } = buildLabelledWeb({ perLabel: 14, seed: 7 });

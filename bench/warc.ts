@@ -7,12 +7,12 @@
  * on a shared machine wall time mostly measures the other processes.
  * Usage: npm run bench:warc [-- <sources>]  (default 1500 sources, i.e. 4500 captures)
  */
-import { createHash } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
+import { sha256 } from '../src/archive/store.js';
 import { exportWarc } from '../src/archive/warc/writeWarc.js';
 import { chunks } from '../src/db/chunks.js';
 import { openDatabase, type Db } from '../src/db/open.js';
@@ -53,7 +53,7 @@ async function fill(db: Db): Promise<void> {
       .insert(snapshots)
       .values(
         bodies.map((body) => ({
-          hash: createHash('sha256').update(body).digest('hex'),
+          hash: sha256(body),
           contentType: 'text/html; charset=utf-8',
           size: body.length,
           body: gzipSync(body),

@@ -6,7 +6,6 @@ import { printableValue, settingRows } from '../src/config/effective.js';
 import { loadConfig, loadConfigWithOrigins } from '../src/config/loadConfig.js';
 import { EXAMPLE_CHANNELS, starterFile } from '../src/config/starterFile.js';
 import { CONFIG_KEYS, configSchema } from '../src/config/settings.js';
-import { redactUrl } from '../src/db/open.js';
 
 const homeWith = (files: Record<string, string>) => {
   const home = mkdtempSync(path.join(tmpdir(), 'citewatch-config-file-'));
@@ -77,6 +76,13 @@ describe('the config file: citewatch.yaml in the home', () => {
     expect(message).toContain(`${file}:1: hostDelayMs: Number must be greater than or equal to 0 (got -5)`);
     expect(message).toContain(`${file}:8: channels[1].url: must be an http(s) URL (got "not a url")`);
     expect(message).toMatch(new RegExp(`${file}:10: channels\\[2\\]\\.type: Invalid discriminator value.* \\(got "pigeon"\\)`));
+  });
+
+  it('never prints the password of a database URL it rejects', () => {
+    const home = homeWith({ 'citewatch.yaml': 'databaseUrl: postgress://ana:s3cret@db.example.org/cw\n' });
+    const message = errorOf(() => loadHome(home));
+    expect(message).toContain('databaseUrl: must start with postgres:// or postgresql:// (got "postgress://ana:***@db.example.org/cw")');
+    expect(message).not.toContain('s3cret');
   });
 
   it('names an unknown key, nested ones too, and where it is', () => {
@@ -162,7 +168,7 @@ describe('printing the configuration: secrets never', () => {
     [['channels', 1, 'smtpPasswordEnv'], 'CITEWATCH_SMTP_PASSWORD', 'CITEWATCH_SMTP_PASSWORD'],
     [['publicBaseUrl'], 'https://citewatch.example.org', 'https://citewatch.example.org'],
   ] as const)('%j: %s → %s', (at, value, shown) => {
-    expect(printableValue(value, [...at], redactUrl)).toBe(shown);
+    expect(printableValue(value, [...at])).toBe(shown);
   });
 
   it('flattens channels into one row per field, each with where it came from', () => {
@@ -171,7 +177,7 @@ describe('printing the configuration: secrets never', () => {
         'channels:\n  - name: hook\n    type: webhook\n    url: https://hooks.example.org/secret-path\n    secretEnv: HOOK_SECRET\n',
     });
     const { config, origins } = loadHome(home, { DATABASE_URL: 'postgres://u:pw@127.0.0.1/x' });
-    const rows = settingRows(config, origins, redactUrl);
+    const rows = settingRows(config, origins);
     const row = (key: string) => rows.find((r) => r.key === key);
     expect(row('channels[0].url')).toEqual({
       key: 'channels[0].url',

@@ -2,18 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyChange, type ClassifiedChange } from '../src/diff/classifyChange.js';
 import { extractContent, type Extracted } from '../src/extract/index.js';
 import { startSimWeb, type SimWeb } from '../src/simweb/index.js';
-import { buildLabelledWeb, type LabelledCase } from '../src/simweb/labelled.js';
+import { buildLabelledWeb, MATERIAL_KINDS as MATERIAL, type LabelledCase } from '../src/simweb/labelled.js';
 
 /** Labels whose second version is the same article (noise) or a given material edit. */
 const NOISE = new Set(['unchanged', 'redesign']);
-const MATERIAL: Record<string, string> = {
-  'edit-number': 'number',
-  'edit-name': 'name',
-  'paragraph-removed': 'paragraph-removed',
-  'correction-appended': 'correction',
-  'new-headline': 'headline',
-  'story-replaced': 'story-replaced',
-};
 
 const { spec, cases } = buildLabelledWeb({ perLabel: 7, seed: 42 });
 // Script-shell pages carry their text only after rendering: the browser path compares those.

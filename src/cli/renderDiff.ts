@@ -9,7 +9,11 @@ const STRIKE = '\u001b[9m';
 const BOLD = '\u001b[1m';
 const RESET = '\u001b[0m';
 
-export type RenderOptions = { color: boolean /** Unchanged words kept on each side of an edit. */; context?: number };
+export type RenderOptions = {
+  color: boolean;
+  /** Unchanged words kept on each side of an edit. */
+  context?: number;
+};
 
 /** Elides long unchanged runs to their first and last `context` words. */
 function elide(value: string, context: number, first: boolean, last: boolean): string {

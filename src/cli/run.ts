@@ -12,6 +12,8 @@ export type CommandDeps = {
   config: Config;
   /** Where each setting came from: a command's own default may stand in for a default, never for a chosen value. */
   origins: Record<ConfigKey, ConfigOrigin>;
+  /** The config file read (--config, or the home's citewatch.yaml or config.json), or null when there was none. */
+  configFile: string | null;
   output: Output;
   /** Aborted on the first Ctrl-C / SIGTERM: long work stops taking new items and finishes cleanly. */
   signal: AbortSignal;
@@ -37,13 +39,14 @@ export async function runCommand(globals: GlobalOptions, flags: Partial<Config>,
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const { config, origins } = loadConfigWithOrigins({
+    const { config, origins, file } = loadConfigWithOrigins({
       configFile: globals.config,
       flags: { ...flags, home: globals.home ?? flags.home },
     });
     const code = await action({
       config,
       origins,
+      configFile: file,
       output,
       signal: controller.signal,
       // Imported on first use: commands that never open the database (--help, demo) skip its modules.

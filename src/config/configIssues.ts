@@ -1,4 +1,5 @@
 import type { ZodIssue } from 'zod';
+import { redactUrl } from './redactUrl.js';
 
 export type IssuePath = (string | number)[];
 
@@ -15,7 +16,7 @@ export function formatPath(at: IssuePath): string {
 }
 
 /** The value at a path of the merged settings (undefined when absent). */
-export function valueAt(values: unknown, at: IssuePath): unknown {
+function valueAt(values: unknown, at: IssuePath): unknown {
   let v = values;
   for (const p of at) {
     if (v === null || typeof v !== 'object') return undefined;
@@ -29,6 +30,7 @@ function shown(at: IssuePath, value: unknown): string {
   if (value === undefined) return 'nothing';
   const last = at[at.length - 1];
   if (typeof last === 'string' && isSecretKey(last)) return '(hidden)';
+  if (at[0] === 'databaseUrl' && typeof value === 'string') value = redactUrl(value);
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -2,8 +2,9 @@ import { formatPath, isSecretKey, type IssuePath } from './configIssues.js';
 import { envKind } from './envValues.js';
 import type { ConfigOrigin } from './loadConfig.js';
 import { CONFIG_KEYS, envName, type Config, type ConfigKey } from './settings.js';
+import { redactUrl } from './redactUrl.js';
 
-export const HIDDEN = '(hidden)';
+const HIDDEN = '(hidden)';
 
 /** A webhook URL often carries its token in the path (Slack's do): only its origin is shown. */
 function withoutPath(url: string): string {
@@ -16,11 +17,10 @@ function withoutPath(url: string): string {
 }
 
 /**
- * A setting's value as it may be printed: the database password redacted (by the caller's
- * redactUrl, the one src/db/open.ts uses), values of keys named like a password, secret or token
+ * A setting's value as it may be printed: the database password redacted, values of keys named like a password, secret or token
  * hidden, and URLs inside channels cut to their origin. Keys naming an environment variable are shown.
  */
-export function printableValue(value: unknown, at: IssuePath, redactUrl: (url: string) => string): unknown {
+export function printableValue(value: unknown, at: IssuePath): unknown {
   const last = at[at.length - 1];
   if (typeof last === 'string' && isSecretKey(last)) return HIDDEN;
   if (typeof value === 'string') {
@@ -28,9 +28,9 @@ export function printableValue(value: unknown, at: IssuePath, redactUrl: (url: s
     if (at.length > 1 && last === 'url') return withoutPath(value);
     return value;
   }
-  if (Array.isArray(value)) return value.map((v, i) => printableValue(v, [...at, i], redactUrl));
+  if (Array.isArray(value)) return value.map((v, i) => printableValue(v, [...at, i]));
   if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printableValue(v, [...at, k], redactUrl)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printableValue(v, [...at, k])]));
   return value;
 }
 
@@ -46,10 +46,10 @@ function leaves(value: unknown, at: IssuePath): [IssuePath, unknown][] {
 }
 
 /** The effective configuration as table rows, structures flattened to one row per field. Pure. */
-export function settingRows(config: Config, origins: Record<ConfigKey, ConfigOrigin>, redactUrl: (url: string) => string): SettingRow[] {
+export function settingRows(config: Config, origins: Record<ConfigKey, ConfigOrigin>): SettingRow[] {
   return CONFIG_KEYS.flatMap((key) => {
     const env = envKind(key) === 'file-only' ? '(file only)' : envName(key);
-    return leaves(printableValue(config[key], [key], redactUrl), [key]).map(([at, value]) => ({
+    return leaves(printableValue(config[key], [key]), [key]).map(([at, value]) => ({
       key: formatPath(at),
       value: value === undefined ? '—' : JSON.stringify(value),
       from: origins[key],

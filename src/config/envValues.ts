@@ -1,24 +1,17 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { unwrap } from './schemaFields.js';
 import { CONFIG_KEYS, envName, settings, type ConfigKey } from './settings.js';
 
 /** How a key is written in an environment variable, read off its schema. */
-export type EnvKind = 'string' | 'number' | 'boolean' | 'list' | 'file-only' | 'networks';
-
-/** The schema under its default/optional/refinement wrappers. */
-function innermost(schema: z.ZodTypeAny): z.ZodTypeAny {
-  if (schema instanceof z.ZodDefault) return innermost(schema._def.innerType);
-  if (schema instanceof z.ZodOptional) return innermost(schema._def.innerType);
-  if (schema instanceof z.ZodEffects) return innermost(schema._def.schema);
-  return schema;
-}
+type EnvKind = 'string' | 'number' | 'boolean' | 'list' | 'file-only' | 'networks';
 
 export function envKind(key: ConfigKey): EnvKind {
   if (key === 'allowPrivateNetwork') return 'networks';
-  const schema = innermost(settings[key]);
+  const schema = unwrap(settings[key]).inner;
   if (schema instanceof z.ZodNumber) return 'number';
   if (schema instanceof z.ZodBoolean) return 'boolean';
-  if (schema instanceof z.ZodArray) return innermost(schema.element) instanceof z.ZodString ? 'list' : 'file-only';
+  if (schema instanceof z.ZodArray) return unwrap(schema.element).inner instanceof z.ZodString ? 'list' : 'file-only';
   if (schema instanceof z.ZodObject || schema instanceof z.ZodRecord) return 'file-only';
   return 'string';
 }
@@ -41,7 +34,7 @@ const commaList = (raw: string) =>
     .filter(Boolean);
 
 /** An environment string as the key's type: numbers, booleans, comma-separated lists; structures only from the file. */
-export function parseEnvValue(key: ConfigKey, raw: string): unknown {
+function parseEnvValue(key: ConfigKey, raw: string): unknown {
   const name = envName(key);
   switch (envKind(key)) {
     case 'networks':

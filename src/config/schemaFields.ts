@@ -15,7 +15,7 @@ export function unwrap(schema: z.ZodTypeAny): { inner: z.ZodTypeAny; description
 }
 
 /** A type as a reader of the reference writes it: `webhook`, `immediate \| daily`, list of text, whole number ≥ 1. */
-export function typeName(schema: z.ZodTypeAny): string {
+function typeName(schema: z.ZodTypeAny): string {
   const { inner } = unwrap(schema);
   if (inner instanceof z.ZodLiteral) return `\`${String(inner.value)}\``;
   if (inner instanceof z.ZodEnum) return (inner.options as string[]).map((o) => `\`${o}\``).join(', ');

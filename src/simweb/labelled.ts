@@ -64,6 +64,11 @@ export const EXPECTED: Record<Label, ExpectedState> = {
   'render-fails': { state: 'ok' },
 };
 
+/** The labels of a material edit, each with the change kind (src/diff) its second version carries: its expected reason. */
+export const MATERIAL_KINDS: Partial<Record<Label, string>> = Object.fromEntries(
+  LABELS.flatMap((l) => (EXPECTED[l].state === 'changed' ? [[l, EXPECTED[l].reason]] : [])),
+);
+
 export type LabelledCase = {
   host: string;
   path: string;

@@ -1,5 +1,5 @@
 /** Pages that are not articles: branded "not found", parked domain, bot challenge, front/section pages. */
-import { classer, cookieBanner, document, esc, footer, head, mostRead, nav, type RenderInput } from './templates/chrome.js';
+import { bundlerRuntime, classer, cookieBanner, document, esc, footer, head, mostRead, nav, type RenderInput } from './templates/chrome.js';
 import type { Noise } from './noise.js';
 import type { Site } from './templates/index.js';
 import type { Skin } from './types.js';
@@ -45,17 +45,12 @@ export function frontPage(ctx: Chrome, title: string, links: { path: string; tit
  */
 export function clientRedirectPage(ctx: Chrome, to: string): string {
   const input = asInput(ctx, ctx.site.name);
-  const runtime = Array.from(
-    { length: 60 },
-    (_, i) =>
-      `__w.m[${i}]=function(e,t,n){"use strict";n.r(t);var r=n(${(i * 13) % 60}),o=n.n(r);t.default=function(x){return o()(x,{key:"r${i}"})}};`,
-  ).join('');
   return document(
     'en',
     head(ctx.site.name, input),
     'app',
     `<noscript>You need to enable JavaScript to run this app.</noscript><div id="root"></div>
-<script nonce="${ctx.noise.nonce}">!function(){var __w=window.__webpack_modules__={m:{}};${runtime}}();</script>
+${bundlerRuntime(ctx.noise.nonce, 13, 'r')}
 <script nonce="${ctx.noise.nonce}">window.__APP_CONFIG__={"build":"${ctx.noise.buildId}"};location.replace(${JSON.stringify(to)});</script>`,
   );
 }

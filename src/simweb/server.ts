@@ -12,7 +12,8 @@ import type { RequestRecord, SimWeb, WebSpec } from './types.js';
 
 export type SimWebOptions = {
   port?: number;
-  firstAddress?: string /** Clock for the noise (timestamps); default Date.now. */;
+  firstAddress?: string;
+  /** Clock for the noise (timestamps); default Date.now. */
   clock?: () => number;
 };
 

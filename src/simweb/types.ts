@@ -66,7 +66,11 @@ export type Behaviour =
   | { kind: 'front'; title?: string }
   | { kind: 'raw'; status: number; headers?: Record<string, string>; body: string | Uint8Array };
 
-export type PageContext = { round: number /** 0-based count of earlier requests to this page in this round. */; hit: number };
+export type PageContext = {
+  round: number;
+  /** 0-based count of earlier requests to this page in this round. */
+  hit: number;
+};
 
 /**
  * A page: one behaviour, or one per round (`rounds[min(round, last)]`), or one per request within

@@ -14,7 +14,7 @@ export function registerConfig(program: Command, bind: ActionBinder): void {
   bind<{ markdown?: boolean }>(command, (options) => ({
     run: async (deps) => {
       if (options.markdown) return deps.output.out(configReference().trimEnd());
-      await printSettings(deps, null);
+      await printSettings(deps, false);
     },
   }));
   const check = command
@@ -23,27 +23,22 @@ export function registerConfig(program: Command, bind: ActionBinder): void {
       "validate the configuration (the home's citewatch.yaml, or --config <file>) and print each value in effect and where it came from; exit 78 when invalid",
     );
   // Loading the configuration is the validation: runCommand reports an invalid one (exit 78) before this runs.
-  bind(check, () => ({
-    run: async (deps) => printSettings(deps, { file: (check.optsWithGlobals() as { config?: string }).config }),
-  }));
+  bind(check, () => ({ run: async (deps) => printSettings(deps, true) }));
 }
 
-/** Every value in effect, secrets hidden (the database password is redacted as open.ts does). */
-async function printSettings({ config, origins, output }: CommandDeps, check: { file: string | undefined } | null): Promise<void> {
-  const { redactUrl } = await import('../../db/open.js');
-  const { findConfigFile } = await import('../../config/configFile.js');
-  const file = findConfigFile(config.home, check?.file);
+/** Every value in effect, secrets hidden. */
+async function printSettings({ config, origins, configFile: file, output }: CommandDeps, check: boolean): Promise<void> {
   if (output.json) {
     const settings = Object.fromEntries(
       CONFIG_KEYS.map((k) => [
         k,
-        { value: printableValue(config[k], [k], redactUrl) ?? null, from: origins[k], env: envName(k), description: describeKey(k) },
+        { value: printableValue(config[k], [k]) ?? null, from: origins[k], env: envName(k), description: describeKey(k) },
       ]),
     );
     return output.printJson(check ? { valid: true, file, settings } : settings);
   }
   if (check) output.out(`${file ?? 'no config file'}: valid${file ? '' : ' (defaults, environment and flags only)'}`);
-  const rows = settingRows(config, origins, redactUrl);
+  const rows = settingRows(config, origins);
   output.out(
     formatTable(
       ['key', 'value', 'from', 'environment'],

@@ -4,7 +4,7 @@
  * a JSON-LD NewsArticle with its articleBody in the redesign), and a script that builds the DOM from
  * that JSON. A browser shows the article; so does a reader of the JSON, without a browser.
  */
-import { classer, document, head, type RenderInput } from './chrome.js';
+import { bundlerRuntime, classer, document, head, type RenderInput } from './chrome.js';
 
 const json = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
@@ -19,18 +19,12 @@ export function renderAppShell(input: RenderInput): string {
     skin === 'classic'
       ? 'var s=JSON.parse(document.getElementById("__NEXT_DATA__").textContent).props.pageProps.story;var ps=s.paragraphs;'
       : 'var s=JSON.parse(document.querySelector(\'script[type="application/ld+json"]\').textContent);s.byline=s.author.name;s.published=s.datePublished;var ps=s.articleBody.split("\\n\\n");';
-  // A bundler runtime, as real app shells inline one: script weight with no text in it.
-  const runtime = Array.from(
-    { length: 60 },
-    (_, i) =>
-      `__w.m[${i}]=function(e,t,n){"use strict";n.r(t);var r=n(${(i * 11) % 60}),o=n.n(r);t.default=function(x){return o()(x,{key:"a${i}",ts:${noise.nowMs % 1000}})}};`,
-  ).join('');
   const build = `<script nonce="${noise.nonce}">(function(){${read}
   var root=document.getElementById("__next");var a=document.createElement("article");a.className="${c('story')}";
   var h=document.createElement("h1");h.textContent=s.headline;a.appendChild(h);
   var b=document.createElement("p");b.className="${c('byline')}";b.textContent="By "+s.byline+" · "+s.published;a.appendChild(b);
   ps.forEach(function(t){var p=document.createElement("p");p.textContent=t;a.appendChild(p);});root.appendChild(a);document.title=s.headline;})();</script>`;
-  const body = `<script nonce="${noise.nonce}">!function(){var __w=window.__webpack_modules__={m:{}};${runtime}}();</script>
+  const body = `${bundlerRuntime(noise.nonce, 11, 'a', noise.nowMs % 1000)}
 <div id="__next"></div>
 ${data}
 ${build}`;

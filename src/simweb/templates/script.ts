@@ -2,7 +2,7 @@
  * A client-rendered app: the HTML is a shell (<div id="root"></div>) and a script builds the article
  * with DOM calls. The text travels base64-encoded inside the script, so only a browser sees it.
  */
-import { classer, document, head, type RenderInput } from './chrome.js';
+import { bundlerRuntime, classer, document, head, type RenderInput } from './chrome.js';
 
 export function renderScript(input: RenderInput): string {
   const { article, skin, noise } = input;
@@ -21,13 +21,7 @@ export function renderScript(input: RenderInput): string {
   document.title = data.headline;
 })();
 </script>`;
-  // A bundler runtime, as real app shells inline one: script weight with no text in it.
-  const runtime = Array.from(
-    { length: 60 },
-    (_, i) =>
-      `__w.m[${i}]=function(e,t,n){"use strict";n.r(t);var r=n(${(i * 7) % 60}),o=n.n(r);t.default=function(x){return o()(x,{key:"m${i}",ts:${noise.nowMs % 1000}})}};`,
-  ).join('');
-  const shell = `<script nonce="${noise.nonce}">!function(){var __w=window.__webpack_modules__={m:{}};${runtime}}();</script>
+  const shell = `${bundlerRuntime(noise.nonce, 7, 'm', noise.nowMs % 1000)}
 <noscript>You need to enable JavaScript to run this app.</noscript><div id="${rootId}"></div>
 <script nonce="${noise.nonce}">window.__APP_CONFIG__={"build":"${noise.buildId}","csrf":"${noise.csrfToken}","ts":${noise.nowMs}};</script>
 <script src="/static/js/main.${noise.cacheBust}.js" defer></script>`;
