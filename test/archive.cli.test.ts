@@ -5,21 +5,8 @@ import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMULATED_WEB_RANGE, startSimWeb, type SimWeb } from '../src/simweb/index.js';
 import { BIN, cliEnv, runCli, type CliResult } from './helpers/cli.js';
+import { story } from './helpers/archiveWeb.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
-
-const story = (headline: string, figure: string) => ({
-  kind: 'article' as const,
-  template: 'news' as const,
-  article: {
-    headline,
-    byline: 'Ada Reporter',
-    published: '2024-05-01',
-    paragraphs: Array.from(
-      { length: 6 },
-      (_, i) => `${headline}: the audit found ${figure} in transfers, part ${i + 1} of the account the ministry gave on Friday.`,
-    ),
-  },
-});
 
 type Listed = {
   source: { url: string };

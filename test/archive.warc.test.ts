@@ -13,18 +13,8 @@ import { openDatabase } from '../src/db/open.js';
 import { captures, sources } from '../src/db/schema/index.js';
 import { SIMULATED_WEB_RANGE, startSimWeb, type SimWeb } from '../src/simweb/index.js';
 import { BIN, cliEnv, runCli, type CliResult } from './helpers/cli.js';
+import { story } from './helpers/archiveWeb.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
-
-const story = (headline: string, figure: string) => ({
-  kind: 'article' as const,
-  template: 'news' as const,
-  article: {
-    headline,
-    byline: 'Ada Reporter',
-    published: '2024-05-01',
-    paragraphs: Array.from({ length: 6 }, (_, i) => `${headline}: the audit found ${figure} in transfers, part ${i + 1}.`),
-  },
-});
 
 type CaptureRow = typeof captures.$inferSelect & { sourceUrl: string; body: Uint8Array | null };
 type Parsed = {

@@ -3,10 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../src/db/open.js';
 import { sources } from '../src/db/schema/index.js';
 import { cliEnv, runCli } from './helpers/cli.js';
-import { openTestDatabase, testDatabaseKind } from './helpers/db.js';
+import { openCliDatabase, testDatabaseKind } from './helpers/db.js';
 import { addCapture, articleHtml, seedSource } from './helpers/sourceHistory.js';
 
 const H = 3_600_000;
@@ -23,13 +22,7 @@ describe(`citewatch sources --due (${testDatabaseKind})`, () => {
   beforeAll(async () => {
     home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-due-cli-'));
     env = cliEnv(home, undefined);
-    let database: Database;
-    if (testDatabaseKind === 'postgres') {
-      const test = await openTestDatabase();
-      env.DATABASE_URL = test.url;
-      database = test;
-      afterAll(() => test.close());
-    } else database = await openDatabase({ home });
+    const { database } = await openCliDatabase(home, env);
     const { db } = database;
     const seed = async (
       name: string,

@@ -6,13 +6,13 @@ import { eq, inArray } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config/loadConfig.js';
-import { openDatabase, type Database } from '../src/db/open.js';
+import type { Database } from '../src/db/open.js';
 import { jobRuns, reviews, sources } from '../src/db/schema/index.js';
 import { shareRecordPath } from '../src/db/shareRecord.js';
 import { SIMULATED_WEB_RANGE, startSimWeb, type SimWeb } from '../src/simweb/index.js';
 import { settleSource } from '../src/watch/settleSource.js';
 import { BIN, cliEnv, runCli } from './helpers/cli.js';
-import { openTestDatabase, testDatabaseKind } from './helpers/db.js';
+import { openCliDatabase, testDatabaseKind } from './helpers/db.js';
 import { addCapture, articleHtml, seedEvent, seedSource } from './helpers/sourceHistory.js';
 
 const DAY = 86_400_000;
@@ -55,17 +55,8 @@ describe(`commands while watch runs a pass (${testDatabaseKind})`, () => {
       CITEWATCH_READ_TIMEOUT_MS: String(60 * MINUTES),
       CITEWATCH_TOTAL_TIMEOUT_MS: String(60 * MINUTES),
     });
-    let database: Database;
-    if (testDatabaseKind === 'postgres') {
-      const test = await openTestDatabase();
-      env.DATABASE_URL = test.url;
-      database = test;
-      reopen = async () => ({ ...test, close: async () => {} });
-      afterAll(() => test.close());
-    } else {
-      database = await openDatabase({ home });
-      reopen = () => openDatabase({ home });
-    }
+    const { database, reopen: again } = await openCliDatabase(home, env);
+    reopen = again;
     const { db } = database;
     await seedEvent(db, { id: 'bank-fine', title: 'Regulator fined the bank 12 million euros', importance: 9 });
     const article = await seedSource(db, ARTICLE_URL, ['bank-fine']);

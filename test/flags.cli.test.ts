@@ -3,25 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config/loadConfig.js';
-import { openDatabase, type Database } from '../src/db/open.js';
+import type { Database } from '../src/db/open.js';
 import { reviews } from '../src/db/schema/index.js';
-import { settleSource } from '../src/watch/settleSource.js';
 import { cliEnv, runCli } from './helpers/cli.js';
-import { openTestDatabase, testDatabaseKind } from './helpers/db.js';
-import { addCapture, articleHtml, seedEvent, seedSource } from './helpers/sourceHistory.js';
+import { openCliDatabase, testDatabaseKind } from './helpers/db.js';
+import { seedFlaggedWorld } from './helpers/server.js';
 
-const DAY = 86_400_000;
-const day = (n: number) => new Date(Date.UTC(2026, 3, 1) + n * DAY);
-const PARAGRAPHS = [
-  'The regulator fined the bank 12 million euros for failing to report suspicious transfers made by companies linked to the former governor.',
-  'Investigators found that the transfers continued for two years after the first internal warning was sent to the compliance department.',
-  'The bank said it had strengthened its controls and replaced the managers responsible for the accounts in question.',
-];
-const BEFORE = articleHtml('Bank fined over suspicious transfers', PARAGRAPHS);
-const AFTER = articleHtml('Bank fined over suspicious transfers', [
-  PARAGRAPHS[0].replace('12 million', '21 million'),
-  ...PARAGRAPHS.slice(1),
-]);
 const ARTICLE_URL = 'https://finance.example.com/2026/04/bank-fined-suspicious-transfers';
 const GONE_URL = 'https://wire.example.net/markets/2026/governor-accounts-frozen';
 
@@ -35,38 +22,9 @@ describe(`citewatch flags / diff CLI (${testDatabaseKind})`, () => {
   beforeAll(async () => {
     home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-flags-cli-'));
     env = cliEnv(home, undefined, { CITEWATCH_REVIEWER: 'night-desk' });
-    let database: Database;
-    if (testDatabaseKind === 'postgres') {
-      const test = await openTestDatabase();
-      env.DATABASE_URL = test.url;
-      database = test;
-      reopen = async () => ({ ...test, close: async () => {} });
-      afterAll(() => test.close());
-    } else {
-      database = await openDatabase({ home });
-      reopen = () => openDatabase({ home });
-    }
-    const { db } = database;
-    const config = defaultConfig({});
-    await seedEvent(db, { id: 'bank-fine', title: 'Regulator fined the bank 12 million euros', importance: 9 });
-    await seedEvent(db, { id: 'governor', title: 'Governor accounts frozen', importance: 4 });
-    const article = await seedSource(db, ARTICLE_URL, ['bank-fine', 'governor']);
-    const gone = await seedSource(db, GONE_URL, ['governor']);
-    for (const [n, html] of [
-      [0, BEFORE],
-      [1, AFTER],
-    ] as const) {
-      await addCapture(db, article, { at: day(n), html });
-      await settleSource(db, config, article.id);
-    }
-    for (const [n, status] of [
-      [0, 200],
-      [1, 404],
-      [2, 404],
-    ] as const) {
-      await addCapture(db, gone, status === 200 ? { at: day(n), html: BEFORE } : { at: day(n), status });
-      await settleSource(db, config, gone.id);
-    }
+    const { database, reopen: again } = await openCliDatabase(home, env);
+    reopen = again;
+    await seedFlaggedWorld(database.db, defaultConfig({}), { articleUrl: ARTICLE_URL, figures: ['12 million', '21 million'] });
     // The embedded database is locked by its opener: the CLI can only open it once this closes.
     if (testDatabaseKind === 'pglite') await database.close();
   });

@@ -24,6 +24,15 @@ function step(token: string, id: number, at: Date): Step {
     matchesProbe: false,
     ...over,
   });
+  // The browser failed; the HTTP answer (status, redirects) is still known.
+  const unrendered = (over: Partial<CaptureFacts>): CaptureFacts => ({
+    id,
+    at,
+    outcome: 'not-rendered',
+    errorKind: 'browser',
+    httpStatus: 200,
+    ...over,
+  });
   const [name, arg] = token.split(':');
   if (name === 'chg') return { capture: page(), change: { id: 1000 + id, classification: 'material', kinds: arg.split(',') } };
   if (name === 'noise') return { capture: page(), change: { id: 1000 + id, classification: 'noise', kinds: [] } };
@@ -108,57 +117,28 @@ function step(token: string, id: number, at: Date): Step {
         return page({ finalUrl: URL_.replace('https:', 'http:') + '/' });
       case 'robots':
         return { id, at, outcome: 'robots-disallowed' };
-      // The browser failed; the HTTP answer (status, redirects) is still known.
       case 'nr':
-        return {
-          id,
-          at,
-          outcome: 'not-rendered',
-          errorKind: 'browser',
-          httpStatus: 200,
-          finalUrl: URL_,
-          snapshotId: id,
-          signals: { ...CLEAN, scriptShell: true },
-        };
+        return unrendered({ finalUrl: URL_, snapshotId: id, signals: { ...CLEAN, scriptShell: true } });
       case 'nrroot':
-        return {
-          id,
-          at,
-          outcome: 'not-rendered',
-          errorKind: 'browser',
-          httpStatus: 200,
+        return unrendered({
           finalUrl: 'https://news.example.com/',
           redirects: [
             { url: URL_, status: 301 },
             { url: 'https://news.example.com/', status: 200 },
           ],
-        };
+        });
       case 'nrsection':
-        return {
-          id,
-          at,
-          outcome: 'not-rendered',
-          errorKind: 'browser',
-          httpStatus: 200,
+        return unrendered({
           finalUrl: null,
           redirects: [
             { url: URL_, status: 302 },
             { url: 'https://news.example.com/politics/', status: 200 },
           ],
-        };
+        });
       case 'nrparked':
-        return {
-          id,
-          at,
-          outcome: 'not-rendered',
-          errorKind: 'browser',
-          httpStatus: 200,
-          finalUrl: URL_,
-          snapshotId: id,
-          signals: { ...CLEAN, parked: true },
-        };
+        return unrendered({ finalUrl: URL_, snapshotId: id, signals: { ...CLEAN, parked: true } });
       case 'nr404':
-        return { id, at, outcome: 'not-rendered', errorKind: 'browser', httpStatus: 404, finalUrl: URL_ };
+        return unrendered({ httpStatus: 404, finalUrl: URL_ });
       case 'toolarge':
         return { id, at, outcome: 'too-large', httpStatus: 200 };
       default:

@@ -29,7 +29,8 @@ export const PIXEL = Buffer.from(
   'base64',
 );
 
-const story = (headline: string, figure: string): Behaviour => ({
+/** A news article of the simulated web whose every paragraph gives `figure`. */
+export const story = (headline: string, figure: string): Behaviour => ({
   kind: 'article',
   template: 'news',
   article: {

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
-import { inject } from 'vitest';
-import { openPostgres, wrapPglite, type Database } from '../../src/db/open.js';
+import { afterAll, inject } from 'vitest';
+import { openDatabase, openPostgres, wrapPglite, type Database } from '../../src/db/open.js';
 import { databaseUrlFor } from './postgresUrl.js';
 
 export type TestDatabase = Database & {
@@ -21,6 +21,25 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   const dump = readFileSync(inject('pgliteTemplate'));
   const client = await PGlite.create({ loadDataDir: new Blob([dump]) });
   return wrapPglite(client, 'memory://test');
+}
+
+/**
+ * The database a CLI child process shares with its test, opened for the test to seed: on PostgreSQL a
+ * fresh copy (its URL set in `env.DATABASE_URL`, dropped after the file), on PGlite the home's embedded
+ * one, which the test must close before the CLI can open it. `reopen` opens it again to read what the
+ * CLI wrote (on PostgreSQL it lends the same connection, and its close does nothing).
+ */
+export async function openCliDatabase(
+  home: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ database: Database; reopen: () => Promise<Database> }> {
+  if (testDatabaseKind === 'postgres') {
+    const test = await openTestDatabase();
+    env.DATABASE_URL = test.url;
+    afterAll(() => test.close());
+    return { database: test, reopen: async () => ({ ...test, close: async () => {} }) };
+  }
+  return { database: await openDatabase({ home }), reopen: () => openDatabase({ home }) };
 }
 
 async function openServerCopy(serverUrl: string, template: string): Promise<TestDatabase> {

@@ -59,39 +59,36 @@ export async function signIn(app: FastifyInstance, name: string, password: strin
 
 const DAY = 86_400_000;
 export const day = (n: number) => new Date(Date.UTC(2026, 3, 1) + n * DAY);
-export const PARAGRAPHS = [
-  'The regulator fined the bank 120 million euros for failing to report suspicious transfers made by companies linked to the former governor.',
+const PARAGRAPHS = [
+  'The regulator fined the bank {figure} euros for failing to report suspicious transfers made by companies linked to the former governor.',
   'Investigators found that the transfers continued for two years after the first internal warning was sent to the compliance department.',
   'The bank said it had strengthened its controls and replaced the managers responsible for the accounts in question.',
 ];
-export const BEFORE = articleHtml('Bank fined over suspicious transfers', PARAGRAPHS);
-export const AFTER = articleHtml('Bank fined over suspicious transfers', [
-  PARAGRAPHS[0].replace('120 million', '210 million'),
-  ...PARAGRAPHS.slice(1),
-]);
+const bankArticle = (figure: string) =>
+  articleHtml('Bank fined over suspicious transfers', [PARAGRAPHS[0].replace('{figure}', figure), ...PARAGRAPHS.slice(1)]);
 
 /**
- * Two flagged events, as a crawl leaves them: `bank-fine` cites an article whose figure changed,
- * `governor` cites the same article and a page that vanished (404 twice).
+ * Two flagged events, as a crawl leaves them: `bank-fine` cites an article whose figure changed
+ * (`figures`: before, after), `governor` cites the same article and a page that vanished (404 twice).
  */
 export async function seedFlaggedWorld(
   db: Db,
   config: Config,
-  titles: { bank?: string } = {},
+  {
+    articleUrl = 'https://finance.example.com/2026/04/bank-fined',
+    figures: [before, after] = ['120 million', '210 million'],
+  }: { articleUrl?: string; figures?: [string, string] } = {},
 ): Promise<{ article: SeededSource; gone: SeededSource }> {
-  await seedEvent(db, { id: 'bank-fine', title: titles.bank ?? 'Regulator fined the bank 120 million euros', importance: 9 });
+  await seedEvent(db, { id: 'bank-fine', title: `Regulator fined the bank ${before} euros`, importance: 9 });
   await seedEvent(db, { id: 'governor', title: 'Governor accounts frozen', importance: 4 });
-  const article = await seedSource(db, 'https://finance.example.com/2026/04/bank-fined', ['bank-fine', 'governor']);
+  const article = await seedSource(db, articleUrl, ['bank-fine', 'governor']);
   const gone = await seedSource(db, 'https://wire.example.net/markets/2026/governor-accounts-frozen', ['governor']);
-  for (const [n, html] of [
-    [0, BEFORE],
-    [1, AFTER],
-  ] as const) {
-    await addCapture(db, article, { at: day(n), html });
+  for (const [n, figure] of [before, after].entries()) {
+    await addCapture(db, article, { at: day(n), html: bankArticle(figure) });
     await settleSource(db, config, article.id);
   }
   for (const n of [0, 1, 2]) {
-    await addCapture(db, gone, n === 0 ? { at: day(n), html: BEFORE } : { at: day(n), status: 404 });
+    await addCapture(db, gone, n === 0 ? { at: day(n), html: bankArticle(before) } : { at: day(n), status: 404 });
     await settleSource(db, config, gone.id);
   }
   return { article, gone };

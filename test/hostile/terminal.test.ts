@@ -5,12 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { createOutput, formatTable, printable } from '../../src/cli/output.js';
 import { defaultConfig } from '../../src/config/loadConfig.js';
-import { openDatabase, type Database } from '../../src/db/open.js';
 import { renderWordDiff } from '../../src/cli/renderDiff.js';
 import { wordDiff } from '../../src/diff/words.js';
 import { settleSource } from '../../src/watch/settleSource.js';
 import { cliEnv, runCli } from '../helpers/cli.js';
-import { openTestDatabase, testDatabaseKind } from '../helpers/db.js';
+import { openCliDatabase, testDatabaseKind } from '../helpers/db.js';
 import { addCapture, articleHtml, seedEvent, seedSource } from '../helpers/sourceHistory.js';
 
 /** Any C0 control but newline and tab, DEL, or any C1 control: what must never reach a terminal. */
@@ -73,13 +72,7 @@ describe(`citewatch diff / flags / events print no control bytes from pages (${t
   beforeAll(async () => {
     home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-terminal-'));
     env = cliEnv(home, undefined);
-    let database: Database;
-    if (testDatabaseKind === 'postgres') {
-      const test = await openTestDatabase();
-      env.DATABASE_URL = test.url;
-      database = { ...test, close: async () => {} };
-      afterAll(() => test.close());
-    } else database = await openDatabase({ home });
+    const { database } = await openCliDatabase(home, env);
     const { db } = database;
     await seedEvent(db, { id: 'deal', title: `Event ${HOSTILE}`, importance: 9 });
     const source = await seedSource(db, URL_, ['deal']);
@@ -101,7 +94,8 @@ describe(`citewatch diff / flags / events print no control bytes from pages (${t
       await addCapture(db, source, { at: new Date(Date.UTC(2026, 3, 1 + n)), html });
       await settleSource(db, defaultConfig({}), source.id);
     }
-    await database.close();
+    // The embedded database is locked by its opener: the CLI can only open it once this closes.
+    if (testDatabaseKind === 'pglite') await database.close();
   });
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 
