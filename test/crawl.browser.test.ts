@@ -84,6 +84,11 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
     expect([c.fetcher, c.outcome, c.httpStatus]).toEqual(['browser', 'fetched', 200]);
     expect((await snapshot(c.renderedSnapshotId)).text).toContain('The council approved the harbour contract');
     expect((await snapshot(c.snapshotId)).kind).toBe('raw');
+    // The exchange as the browser saw it, for a faithful export; nothing meant for citewatch's proxy.
+    expect(c.responseHeaderList?.find(([n]) => n.toLowerCase() === 'content-type')?.[1]).toMatch(/^text\/html/);
+    expect(c.request).toMatchObject({ method: 'GET', url: web.url('app.example', '/story/2') });
+    expect(c.request?.headers.map(([n]) => n.toLowerCase())).toContain('user-agent');
+    expect(c.request?.headers.some(([n]) => /^proxy-/i.test(n))).toBe(false);
     const asked = web.log.slice(before).filter((r) => r.path === '/story/2');
     expect(asked).toHaveLength(1);
     const p = web.politeness()['app.example'];
@@ -227,6 +232,12 @@ describe('the renderer is a pool that takes the text once it has settled', () =>
         `<html><head><link rel="stylesheet" href="/s.css"><link rel="preload" as="font" href="/f.woff2"><script async src="/analytics.js"></script></head><body><img src="/i.png"><article>${article}</article></body></html>`,
       ),
       '/analytics.js': later(4000, '1', 'text/javascript'),
+      // Says what an earlier render left behind, then leaves some of its own.
+      '/remembers': html(
+        shell(`const seen = [document.cookie || 'no cookie', localStorage.getItem('k') || 'no local', sessionStorage.getItem('k') || 'no session'];
+document.cookie = 'k=cookie; path=/'; localStorage.setItem('k', 'local'); sessionStorage.setItem('k', 'session');
+document.getElementById('root').textContent = 'Seen: ' + seen.join(', ') + '. ' + ${JSON.stringify(article)};`),
+      ),
     });
     renderer = createBrowserRenderer({
       executable: '/usr/bin/chromium',
@@ -264,6 +275,12 @@ describe('the renderer is a pool that takes the text once it has settled', () =>
     const results = await Promise.all(all);
     const stopped = results.filter((r) => !r.ok && r.message === 'the pass was stopped before this page was rendered');
     expect(stopped.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('starts every render clean: nothing an earlier render of the host stored (cookies, storage) is seen', async () => {
+    const first = await renderer.render({ url: url('/remembers'), screenshot: false });
+    const second = await renderer.render({ url: url('/remembers?again'), screenshot: false });
+    for (const r of [first, second]) expect(r.ok && r.html).toContain('Seen: no cookie, no local, no session.');
   });
 
   it('renders several pages at once in one browser, never relaunching it', async () => {

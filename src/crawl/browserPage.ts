@@ -1,5 +1,6 @@
 import type { Page, Request, Response } from 'playwright';
 import { REFUSED_HEADER, type ProxySession } from './browserProxy.js';
+import type { SentRequest } from './httpFetcher.js';
 import type { RenderClock } from './browserProxyCore.js';
 
 /** What one page of the browser does for a render: navigate, wait for its text to settle, read it. */
@@ -11,6 +12,9 @@ export type RenderResult =
       finalUrl: string;
       redirects: { url: string; status: number }[];
       headers: Record<string, string>;
+      /** The document's response headers as received and the request the browser sent for it (navigate mode only). */
+      headerList: [string, string][] | null;
+      request: SentRequest | null;
       /** The document as the server sent it (navigate mode only). */
       raw: Buffer | null;
       html: string;
@@ -71,9 +75,30 @@ export async function navigate(
     finalUrl: page.url(),
     redirects,
     headers: response ? await response.allHeaders() : {},
+    ...(req.document || !response ? { headerList: null, request: null } : await exchange(response)),
     raw: req.document || !response ? null : await response.body().catch(() => null),
     html: await page.content(),
     screenshot: req.screenshot ? await page.screenshot({ fullPage: true, type: 'png' }) : null,
+  };
+}
+
+/**
+ * The document's exchange as the browser saw it: response headers in order with repeats, and the
+ * request head it sent. Playwright does not tell the protocol version; the browser speaks HTTP/1.1 to
+ * citewatch's proxy, which is the exchange recorded. Headers meant for the proxy (its per-render
+ * credentials) are not part of the exchange with the site and are left out.
+ */
+async function exchange(response: Response): Promise<{ headerList: [string, string][]; request: SentRequest }> {
+  const pairs = (list: { name: string; value: string }[]) => list.map(({ name, value }): [string, string] => [name, value]);
+  const request = response.request();
+  return {
+    headerList: pairs(await response.headersArray()),
+    request: {
+      method: request.method(),
+      url: request.url(),
+      httpVersion: 'HTTP/1.1',
+      headers: pairs(await request.headersArray()).filter(([name]) => !/^proxy-/i.test(name)),
+    },
   };
 }
 

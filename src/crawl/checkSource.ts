@@ -201,6 +201,8 @@ async function browserNavigate(ctx: CrawlContext, source: DueSource, info: HostI
     finalUrl: r.finalUrl,
     httpStatus: r.status,
     headers: r.headers,
+    responseHeaderList: r.headerList,
+    request: r.request,
     outcome,
     errorKind: null,
     errorMessage: outcome === 'http-error' ? `HTTP ${status}` : null,
