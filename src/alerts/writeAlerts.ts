@@ -1,5 +1,6 @@
-import { and, desc, eq, isNull, lt, or, type SQL } from 'drizzle-orm';
-import type { Queryable } from '../db/open.js';
+import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import { lastGoodCaptureQuery } from '../archive/lastGoodCapture.js';
+import { type Queryable, queryRows } from '../db/open.js';
 import { alerts, captures, changes, citations, events, flagSources, sources } from '../db/schema/index.js';
 import type { FlagOutcome } from '../flags/applyFlagPlans.js';
 import type { SourceStateFacts } from '../flags/planFlags.js';
@@ -114,22 +115,29 @@ async function loadSourceFacts(tx: Queryable, source: SourceStateFacts): Promise
           .from(changes)
           .where(eq(changes.id, source.changeId))
       : [];
-  const goodBefore: SQL | undefined = change
-    ? or(eq(captures.snapshotId, change.from), eq(captures.renderedSnapshotId, change.from))
-    : source.sinceCaptureId !== null
-      ? and(lt(captures.id, source.sinceCaptureId), eq(captures.outcome, 'fetched'), lt(captures.httpStatus, 400))
-      : undefined;
-  const [lastGood] = goodBefore
+  // A change's last good capture is the one that held the text it changed from; otherwise the last
+  // good capture before the trouble began (archive/lastGoodCapture.ts, as `sources` and the API show it).
+  const [lastGood] = change
     ? await tx
         .select({ id: captures.id, at: captures.startedAt })
         .from(captures)
-        .where(and(eq(captures.sourceId, source.sourceId), goodBefore))
+        .where(
+          and(
+            eq(captures.sourceId, source.sourceId),
+            or(eq(captures.snapshotId, change.from), eq(captures.renderedSnapshotId, change.from)),
+          ),
+        )
         .orderBy(desc(captures.id))
         .limit(1)
-    : [];
+    : source.sinceCaptureId !== null
+      ? await queryRows<{ id: number | string; at: Date | string }>(
+          tx,
+          sql`select good.id, good.started_at as at from (${lastGoodCaptureQuery(sql`${source.sourceId}::int`, sql`${source.sinceCaptureId}::bigint`)}) good`,
+        )
+      : [];
   return {
     change: change ? { summary: change.summary, removed: change.removed, added: change.added } : null,
-    lastGoodCapture: lastGood ?? null,
+    lastGoodCapture: lastGood ? { id: Number(lastGood.id), at: new Date(lastGood.at) } : null,
   };
 }
 

@@ -1,4 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm';
+import { lastGoodCaptureQuery, stateBeganAtCapture } from '../archive/lastGoodCapture.js';
 import { queryRows, type Db } from '../db/open.js';
 import { sources, sourceUrls } from '../db/schema/index.js';
 import { NotFoundError } from '../errors.js';
@@ -67,11 +68,8 @@ export async function listSources(db: Db, filter: SourceFilter = {}): Promise<So
     sql`select s.url, s.host, s.state, s.state_reason as reason, s.checked_at as "checkedAt", s.priority,
           coalesce(array_agg(c.event_id order by c.event_id) filter (where c.event_id is not null), '{}') as events,
           case when s.state in ${SURVIVING_STATES} then (
-            select json_build_object('id', g.id, 'at', g.started_at) from captures g
-            where g.source_id = s.id and g.outcome in ('fetched', 'not-modified') and g.snapshot_id is not null
-              and g.id < coalesce((select coalesce(ss.since_capture_id, ss.capture_id) from source_states ss
-                                   where ss.source_id = s.id order by ss.at desc, ss.id desc limit 1), 9223372036854775807)
-            order by g.id desc limit 1) end as "lastGoodCapture",
+            select json_build_object('id', good.id, 'at', good.started_at)
+            from (${lastGoodCaptureQuery(sql`s.id`, stateBeganAtCapture(sql`s.id`))}) good) end as "lastGoodCapture",
           coalesce(array_agg(distinct c.archive_url) filter (where c.archive_url is not null), '{}') as "archiveUrls"
         from sources s
         left join citations c on c.source_id = s.id and c.detached_at is null

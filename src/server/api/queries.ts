@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { archiveTimestamp } from '../../archive/captureTimes.js';
+import { lastGoodCaptureQuery, stateBeganAtCapture } from '../../archive/lastGoodCapture.js';
 import { queryRows, type Db } from '../../db/open.js';
 import { NotFoundError } from '../../errors.js';
 import { eventListColumns, type EventListItem } from '../../ingest/queries.js';
@@ -62,17 +63,10 @@ export async function pageSources(db: Db, filter: SourceFilter, after: number | 
              from citations c where c.source_id = s.id and c.detached_at is null) as citations,
           good.id as "goodId", good.started_at as "goodAt"
         from sources s
-        left join lateral (
-          select g.id, g.started_at from captures g
-          where g.source_id = s.id and g.outcome in ('fetched', 'not-modified')
-            and coalesce(g.rendered_snapshot_id, g.snapshot_id) is not null
-            and (g.http_status is null or g.http_status < 400)
-            and g.started_at < coalesce((
-              select v.started_at from source_states ss join captures v on v.id = ss.since_capture_id
-              where ss.source_id = s.id and ss.state = 'vanished' and s.state = 'vanished'
-              order by ss.id desc limit 1), 'infinity'::timestamptz)
-          order by g.started_at desc, g.id desc limit 1
-        ) good on true
+        left join lateral (${lastGoodCaptureQuery(
+          sql`s.id`,
+          sql`case when s.state in ('vanished', 'unreachable') then ${stateBeganAtCapture(sql`s.id`)} end`,
+        )}) good on true
         where true
           ${filter.id === undefined ? sql`` : sql`and s.id = ${filter.id}`}
           ${filter.state === undefined ? sql`` : sql`and s.state = ${filter.state}`}
