@@ -1,7 +1,11 @@
-import { eq } from 'drizzle-orm';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retentionJob } from '../jobs/retention.js';
 import { applyRetention } from '../src/archive/retention.js';
+import { saveScreenshot, screenshotPath } from '../src/archive/screenshots.js';
 import { planRetention, type RetainedCapture } from '../src/archive/retentionPlan.js';
 import { defaultConfig } from '../src/config/loadConfig.js';
 import { captures, changes, flagSources, flags, jobRuns, reviews, snapshots, sources, sourceStates } from '../src/db/schema/index.js';
@@ -101,12 +105,22 @@ describe(`retention on the archive (${testDatabaseKind})`, () => {
       diffVersion: 1,
     });
     const doomedSnapshots = await Promise.all([0, 1, 8, 9].map((n) => snapshotOf(ids[n])));
+    // Screenshots: one shown only by a doomed capture, one shown by a doomed and a kept capture.
+    const home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-retention-'));
+    const [onlyDoomed, shared] = [await saveScreenshot(home, Buffer.from('png one')), await saveScreenshot(home, Buffer.from('png two'))];
+    await db.update(captures).set({ screenshotHash: onlyDoomed }).where(eq(captures.id, ids[0]));
+    await db
+      .update(captures)
+      .set({ screenshotHash: shared })
+      .where(inArray(captures.id, [ids[1], ids[20]]));
 
-    const summary = await applyRetention(db, { keepDays: 30, keepPerSource: 20 }, NOW);
+    const summary = await applyRetention(db, { keepDays: 30, keepPerSource: 20 }, NOW, { home });
     const left = new Set((await db.select({ id: captures.id }).from(captures)).map((r) => r.id));
     const gone = [...ids, lonely].filter((id) => !left.has(id));
     expect(gone).toEqual([0, 1, 6, 7, 8, 9].map((n) => ids[n]));
-    expect(summary).toEqual({ sourcesConsidered: 2, capturesDeleted: 6, snapshotsDeleted: 4, interrupted: false });
+    expect(summary).toEqual({ sourcesConsidered: 2, capturesDeleted: 6, snapshotsDeleted: 4, screenshotsDeleted: 1, interrupted: false });
+    expect([existsSync(screenshotPath(home, onlyDoomed)), existsSync(screenshotPath(home, shared))]).toEqual([false, true]);
+    rmSync(home, { recursive: true, force: true });
     const snapshotsLeft = new Set((await db.select({ id: snapshots.id }).from(snapshots)).map((r) => r.id));
     expect(doomedSnapshots.filter((id) => snapshotsLeft.has(id))).toEqual([]);
     // The change keeps both its snapshots though their captures are gone.
@@ -124,7 +138,14 @@ describe(`retention on the archive (${testDatabaseKind})`, () => {
       signal: new AbortController().signal,
       log: createLogger('json', () => {}),
     });
-    expect(result).toEqual({ sourcesConsidered: 0, capturesDeleted: 0, snapshotsDeleted: 0, interrupted: false, jobRunsDeleted: 0 });
+    expect(result).toEqual({
+      sourcesConsidered: 0,
+      capturesDeleted: 0,
+      snapshotsDeleted: 0,
+      screenshotsDeleted: 0,
+      interrupted: false,
+      jobRunsDeleted: 0,
+    });
     expect((await db.select({ id: captures.id }).from(captures)).length).toBe(count);
   });
 

@@ -1,12 +1,16 @@
+import { rm } from 'node:fs/promises';
 import { and, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import { queryRows, type Db, type Queryable } from '../db/open.js';
 import { captures, changes, flagSources, reviews, snapshots, sources, sourceStates } from '../db/schema/index.js';
 import { planRetention, type RetentionPolicy } from './retentionPlan.js';
+import { screenshotPath } from './screenshots.js';
 
 export type RetentionSummary = {
   sourcesConsidered: number;
   capturesDeleted: number;
   snapshotsDeleted: number;
+  /** Screenshot files removed because no capture shows them any more. */
+  screenshotsDeleted: number;
   interrupted: boolean;
 };
 
@@ -20,8 +24,20 @@ const DAY_MS = 86_400_000;
  * snapshots no capture and no change refers to any more, so an interrupted run leaves nothing half
  * done. What protects a capture is read here: flag sources, state rows, verified baselines, reviews.
  */
-export async function applyRetention(db: Db, policy: RetentionPolicy, now: Date, signal?: AbortSignal): Promise<RetentionSummary> {
-  const summary: RetentionSummary = { sourcesConsidered: 0, capturesDeleted: 0, snapshotsDeleted: 0, interrupted: false };
+export async function applyRetention(
+  db: Db,
+  policy: RetentionPolicy,
+  now: Date,
+  options: { signal?: AbortSignal; home?: string } = {},
+): Promise<RetentionSummary> {
+  const { signal, home } = options;
+  const summary: RetentionSummary = {
+    sourcesConsidered: 0,
+    capturesDeleted: 0,
+    snapshotsDeleted: 0,
+    screenshotsDeleted: 0,
+    interrupted: false,
+  };
   if (policy.keepDays <= 0) return summary;
   const cutoff = new Date(now.getTime() - policy.keepDays * DAY_MS);
   const candidates = await db.selectDistinct({ sourceId: captures.sourceId }).from(captures).where(lt(captures.startedAt, cutoff));
@@ -54,12 +70,14 @@ export async function applyRetention(db: Db, policy: RetentionPolicy, now: Date,
       const gone = await tx
         .delete(captures)
         .where(inArray(captures.id, doomed))
-        .returning({ snapshotId: captures.snapshotId, rendered: captures.renderedSnapshotId });
+        .returning({ snapshotId: captures.snapshotId, rendered: captures.renderedSnapshotId, screenshot: captures.screenshotHash });
       const maybeOrphans = [...new Set(gone.flatMap((g) => [g.snapshotId, g.rendered]).filter((id): id is number => id !== null))];
-      return { captures: gone.length, snapshots: await deleteOrphanSnapshots(tx, maybeOrphans) };
+      const screenshots = gone.map((g) => g.screenshot).filter((h): h is string => h !== null);
+      return { captures: gone.length, snapshots: await deleteOrphanSnapshots(tx, maybeOrphans), screenshots };
     });
     summary.capturesDeleted += deleted.captures;
     summary.snapshotsDeleted += deleted.snapshots;
+    if (home) summary.screenshotsDeleted += await deleteOrphanScreenshots(db, home, deleted.screenshots);
   }
   return summary;
 }
@@ -89,6 +107,24 @@ async function reviewedCaptures(db: Db): Promise<number[]> {
     sql`select distinct jsonb_array_elements_text(${reviews.captureIds}) as id from ${reviews} where jsonb_array_length(${reviews.captureIds}) > 0`,
   );
   return rows.map((r) => Number(r.id));
+}
+
+/**
+ * Of these screenshots (content-addressed files in the home), removes those no capture shows any
+ * more. After the captures' transaction: a crash in between leaves a file behind, never a capture
+ * without its file. Files of other machines' homes (workers sharing a server) stay where they are.
+ */
+async function deleteOrphanScreenshots(db: Db, home: string, hashes: string[]): Promise<number> {
+  const unique = [...new Set(hashes)];
+  if (unique.length === 0) return 0;
+  const shown = await db.selectDistinct({ hash: captures.screenshotHash }).from(captures).where(inArray(captures.screenshotHash, unique));
+  const kept = new Set(shown.map((r) => r.hash));
+  let removed = 0;
+  for (const hash of unique.filter((h) => !kept.has(h))) {
+    await rm(screenshotPath(home, hash), { force: true });
+    removed++;
+  }
+  return removed;
 }
 
 /** Of these snapshots, deletes those no capture (raw or rendered) and no change refers to. */
