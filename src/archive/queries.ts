@@ -26,10 +26,22 @@ export type CaptureListItem = {
 };
 
 export type CaptureFilter = { from?: Date; to?: Date };
+/** A page: the captures after (older than) the capture `after`, at most `limit` of them. */
+export type CapturePage = { after?: number | null; limit?: number };
 
-/** Every capture of a source, newest first, with whether its content changed from the one before. */
-export async function listCaptures(db: Queryable, sourceId: number, filter: CaptureFilter = {}): Promise<CaptureListItem[]> {
-  const rows = await db
+/**
+ * A source's captures, newest first, with whether each one's content changed from the source's
+ * previous capture with content (within the filter or before it); by keyset pages when asked, so a
+ * page reads only its own rows.
+ */
+export async function listCaptures(
+  db: Queryable,
+  sourceId: number,
+  filter: CaptureFilter = {},
+  page: CapturePage = {},
+): Promise<CaptureListItem[]> {
+  const shown = sql`coalesce(${captures.renderedSnapshotId}, ${captures.snapshotId})`;
+  const query = db
     .select({
       id: captures.id,
       at: captures.startedAt,
@@ -39,29 +51,30 @@ export async function listCaptures(db: Queryable, sourceId: number, filter: Capt
       finalUrl: captures.finalUrl,
       fetcher: captures.fetcher,
       bodyHash: captures.bodyHash,
-      snapshotId: sql<number | null>`coalesce(${captures.renderedSnapshotId}, ${captures.snapshotId})`.mapWith(Number),
-      textHash: snapshots.textHash,
+      snapshotId: sql<number | null>`${shown}`.mapWith((v) => (v === null ? null : Number(v))),
+      contentChanged: sql<
+        boolean | null
+      >`case when ${captures.outcome} in ('fetched', 'not-modified') and ${snapshots.textHash} is not null then (
+          select ps.text_hash <> ${snapshots.textHash} from captures p
+          join snapshots ps on ps.id = coalesce(p.rendered_snapshot_id, p.snapshot_id)
+          where p.source_id = ${captures.sourceId} and p.outcome in ('fetched', 'not-modified') and ps.text_hash is not null
+            and (p.started_at, p.id) < (${captures.startedAt}, ${captures.id})
+          order by p.started_at desc, p.id desc limit 1) end`.mapWith((v) => (v === null ? null : v === true || v === 't')),
     })
     .from(captures)
-    .leftJoin(snapshots, eq(snapshots.id, sql`coalesce(${captures.renderedSnapshotId}, ${captures.snapshotId})`))
+    .leftJoin(snapshots, eq(snapshots.id, shown))
     .where(
       and(
         eq(captures.sourceId, sourceId),
         filter.from ? gte(captures.startedAt, filter.from) : undefined,
         filter.to ? lte(captures.startedAt, filter.to) : undefined,
+        page.after != null
+          ? sql`(${captures.startedAt}, ${captures.id}) < (select a.started_at, a.id from captures a where a.id = ${page.after})`
+          : undefined,
       ),
     )
     .orderBy(desc(captures.startedAt), desc(captures.id));
-  // Oldest first, each content capture compared with the last content before it.
-  let lastText: string | null = null;
-  const out: CaptureListItem[] = [];
-  for (const { textHash, ...r } of rows.reverse()) {
-    const hasContent = (r.outcome === 'fetched' || r.outcome === 'not-modified') && textHash !== null;
-    const contentChanged = hasContent && lastText !== null ? textHash !== lastText : null;
-    if (hasContent) lastText = textHash;
-    out.push({ ...r, snapshotId: r.snapshotId || null, contentChanged });
-  }
-  return out.reverse();
+  return page.limit === undefined ? query : query.limit(page.limit);
 }
 
 export type CaptureDetail = typeof captures.$inferSelect & {

@@ -59,10 +59,14 @@ export async function archiveRoutes(app: FastifyInstance): Promise<void> {
       const limit = pageLimit(request.query.limit);
       const [after] = decodeCursor(request.query.cursor, ['n']) ?? [null];
       const source = await findSourceByUrl(db, url);
-      const all = await listCaptures(db, source.id, { from: fromTime, to: toTime });
-      const chosen = atTime ? [closestCapture(all, atTime)].filter((c) => c !== null) : all;
-      const start = after === null ? 0 : chosen.findIndex((c) => c.id === after) + 1;
-      return toPage(chosen.slice(start, start + limit + 1), limit, (c) => [c.id], '/api/captures', { url, from, to, at });
+      const filter = { from: fromTime, to: toTime };
+      // `at` answers one capture (a page of it); otherwise a keyset page of `limit + 1` rows says whether more follow.
+      const items = atTime
+        ? after === null
+          ? [closestCapture(await listCaptures(db, source.id, filter), atTime)].filter((c) => c !== null)
+          : []
+        : await listCaptures(db, source.id, filter, { after: after === null ? null : Number(after), limit: limit + 1 });
+      return toPage(items, limit, (c) => [c.id], '/api/captures', { url, from, to, at });
     },
   );
 
