@@ -5,7 +5,8 @@
  * wholly), ingested, and crawled once the way `citewatch crawl` does (runPass), browser included.
  * Prints the wall time against the politeness bound of the busiest host, CPU per page (the crawler's
  * process, and Chromium's per rendered page), and where the time went.
- * Usage: npm run bench:corpus -- [--delay ms=1000] [--sample N] [--no-browser] [--stop-after s]   (DATABASE_URL=... for PostgreSQL)
+ * Usage: npm run bench:corpus -- [--delay ms=1000] [--sample N] [--no-browser] [--stop-after s] [--cli]   (DATABASE_URL=... for PostgreSQL)
+ * --cli runs the pass as `citewatch crawl --all` in a child process (npm run build first) for the crawl's own memory (bench/crawlChild.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +25,7 @@ import { runPass } from '../src/watch/runPass.js';
 import { describeCpu, describeMachine } from './machine.js';
 import { profileMainThread, watchChildrenCpu } from './passProfile.js';
 import { lagBeyondDelay, politenessBound } from './politeness.js';
+import { crawlInChild } from './crawlChild.js';
 import { startWebThread } from './webThread.js';
 
 const args = process.argv.slice(2);
@@ -33,6 +35,7 @@ const DELAY = Number(flag('--delay') ?? args.find((a, i) => /^\d+$/.test(a) && !
 const BROWSER = !args.includes('--no-browser');
 /** Stops the pass after this many seconds (the figures then cover the part done, and say so). */
 const STOP_AFTER_S = flag('--stop-after') ? Number(flag('--stop-after')) : undefined;
+const IN_CHILD = args.includes('--cli');
 const CORPUS = path.resolve(import.meta.dirname, '../test/fixtures/kleptocracy-timeline/events');
 
 const templateOf = (page: PageSpec | undefined): string | undefined =>
@@ -82,6 +85,30 @@ async function main(): Promise<void> {
     const ingest = await ingestPaths(database.db, [path.join(home, 'timeline')], {});
     console.log(`ingest            ${ingest.events.distinct} events, ${ingest.sources.distinct} sources in ${s(performance.now() - t)}`);
     await web.log(0); // starts the web's busy clock
+    if (IN_CHILD) {
+      await database.close(); // the embedded database belongs to one process: the child's now
+      const env = {
+        ...process.env,
+        CITEWATCH_HOST_DELAY_MS: String(DELAY),
+        CITEWATCH_ALLOW_PRIVATE_NETWORK: SIMULATED_WEB_RANGE,
+        CITEWATCH_BROWSER_ENABLED: String(BROWSER),
+      };
+      const run = await crawlInChild(env, home, STOP_AFTER_S);
+      if (run.code !== 0 && run.code !== 130) throw new Error(`citewatch crawl exited ${run.code}: ${run.stderr}`);
+      const { log } = await web.log(0);
+      const bound = politenessBound(log, DELAY);
+      console.log(
+        `crawl (citewatch crawl --all in its own process)   ${log.length} requests${run.code === 130 ? ` (stopped after ${STOP_AFTER_S} s)` : ''}`,
+      );
+      console.log(`  wall time         ${s(run.wallMs)} (start-up and migration check included)`);
+      console.log(
+        `  politeness bound  ${s(bound.ms)}  (busiest host ${bound.host}: ${bound.requests} requests); ratio ${(run.wallMs / bound.ms).toFixed(3)}`,
+      );
+      console.log(
+        `  peak RSS          crawl process ${run.crawlRssMiB.toFixed(0)} MiB; Chromium's processes ${run.chromiumRssPeakMiB.toFixed(0)} MiB at most, summed`,
+      );
+      return;
+    }
     resetPassTimings();
     const profile = await profileMainThread();
     const chromium = watchChildrenCpu();
@@ -160,7 +187,7 @@ async function main(): Promise<void> {
     );
     console.log(`  peak RSS          ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (Chromium not included)`);
   } finally {
-    await database.close();
+    if (!IN_CHILD) await database.close();
     await web.close();
     rmSync(home, { recursive: true, force: true });
   }
