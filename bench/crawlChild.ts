@@ -4,8 +4,9 @@
  * profiler share it) and Chromium's memory is read apart, from /proc, as the issue asks.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { descendantStats } from './passProfile.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 
@@ -37,23 +38,10 @@ export async function crawlInChild(env: NodeJS.ProcessEnv, home: string, stopAft
   };
 }
 
+/** Linux's page size on this machine's architecture (x86-64): /proc counts resident memory in pages. */
+const PAGE_KIB = 4;
+
 /** The summed resident memory (KiB) of the processes below `root`: the crawl's Chromium. */
 function rssBelow(root: number): number {
-  const parent = new Map<number, number>();
-  const rss = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const status = readFileSync(`/proc/${name}/status`, 'utf8');
-      parent.set(Number(name), Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]));
-      rss.set(Number(name), Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0));
-    } catch {
-      // gone between the listing and the read
-    }
-  }
-  const below = (pid: number): boolean => {
-    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === root) return true;
-    return false;
-  };
-  return [...rss].filter(([pid]) => below(pid)).reduce((a, [, kib]) => a + kib, 0);
+  return [...descendantStats(root).values()].reduce((a, f) => a + Number(f[21]) * PAGE_KIB, 0);
 }

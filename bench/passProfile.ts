@@ -46,17 +46,20 @@ export async function profileMainThread(): Promise<{ stop(): Promise<Map<string,
 
 const TICK = 100; // USER_HZ on Linux
 
-/** utime+stime+cutime+cstime of each live process below `root`, in seconds. */
-function descendantsCpu(root: number): Map<number, number> {
+/**
+ * The /proc/<pid>/stat fields (after the command name) of each live process below `root`. Field 1 is
+ * the parent, 11–14 utime, stime, cutime, cstime (in ticks), 21 the resident pages.
+ */
+export function descendantStats(root: number): Map<number, string[]> {
   const parent = new Map<number, number>();
-  const cpu = new Map<number, number>();
+  const fields = new Map<number, string[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       parent.set(Number(name), Number(f[1]));
-      cpu.set(Number(name), (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICK);
+      fields.set(Number(name), f);
     } catch {
       // gone between the listing and the read
     }
@@ -65,7 +68,14 @@ function descendantsCpu(root: number): Map<number, number> {
     for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === root) return true;
     return false;
   };
-  return new Map([...cpu].filter(([pid]) => below(pid)));
+  return new Map([...fields].filter(([pid]) => below(pid)));
+}
+
+/** utime+stime+cutime+cstime of each live process below `root`, in seconds. */
+function descendantsCpu(root: number): Map<number, number> {
+  return new Map(
+    [...descendantStats(root)].map(([pid, f]) => [pid, (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICK]),
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -8,24 +8,12 @@ import { runNotify } from '../src/alerts/notify.js';
 import type { Config } from '../src/config/loadConfig.js';
 import { alerts, flags, flagSources } from '../src/db/schema/index.js';
 import { ingestPaths } from '../src/ingest/index.js';
-import { startSimWeb, type Article, type SimWeb } from '../src/simweb/index.js';
+import type { SimWeb } from '../src/simweb/index.js';
 import { runPass } from '../src/watch/runPass.js';
 import { crawlConfig, noDns } from './helpers/crawl.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
+import { startRoundStoryWeb, writeRoundStoryEvents } from './helpers/roundStory.js';
 import { mailHeader, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from './helpers/receivers.js';
-
-const PARAGRAPHS = [
-  'Finance minister Alma Reyes moved 4 million dollars through three shell companies registered in Cyprus, according to bank records reviewed by reporters this week.',
-  'The transfers took place between March and June, when the ministry was negotiating a loan with a consortium of foreign lenders led by Northbank.',
-  'Reyes denied wrongdoing in a statement and said every transfer had been approved by the parliamentary budget committee at the time.',
-];
-const story = (paragraphs: string[]): Article => ({
-  headline: 'Minister moved millions through Cyprus shells',
-  byline: 'A. Writer',
-  published: '2026-03-01',
-  paragraphs,
-});
-const article = (paragraphs: string[]) => ({ kind: 'article' as const, template: 'news' as const, article: story(paragraphs) });
 
 describe(`alerts from a pass through a round change (${testDatabaseKind})`, () => {
   let database: TestDatabase;
@@ -39,32 +27,11 @@ describe(`alerts from a pass through a round change (${testDatabaseKind})`, () =
   beforeAll(async () => {
     database = await openTestDatabase();
     db = database.db;
-    web = await startSimWeb({
-      hosts: {
-        'news.example': {
-          pages: {
-            '/story': {
-              kind: 'rounds',
-              rounds: [article(PARAGRAPHS), article([PARAGRAPHS[0].replace('4 million', '9 million'), ...PARAGRAPHS.slice(1)])],
-            },
-          },
-        },
-        'wire.example': { pages: { '/gone': { kind: 'rounds', rounds: [article(PARAGRAPHS.slice(1)), { kind: 'status', status: 404 }] } } },
-      },
-    });
+    web = await startRoundStoryWeb();
     hook = await startWebhookReceiver(() => ({ status: 200 }));
     smtp = await startSmtpReceiver({});
     home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-alerts-pipeline-'));
-    const event = (id: string, title: string, importance: number, urls: string[]) =>
-      `---\nid: ${id}\ntitle: ${title}\ndate: 2026-03-01\nimportance: ${importance}\nsources:\n${urls.map((u) => `- url: ${u}\n`).join('')}---\n${title}.\n`;
-    writeFileSync(
-      path.join(home, 'shells.md'),
-      event('shells', 'Reyes moved $4 million through Cyprus shell companies', 8, [web.url('news.example', '/story')]),
-    );
-    writeFileSync(
-      path.join(home, 'loan.md'),
-      event('loan', 'Ministry negotiated a loan with Northbank', 3, [web.url('news.example', '/story'), web.url('wire.example', '/gone')]),
-    );
+    const files = writeRoundStoryEvents(home, web);
     config = crawlConfig({
       // Generous: this test is about alerts, and a loaded machine must not turn a page into a timeout.
       connectTimeoutMs: 10_000,
@@ -83,7 +50,7 @@ describe(`alerts from a pass through a round change (${testDatabaseKind})`, () =
         },
       ] as never,
     });
-    const ingested = await ingestPaths(db, [path.join(home, 'shells.md'), path.join(home, 'loan.md')]);
+    const ingested = await ingestPaths(db, files);
     expect(ingested.rejections).toEqual([]);
   });
   afterAll(async () => {

@@ -1,29 +1,17 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Article, SIMULATED_WEB_RANGE, type SimWeb, startSimWeb } from '../src/simweb/index.js';
+import { SIMULATED_WEB_RANGE, type SimWeb } from '../src/simweb/index.js';
 import { BIN, cliEnv, runCli } from './helpers/cli.js';
 import { openTestDatabase, type TestDatabase, testDatabaseKind } from './helpers/db.js';
+import { startRoundStoryWeb, writeRoundStoryEvents } from './helpers/roundStory.js';
 import { mailHeader, type SmtpReceiver, startSmtpReceiver, startWebhookReceiver, type WebhookReceiver } from './helpers/receivers.js';
 
 type LogLine = { job?: string; event: string; detail?: Record<string, unknown> };
 type ListedAlert = { channel: string; idempotencyKey: string; status: string; eventId: string | null };
 const MINUTES = 60_000;
-
-const PARAGRAPHS = [
-  'Finance minister Alma Reyes moved 4 million dollars through three shell companies registered in Cyprus, according to bank records reviewed by reporters this week.',
-  'The transfers took place between March and June, when the ministry was negotiating a loan with a consortium of foreign lenders led by Northbank.',
-  'Reyes denied wrongdoing in a statement and said every transfer had been approved by the parliamentary budget committee at the time.',
-];
-const story = (paragraphs: string[]): Article => ({
-  headline: 'Minister moved millions',
-  byline: 'A. Writer',
-  published: '2026-03-01',
-  paragraphs,
-});
-const article = (paragraphs: string[]) => ({ kind: 'article' as const, template: 'news' as const, article: story(paragraphs) });
 
 /** `citewatch watch` as a child, its JSON log lines collected, with a way to wait for one. */
 function startWatch(env: NodeJS.ProcessEnv) {
@@ -71,35 +59,14 @@ describe(`citewatch init && watch alerts every channel once, across a kill -9 ($
 
   beforeAll(async () => {
     database = await openTestDatabase();
-    web = await startSimWeb({
-      hosts: {
-        'news.example': {
-          pages: {
-            '/story': {
-              kind: 'rounds',
-              rounds: [article(PARAGRAPHS), article([PARAGRAPHS[0].replace('4 million', '9 million'), ...PARAGRAPHS.slice(1)])],
-            },
-          },
-        },
-        'wire.example': { pages: { '/gone': { kind: 'rounds', rounds: [article(PARAGRAPHS.slice(1)), { kind: 'status', status: 404 }] } } },
-      },
-    });
+    web = await startRoundStoryWeb();
     // The first webhook delivery is never answered: the service is killed while it waits.
     hook = await startWebhookReceiver((n) => (n === 0 ? 'hang' : { status: 200 }));
     smtp = await startSmtpReceiver({});
     home = mkdtempSync(path.join(os.tmpdir(), 'citewatch-watch-alerts-'));
     const timeline = path.join(home, 'timeline');
     mkdirSync(timeline);
-    const event = (id: string, title: string, urls: string[]) =>
-      `---\nid: ${id}\ntitle: ${title}\ndate: 2026-03-01\nimportance: 7\nsources:\n${urls.map((u) => `- url: ${u}\n`).join('')}---\n${title}.\n`;
-    writeFileSync(
-      path.join(timeline, 'shells.md'),
-      event('shells', 'Reyes moved $4 million through Cyprus shells', [web.url('news.example', '/story')]),
-    );
-    writeFileSync(
-      path.join(timeline, 'loan.md'),
-      event('loan', 'Ministry negotiated a loan with Northbank', [web.url('news.example', '/story'), web.url('wire.example', '/gone')]),
-    );
+    writeRoundStoryEvents(timeline, web);
     env = cliEnv(home, database.url, { CITEWATCH_ALLOW_PRIVATE_NETWORK: SIMULATED_WEB_RANGE });
   }, 10 * MINUTES);
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { lastGoodCaptureQuery, stateBeganAtCapture } from '../archive/lastGoodCapture.js';
 import { queryRows, type Db, type Queryable } from '../db/open.js';
 import { citations, events, flagSources, sources, sourceStates } from '../db/schema/index.js';
 import { NotFoundError, UsageError } from '../errors.js';
@@ -141,8 +142,8 @@ async function sourceOnFlag(tx: Queryable, flagId: number, sourceId: number, eve
 
 /**
  * The newest capture that showed the source's content: for a changed source the one holding the text
- * of the change behind its state; otherwise the last fetched capture with text from before the current
- * state began (for a vanished page: its last good capture, not the soft-404 that followed).
+ * of the change behind its state; otherwise its last good capture (archive/lastGoodCapture.ts), from
+ * before the current state began unless the page is fine (for a vanished page: not the soft-404 that followed).
  */
 export async function newestContentCapture(tx: Queryable, source: typeof sources.$inferSelect): Promise<number | null> {
   return (await newestContentCaptures(tx, [source])).get(source.id) ?? null;
@@ -165,14 +166,11 @@ export async function newestContentCaptures(
             where s.state = 'changed' and c.source_id = s.id
               and coalesce(c.rendered_snapshot_id, c.snapshot_id) = ch.to_snapshot_id
             order by c.started_at desc, c.id desc limit 1),
-          (select c.id from captures c
-            where c.source_id = s.id and c.outcome = 'fetched'
-              and coalesce(c.rendered_snapshot_id, c.snapshot_id) is not null
-              and (s.state in ('ok', 'changed') or st.since is null or c.id < st.since)
-            order by c.started_at desc, c.id desc limit 1)) as "captureId"
-        from (values ${given}) as s(id, state, change_id)
-        left join lateral (select x.since_capture_id as since from source_states x
-                           where x.source_id = s.id order by x.id desc limit 1) st on true`,
+          (select good.id from (${lastGoodCaptureQuery(
+            sql`s.id`,
+            sql`case when s.state not in ('ok', 'changed') then ${stateBeganAtCapture(sql`s.id`)} end`,
+          )}) good)) as "captureId"
+        from (values ${given}) as s(id, state, change_id)`,
   );
   return new Map(rows.map((r) => [Number(r.sourceId), r.captureId === null ? null : Number(r.captureId)]));
 }
