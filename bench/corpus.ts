@@ -166,7 +166,7 @@ async function main(): Promise<void> {
       `  CPU per page      crawler process ${((1000 * (processCpu - webCpu)) / pages).toFixed(1)} ms (main thread ${((1000 * mainCpu) / pages).toFixed(1)} ms) over ${pages} pages; Chromium ${renderedPages ? ((1000 * browserCpu) / renderedPages).toFixed(0) : '-'} ms per rendered page (${renderedPages})`,
     );
     console.log(
-      `  renders           ${passTimings.renders} in ${s(passTimings.renderMs)} (mean ${(passTimings.renderMs / Math.max(1, passTimings.renders)).toFixed(0)} ms), up to ${passTimings.rendersAtOncePeak} at once of ${passTimings.renderSlots} slots; browser relaunches ${passTimings.launches.length}${passTimings.launches.map((l) => ` (${l.reason})`).join('')}`,
+      `  renders           ${passTimings.renders} in ${s(passTimings.renderMs)} (mean ${(passTimings.renderMs / Math.max(1, passTimings.renders)).toFixed(0)} ms), up to ${passTimings.rendersAtOncePeak} at once of ${passTimings.renderSlots} slots, ${passTimings.lanesOpened} pages opened (the rest reused); browser relaunches ${passTimings.launches.length}${passTimings.launches.map((l) => ` (${l.reason})`).join('')}`,
     );
     console.log(`  inline JSON       ${appRecovered} of ${appRows.length} inline-JSON pages read without a browser`);
     console.log(

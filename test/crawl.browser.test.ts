@@ -222,6 +222,15 @@ describe('the renderer is a pool that takes the text once it has settled', () =>
   let site: Awaited<ReturnType<typeof startSite>>;
   let renderer: ReturnType<typeof createBrowserRenderer>;
   const url = (path: string) => `http://${site.address}:${site.port}${path}`;
+  const rendererOptions = () => ({
+    executable: '/usr/bin/chromium',
+    resolver: noDns,
+    allowPrivateNetwork: ALLOWED,
+    userAgent: 'citewatch-test',
+    timeoutMs: 10_000,
+    readTimeoutMs: 5000,
+    acquire: async () => () => {},
+  });
   beforeAll(async () => {
     site = await startSite('127.1.200.31', {
       '/fetches': html(
@@ -239,15 +248,7 @@ document.cookie = 'k=cookie; path=/'; localStorage.setItem('k', 'local'); sessio
 document.getElementById('root').textContent = 'Seen: ' + seen.join(', ') + '. ' + ${JSON.stringify(article)};`),
       ),
     });
-    renderer = createBrowserRenderer({
-      executable: '/usr/bin/chromium',
-      resolver: noDns,
-      allowPrivateNetwork: ALLOWED,
-      userAgent: 'citewatch-test',
-      timeoutMs: 10_000,
-      readTimeoutMs: 5000,
-      acquire: async () => () => {},
-    });
+    renderer = createBrowserRenderer(rendererOptions());
   });
   afterAll(async () => {
     await renderer?.close();
@@ -281,6 +282,23 @@ document.getElementById('root').textContent = 'Seen: ' + seen.join(', ') + '. ' 
     const first = await renderer.render({ url: url('/remembers'), screenshot: false });
     const second = await renderer.render({ url: url('/remembers?again'), screenshot: false });
     for (const r of [first, second]) expect(r.ok && r.html).toContain('Seen: no cookie, no local, no session.');
+  });
+
+  it("keeps a slot's page from one render to the next, wiped, and opens a new one after a render that failed", async () => {
+    const one = createBrowserRenderer({ ...rendererOptions(), slots: 1 });
+    try {
+      resetPassTimings();
+      const remembers = [];
+      for (let i = 0; i < 3; i++) remembers.push(await one.render({ url: url(`/remembers?${i}`), screenshot: false }));
+      for (const r of remembers) expect(r.ok && r.html).toContain('Seen: no cookie, no local, no session.');
+      expect(passTimings.lanesOpened).toBe(1);
+      const failed = await one.render({ url: `http://${site.address}:1/`, screenshot: false });
+      expect(failed.ok).toBe(false);
+      expect((await one.render({ url: url('/fetches'), screenshot: false })).ok).toBe(true);
+      expect([passTimings.renders, passTimings.lanesOpened]).toEqual([5, 2]);
+    } finally {
+      await one.close();
+    }
   });
 
   it('renders several pages at once in one browser, never relaunching it', async () => {

@@ -50,14 +50,32 @@ export async function navigate(
   limits: { timeoutMs: number; maxBytes?: number },
 ): Promise<RenderResult> {
   let main: Response | null = null;
-  page.on('response', (r) => {
+  const onResponse = (r: Response) => {
     if (r.request().isNavigationRequest() && r.frame() === page.mainFrame()) main = r;
-  });
+  };
+  // The page outlives the render (browserLane.ts): what this render listens to is taken off again.
+  page.on('response', onResponse);
   const pending = pendingRequests(page);
-  const response = await page.goto(req.url, { waitUntil: 'domcontentloaded', timeout: 0 });
-  await settled(page, pending, session.clock, { maxMs: Math.min(SETTLE_MAX_MS, limits.timeoutMs), queuedMaxMs: limits.timeoutMs });
-  if (session.overLimit) return overCap(limits.maxBytes);
-  const last = (main ?? response) as Response | null;
+  try {
+    const response = await page.goto(req.url, { waitUntil: 'domcontentloaded', timeout: 0 });
+    await settled(page, pending.open, session.clock, { maxMs: Math.min(SETTLE_MAX_MS, limits.timeoutMs), queuedMaxMs: limits.timeoutMs });
+    return await read(page, session, req, limits.maxBytes, (main ?? response) as Response | null, response);
+  } finally {
+    page.off('response', onResponse);
+    pending.stop();
+  }
+}
+
+/** The settled page as a render's result. */
+async function read(
+  page: Page,
+  session: ProxySession,
+  req: { document?: unknown; screenshot: boolean },
+  maxBytes: number | undefined,
+  last: Response | null,
+  response: Response | null,
+): Promise<RenderResult> {
+  if (session.overLimit) return overCap(maxBytes);
   const refused = last ? (await last.allHeaders())[REFUSED_HEADER] : undefined;
   if (refused) return { ok: false, message: `the page led to a refused request: ${decodeURIComponent(refused)}` };
   if (!/^https?:/.test(page.url()))
@@ -103,12 +121,21 @@ async function exchange(response: Response): Promise<{ headerList: [string, stri
 }
 
 /** The requests of a page that may still bring or build text, counted as they open and end. */
-function pendingRequests(page: Page): Set<Request> {
+function pendingRequests(page: Page): { open: Set<Request>; stop(): void } {
   const open = new Set<Request>();
-  page.on('request', (r) => PENDING_KINDS.has(r.resourceType()) && open.add(r));
-  page.on('requestfinished', (r) => open.delete(r));
-  page.on('requestfailed', (r) => open.delete(r));
-  return open;
+  const opened = (r: Request) => PENDING_KINDS.has(r.resourceType()) && open.add(r);
+  const ended = (r: Request) => open.delete(r);
+  page.on('request', opened);
+  page.on('requestfinished', ended);
+  page.on('requestfailed', ended);
+  return {
+    open,
+    stop: () => {
+      page.off('request', opened);
+      page.off('requestfinished', ended);
+      page.off('requestfailed', ended);
+    },
+  };
 }
 
 /**

@@ -32,14 +32,18 @@ export type ProxySession = ReturnType<typeof newSession>;
 /** Header the proxy sets on its own refusals, so a refused navigation is never archived as the page. */
 export const REFUSED_HEADER = 'x-citewatch-refused';
 
-function newSession(maxBytes: number, acquire: ProxyPolicy['acquire']) {
+/** A proxy login: a render lane's context keeps one and each of its renders opens a session under it. */
+export function newProxyLogin(): { username: string; password: string } {
+  return { username: `r${randomBytes(8).toString('hex')}`, password: randomBytes(18).toString('base64url') };
+}
+
+function newSession(maxBytes: number, acquire: ProxyPolicy['acquire'], login: { username: string; password: string }) {
   const sockets = new Set<Duplex>();
   const stop = new AbortController();
   const over = new AbortController();
   const clock = createRenderClock(() => performance.now());
   const s = {
-    username: `r${randomBytes(8).toString('hex')}`,
-    password: randomBytes(18).toString('base64url'),
+    ...login,
     bytes: 0,
     overLimit: false,
     refusals: [] as string[],
@@ -221,10 +225,12 @@ export async function startBrowserProxy(policy: ProxyPolicy) {
     /** Where the browser is told to send everything (`--proxy-server`). */
     server: `http://127.0.0.1:${port}`,
     port,
-    open(maxBytes: number): ProxySession {
-      const s = newSession(maxBytes, policy.acquire);
+    /** A session for one render under `login`, which no other open session may hold; closing it refuses that login again. */
+    open(maxBytes: number, login = newProxyLogin()): ProxySession {
+      if (sessions.has(login.username)) throw new Error('a proxy login holds one render at a time');
+      const s = newSession(maxBytes, policy.acquire, login);
       sessions.set(s.username, s);
-      s.signal.addEventListener('abort', () => sessions.delete(s.username), { once: true });
+      s.signal.addEventListener('abort', () => sessions.get(s.username) === s && sessions.delete(s.username), { once: true });
       return s;
     },
     async close(): Promise<void> {

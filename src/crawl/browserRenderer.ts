@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import type { Browser, BrowserContext, Page, Request } from 'playwright';
+import type { Browser, Request, Route } from 'playwright';
 import type { PrivateAllowance } from '../net/addressPolicy.js';
+import { closeLane, openLane, releaseLane, wipeLane, type Lane } from './browserLane.js';
 import { launchIsolated } from './browserLaunch.js';
 import { navigate, overCap, type RenderResult } from './browserPage.js';
-import { startBrowserProxy, type BrowserProxy, type ProxySession } from './browserProxy.js';
+import { newProxyLogin, startBrowserProxy, type BrowserProxy, type ProxySession } from './browserProxy.js';
 import { renderVerdict } from './browserProxyCore.js';
 import { passTimings } from './passTimings.js';
 import { resolveTarget, type Resolver } from './resolveTarget.js';
@@ -66,12 +67,13 @@ export type RendererOptions = {
 };
 
 /**
- * Renders pages in Debian's Chromium, started on first use, one incognito context per render.
+ * Renders pages in Debian's Chromium, started on first use; each render slot keeps a context and page
+ * of its own, wiped between renders (browserLane.ts).
  * All of the browser's traffic goes through citewatch's own proxy (browserProxy.ts), which enforces
  * the address policy on every connection and hop; the route handler below is a second line.
  */
 export function createBrowserRenderer(options: RendererOptions & { slots?: number }) {
-  type Started = { browser: Browser; proxy: BrowserProxy; isolation: string; cleanup(): void };
+  type Started = { browser: Browser; proxy: BrowserProxy; isolation: string; cleanup(): void; idle: Lane[] };
   let started: Promise<Started> | null = null;
   let launches = 0;
   let closing = false;
@@ -88,7 +90,7 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
       limits: { readTimeoutMs: options.readTimeoutMs },
     });
     try {
-      const s = { proxy, ...(await launchIsolated(options.executable, proxy.server)) };
+      const s: Started = { proxy, idle: [], ...(await launchIsolated(options.executable, proxy.server)) };
       // One long-lived browser: it is started again only if it dies, and the reason is recorded.
       s.browser.once('disconnected', () => {
         if (closing) return;
@@ -103,39 +105,52 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
     }
   };
 
-  async function renderIn(browser: Browser, proxy: BrowserProxy, req: RenderRequest): Promise<Attempt> {
-    const session = proxy.open(options.maxBytes ?? Infinity);
-    let context: BrowserContext | null = null;
+  async function renderIn(s: Started, req: RenderRequest): Promise<Attempt> {
+    const { browser, proxy } = s;
+    let lane = takeIdle(s);
+    const session = proxy.open(options.maxBytes ?? Infinity, lane?.login ?? newProxyLogin());
     const watch = watchRender(session);
     const tooBig = new Promise<RenderResult>((resolve) =>
       session.overSignal.addEventListener('abort', () => resolve(overCap(options.maxBytes)), { once: true }),
     );
     const work = (async (): Promise<RenderResult> => {
-      const opened = await browser.newContext({
-        proxy: { server: proxy.server, username: session.username, password: session.password },
-        serviceWorkers: 'block',
-        acceptDownloads: false,
-        userAgent: options.userAgent,
-      });
-      context = opened;
-      if (session.closed) throw new Error('the render is over');
-      // WebSockets never connect: the proxy would check them too, but a page has no business with them.
-      await opened.routeWebSocket(/.*/, (ws) => ws.close({ code: 1008, reason: 'not while archiving' }));
-      const page = await opened.newPage();
-      await page.route('**/*', (route) => routeRequest(page, route.request(), route, session, req));
-      return navigate(page, session, req, options);
+      const login = { username: session.username, password: session.password };
+      const opened = lane ?? (await openLane(browser, proxy.server, login, options.userAgent));
+      // A lane still opening when the render ended (its time ran out) is closed here; the rest in settleLane.
+      if (session.closed) throw (await closeLane(opened), new Error('the render is over'));
+      lane = opened;
+      passTimings.lanesOpened += opened.renders === 0 ? 1 : 0;
+      opened.renders++;
+      opened.route = (route) => routeRequest(opened, route.request(), route, session, req);
+      return navigate(opened.page, session, req, options);
     })();
     work.catch(() => {});
+    let result: RenderResult = { ok: false, message: 'not rendered' };
     try {
-      const result = await Promise.race([work, watch.stopped, tooBig]);
+      result = await Promise.race([work, watch.stopped, tooBig]);
       return { result, retry: watch.verdict !== null || !browser.isConnected() };
     } catch (err) {
-      return { result: { ok: false, message: (err as Error).message.split('\n')[0].slice(0, 500) }, retry: !browser.isConnected() };
+      result = { ok: false, message: (err as Error).message.split('\n')[0].slice(0, 500) };
+      return { result, retry: !browser.isConnected() };
     } finally {
       watch.end();
       session.close();
-      await (context as BrowserContext | null)?.close().catch(() => {});
+      await settleLane(s, lane as Lane | null, result.ok);
     }
+  }
+
+  /** The most recently used idle lane that is still alive: its renderer is the warmest. */
+  function takeIdle(s: Started): Lane | null {
+    for (let lane = s.idle.pop(); lane; lane = s.idle.pop()) if (!lane.dead) return lane;
+    return null;
+  }
+
+  /** After a render: a lane that rendered well is wiped and kept; any other is closed. */
+  async function settleLane(s: Started, lane: Lane | null, rendered: boolean): Promise<void> {
+    if (!lane) return;
+    releaseLane(lane);
+    if (rendered && !closing && (await wipeLane(lane))) s.idle.push(lane);
+    else await closeLane(lane);
   }
 
   /**
@@ -168,7 +183,8 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
     return watch;
   }
 
-  async function routeRequest(page: Page, r: Request, route: import('playwright').Route, session: ProxySession, req: RenderRequest) {
+  async function routeRequest(lane: Lane, r: Request, route: Route, session: ProxySession, req: RenderRequest) {
+    const { page } = lane;
     const abort = () => route.abort('blockedbyclient').catch(() => {});
     if (session.closed) return abort();
     if (req.document && r.isNavigationRequest() && r.frame() === page.mainFrame() && r.url() === req.url) {
@@ -199,24 +215,8 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
       return abort();
     }
     if (session.closed) return (release(), abort());
-    const turns = turnsOf(page, session);
-    turns.set(r, release);
-    return route.continue().catch(() => turns.get(r)?.());
-  }
-
-  /** Gate turns held by a page's HTTPS requests: given back when each ends, or all when the render ends. */
-  const turnMaps = new WeakMap<Page, Map<Request, () => void>>();
-  function turnsOf(page: Page, session: ProxySession): Map<Request, () => void> {
-    let turns = turnMaps.get(page);
-    if (!turns) {
-      const map = (turns = new Map<Request, () => void>());
-      const done = (r: Request) => (map.get(r)?.(), map.delete(r));
-      page.on('requestfinished', done);
-      page.on('requestfailed', done);
-      session.signal.addEventListener('abort', () => (map.forEach((release) => release()), map.clear()), { once: true });
-      turnMaps.set(page, map);
-    }
-    return turns;
+    lane.turns.set(r, release);
+    return route.continue().catch(() => lane.turns.get(r)?.());
   }
 
   return {
@@ -242,8 +242,7 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
         // about the page: tried once more at once, in a browser started again if it died.
         let attempt: Attempt = { result: { ok: false, message: 'not rendered' }, retry: true };
         for (let tries = 0; tries < 2 && attempt.retry && !req.signal?.aborted; tries++) {
-          const { browser, proxy } = await (started ??= start());
-          attempt = await renderIn(browser, proxy, req);
+          attempt = await renderIn(await (started ??= start()), req);
         }
         return attempt.result;
       } catch (err) {

@@ -12,6 +12,8 @@ export type PassTimings = {
   renderMs: number;
   rendersAtOncePeak: number;
   renderSlots: number;
+  /** Contexts with their page opened for renders; the other renders reused a kept one (browserLane.ts). */
+  lanesOpened: number;
   /** Every browser start after the first in a renderer's life, with its reason. */
   launches: { at: number; reason: string }[];
 };
@@ -19,7 +21,17 @@ export type PassTimings = {
 export const passTimings: PassTimings = fresh();
 
 function fresh(): PassTimings {
-  return { gateWaits: 0, gateWaitMs: 0, gateHoldMs: 0, renders: 0, renderMs: 0, rendersAtOncePeak: 0, renderSlots: 0, launches: [] };
+  return {
+    gateWaits: 0,
+    gateWaitMs: 0,
+    gateHoldMs: 0,
+    renders: 0,
+    renderMs: 0,
+    rendersAtOncePeak: 0,
+    renderSlots: 0,
+    lanesOpened: 0,
+    launches: [],
+  };
 }
 
 export function resetPassTimings(): void {
