@@ -29,6 +29,7 @@ export async function profileMainThread(): Promise<{ stop(): Promise<Map<string,
       session.disconnect();
       const byId = new Map(profile.nodes.map((n) => [n.id, n]));
       const out = new Map<string, number>();
+      const others = new Map<string, number>();
       profile.samples.forEach((id, i) => {
         const { url, functionName } = byId.get(id)!.callFrame;
         // Node does not tell V8 when it idles: waiting in the event loop shows as (program), with (idle) and (root).
@@ -37,8 +38,15 @@ export async function profileMainThread(): Promise<{ stop(): Promise<Map<string,
           : functionName === '(garbage collector)'
             ? 'garbage collection'
             : (CATEGORIES.find(([, re]) => re.test(url))?.[0] ?? 'other JavaScript');
-        out.set(kind, (out.get(kind) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1e6);
+        const seconds = (profile.timeDeltas[i] ?? 0) / 1e6;
+        out.set(kind, (out.get(kind) ?? 0) + seconds);
+        const where = `${functionName || '(anonymous)'} ${url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*\/(src|bench)\//, '$1/')}`;
+        if (kind === 'other JavaScript') others.set(where, (others.get(where) ?? 0) + seconds);
       });
+      // BENCH_PROFILE_TOP=n: the n functions "other JavaScript" spent most in, for finding what to categorise or speed up.
+      const top = Number(process.env.BENCH_PROFILE_TOP ?? 0);
+      for (const [where, seconds] of [...others].sort((a, b) => b[1] - a[1]).slice(0, top))
+        console.log(`  other JavaScript  ${seconds.toFixed(1).padStart(6)} s  ${where}`);
       return out;
     },
   };

@@ -6,6 +6,7 @@ import { selectHeaders } from './captureRecord.js';
 import type { CrawlContext, HostInfo } from './context.js';
 import { fetchPage, type PageFetch } from './fetchPage.js';
 import { outcomePolicy, parseRetryAfter, type Outcome } from './outcomePolicy.js';
+import { nextRenderMode, renderEvidence } from './renderMode.js';
 import { resolveTarget } from './resolveTarget.js';
 import { revisitFacts } from './reschedule.js';
 import { nextRevisit } from './revisitPolicy.js';
@@ -48,6 +49,7 @@ export async function checkSource(
   const failures = policy.failure ? source.consecutiveFailures + 1 : 0;
   const success = draft.outcome === 'fetched' || draft.outcome === 'not-rendered';
   const checkedAt = ctx.now();
+  const modeChanged = learnRenderMode(info, draft);
   const capture = await ctx.writer.write({
     capture: {
       sourceId: source.id,
@@ -86,16 +88,15 @@ export async function checkSource(
     },
     // The host row changes only when it has news; last_request_at is written when the host is released.
     hostTouched:
-      notBefore || browserHelped(draft)
+      notBefore || modeChanged
         ? {
             host: info.host,
             at: ctx.lastRequest(info.host) ?? checkedAt,
             ...(notBefore ? { notBefore } : {}),
-            ...(browserHelped(draft) ? { renderMode: 'browser' as const } : {}),
+            ...(modeChanged ? { renderMode: info.renderMode } : {}),
           }
         : undefined,
   });
-  if (browserHelped(draft)) info.renderMode = 'browser';
   return { capture, previousHash: prev?.hash ?? null, retryInPass: policy.retryInPass, waitMs: retryAfterMs ?? 0, failures };
 }
 
@@ -159,9 +160,8 @@ async function attempt(
 }
 
 /**
- * Whether this page shows a host needs the browser first: the render found text the HTTP answer did
- * not have. A shell-looking page whose render reads the same (a short story beside a large JSON
- * state) must not send every later page of its host through the browser, at a second of CPU each.
+ * Whether the render found text the HTTP answer did not have. A shell-looking page whose render reads
+ * the same (a short story beside a large JSON state) is no vote for sending its host to the browser.
  */
 function browserHelped(draft: Draft): boolean {
   if (!draft.rendered) return false;
@@ -169,6 +169,20 @@ function browserHelped(draft: Draft): boolean {
   const rawWords = draft.raw.signals?.wordCount ?? 0;
   const renderedWords = draft.rendered.signals?.wordCount;
   return renderedWords !== undefined && renderedWords >= 2 * rawWords && renderedWords - rawWords >= 10;
+}
+
+/** Counts what this page says about its host's need for a browser (renderMode.ts); true when the host's mode changed. */
+function learnRenderMode(info: HostInfo, draft: Draft): boolean {
+  const evidence = renderEvidence({
+    fetched: draft.outcome === 'fetched',
+    rendered: draft.rendered !== null,
+    renderHelped: browserHelped(draft),
+    shell: draft.raw?.signals?.scriptShell ?? false,
+  });
+  const next = nextRenderMode(info.renderMode, info.renderTally, evidence);
+  const changed = next.mode !== info.renderMode;
+  Object.assign(info, { renderMode: next.mode, renderTally: next.tally });
+  return changed;
 }
 
 /** A script shell fetched over HTTP: the browser renders those very bytes (no second download). */

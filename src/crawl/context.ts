@@ -8,6 +8,7 @@ import type { FetchDeps } from './fetchPage.js';
 import type { RobotsCache } from './hostRules.js';
 import type { Resolver } from './resolveTarget.js';
 import type { RobotsRules } from './robots.js';
+import type { RenderMode, RenderTally } from './renderMode.js';
 
 export type CrawlProgress = { done: number; total: number; url: string; outcome: string };
 
@@ -59,5 +60,7 @@ export type CrawlContext = {
 export type HostInfo = {
   host: string;
   robots: RobotsRules & { failure?: { errorKind: string; message: string } };
-  renderMode: 'http' | 'browser';
+  /** Whether the host's pages go to the browser first, and what its pages taught this pass (renderMode.ts). */
+  renderMode: RenderMode;
+  renderTally: RenderTally;
 };

@@ -36,7 +36,8 @@ export async function crawlHost(ctx: CrawlContext, work: HostWork): Promise<void
     ctx.fetch.gate.plan(host, sources.length + 2); // robots.txt, the probe, a request per source: the biggest hosts start first
     const priority = sources[0].priority;
     const robots = await ctx.robots.rulesFor(host, row, sources[0].url, priority);
-    const info: HostInfo = { host, robots, renderMode: row.renderMode === 'browser' ? 'browser' : 'http' };
+    const renderMode = row.renderMode === 'browser' ? 'browser' : 'http';
+    const info: HostInfo = { host, robots, renderMode, renderTally: { helped: 0, plain: 0 } };
     const probe = robots.failure ? Promise.resolve(false) : probeHost(ctx, info, row, sources[0].url, priority);
     let next = 0;
     const lane = async () => {
