@@ -169,6 +169,11 @@ async function main(): Promise<void> {
       `  renders           ${passTimings.renders} in ${s(passTimings.renderMs)} (mean ${(passTimings.renderMs / Math.max(1, passTimings.renders)).toFixed(0)} ms), up to ${passTimings.rendersAtOncePeak} at once of ${passTimings.renderSlots} slots, ${passTimings.lanesOpened} pages opened (the rest reused); browser relaunches ${passTimings.launches.length}${passTimings.launches.map((l) => ` (${l.reason})`).join('')}`,
     );
     console.log(`  inline JSON       ${appRecovered} of ${appRows.length} inline-JSON pages read without a browser`);
+    const renderedRows = rows.filter((r) => r.fetcher === 'browser' || r.rendered);
+    const needless = renderedRows.filter((r) => kindOfUrl(r.url) !== 'script');
+    console.log(
+      `  rendered pages    ${renderedRows.length - needless.length} of ${rows.filter((r) => kindOfUrl(r.url) === 'script').length} opaque script pages; ${needless.length} others, client-side redirects and shell-looking pages (${needless.filter((r) => r.fetcher === 'browser').length} of them sent to the browser first)`,
+    );
     console.log(
       `  time, summed over requests: politeness wait ${s(passTimings.gateWaitMs)} (${passTimings.gateWaits} turns), holding a host's turn (fetching) ${s(passTimings.gateHoldMs)}, rendering ${s(passTimings.renderMs)}`,
     );
