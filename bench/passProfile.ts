@@ -28,6 +28,13 @@ export async function profileMainThread(): Promise<{ stop(): Promise<Map<string,
       const { profile } = (await session.post('Profiler.stop')) as { profile: { nodes: Node[]; samples: number[]; timeDeltas: number[] } };
       session.disconnect();
       const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      const parentOf = new Map(profile.nodes.flatMap((n) => (n.children ?? []).map((c) => [c, n] as const)));
+      // A native function (no file) is named with the nearest caller that has one: who wrote to that socket.
+      const caller = (id: number): string => {
+        for (let n = parentOf.get(id); n; n = parentOf.get(n.id))
+          if (n.callFrame.url) return ` ← ${n.callFrame.functionName || '(anonymous)'} ${short(n.callFrame.url)}`;
+        return '';
+      };
       const out = new Map<string, number>();
       const others = new Map<string, number>();
       profile.samples.forEach((id, i) => {
@@ -40,7 +47,7 @@ export async function profileMainThread(): Promise<{ stop(): Promise<Map<string,
             : (CATEGORIES.find(([, re]) => re.test(url))?.[0] ?? 'other JavaScript');
         const seconds = (profile.timeDeltas[i] ?? 0) / 1e6;
         out.set(kind, (out.get(kind) ?? 0) + seconds);
-        const where = `${functionName || '(anonymous)'} ${url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*\/(src|bench)\//, '$1/')}`;
+        const where = `${functionName || '(anonymous)'} ${url ? short(url) : caller(id)}`;
         if (kind === 'other JavaScript') others.set(where, (others.get(where) ?? 0) + seconds);
       });
       // BENCH_PROFILE_TOP=n: the n functions "other JavaScript" spent most in, for finding what to categorise or speed up.
@@ -51,6 +58,8 @@ export async function profileMainThread(): Promise<{ stop(): Promise<Map<string,
     },
   };
 }
+
+const short = (url: string) => url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*\/(src|bench)\//, '$1/');
 
 const TICK = 100; // USER_HZ on Linux
 

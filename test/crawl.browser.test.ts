@@ -206,11 +206,12 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
 describe('the renderer is a pool that takes the text once it has settled', () => {
   const GiB = 2 ** 30;
   it.each([
-    [2, 20 * GiB, 6],
+    [2, 20 * GiB, 12],
+    [1, 20 * GiB, 6],
     [8, 64 * GiB, 12], // never more than a dozen renderer processes
     [2, 1 * GiB, 4], // memory bounds before cores do
     [1, 0.1 * GiB, 1], // at least one, always
-  ])('renders %i cores × 3 pages at once, bounded by %d bytes free: %i', (cores, free, slots) => {
+  ])('renders %i cores × 6 pages at once, bounded by %d bytes free: %i', (cores, free, slots) => {
     expect(renderSlots(cores, free)).toBe(slots);
   });
 
@@ -296,6 +297,21 @@ document.getElementById('root').textContent = 'Seen: ' + seen.join(', ') + '. ' 
       expect(failed.ok).toBe(false);
       expect((await one.render({ url: url('/fetches'), screenshot: false })).ok).toBe(true);
       expect([passTimings.renders, passTimings.lanesOpened]).toEqual([5, 2]);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('gives a free slot to the waiting render whose host has the most work left', async () => {
+    const one = createBrowserRenderer({ ...rendererOptions(), slots: 1 });
+    try {
+      const order: number[] = [];
+      const first = one.render({ url: url('/fetches'), screenshot: false });
+      const queued = [1, 5, 3].map((workLeft) =>
+        one.render({ url: url(`/inline?${workLeft}`), screenshot: false, hostWorkLeftMs: workLeft }).then(() => order.push(workLeft)),
+      );
+      await Promise.all([first, ...queued]);
+      expect(order).toEqual([5, 3, 1]);
     } finally {
       await one.close();
     }

@@ -19,6 +19,8 @@ export type RenderRequest = {
   screenshot: boolean;
   /** The pass's stop signal: a render still waiting for a slot when the pass stops is not started. */
   signal?: AbortSignal;
+  /** The time its host still needs in this pass (hostGate's workLeftMs): renders of the biggest hosts take a free slot first. */
+  hostWorkLeftMs?: number;
 };
 
 export type { RenderResult } from './browserPage.js';
@@ -40,11 +42,12 @@ const READ_GRACE_MS = 15_000;
 
 /**
  * How many pages render at once: a render is mostly waiting (for its host's gate turns and the
- * network) and uses a third to a half of its wall time in CPU, so three per core keep the cores busy;
- * each holds a renderer process of up to ~250 MiB, so free memory bounds them too. Pure.
+ * network) and, on a kept page, uses about a seventh of its wall time in CPU (docs/benchmarks.md), so
+ * six per core keep the cores busy; each holds a renderer process of up to ~250 MiB, so free memory
+ * bounds them too. Pure.
  */
 export function renderSlots(cores: number, freeBytes: number): number {
-  return Math.max(1, Math.min(12, cores * 3, Math.floor(freeBytes / (256 * 2 ** 20))));
+  return Math.max(1, Math.min(12, cores * 6, Math.floor(freeBytes / (256 * 2 ** 20))));
 }
 
 export type RendererOptions = {
@@ -79,7 +82,8 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
   let closing = false;
   const size = options.slots ?? renderSlots(os.availableParallelism(), os.freemem());
   let slots = size;
-  const waiting: (() => void)[] = [];
+  /** Renders waiting for a slot; the one whose host has the most work left goes next, so the pass ends when its biggest host does. */
+  const waiting: { rank: number; start(): void }[] = [];
   const start = async (): Promise<Started> => {
     launches++;
     const proxy = await startBrowserProxy({
@@ -223,11 +227,11 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
     async render(req: RenderRequest): Promise<RenderResult> {
       if (!existsSync(options.executable))
         return { ok: false, message: `no browser at ${options.executable} (set browserExecutable or install chromium)` };
-      if (slots === 0) await new Promise<void>((resolve) => waiting.push(resolve));
+      if (slots === 0) await new Promise<void>((start) => waiting.push({ rank: req.hostWorkLeftMs ?? 0, start }));
       else slots--;
       const freeSlot = () => {
-        const next = waiting.shift();
-        if (next) next();
+        const next = waiting.reduce((best, w, i) => (w.rank > waiting[best].rank ? i : best), 0);
+        if (waiting.length > 0) waiting.splice(next, 1)[0].start();
         else slots++;
       };
       if (req.signal?.aborted) {

@@ -192,6 +192,7 @@ async function renderShell(ctx: CrawlContext, draft: Draft, body: Buffer, info: 
     document: { status: draft.httpStatus ?? 200, headers: draft.headers, body },
     screenshot: ctx.screenshots,
     signal: ctx.signal,
+    hostWorkLeftMs: ctx.fetch.gate.workLeftMs(info.host),
   });
   ctx.noteRequests(new Map([[info.host, Date.now()]]));
   if (!r.ok) return void Object.assign(draft, { outcome: 'not-rendered', errorKind: 'browser', errorMessage: r.message });
@@ -203,7 +204,12 @@ async function renderShell(ctx: CrawlContext, draft: Draft, body: Buffer, info: 
 async function browserNavigate(ctx: CrawlContext, source: DueSource, info: HostInfo): Promise<Draft | string> {
   const target = await resolveTarget(new URL(source.url), ctx.fetch.resolver, ctx.config.allowPrivateNetwork);
   if (!target.ok) return ''; // the HTTP path records the refusal or DNS failure precisely
-  const r = await ctx.renderer.render({ url: source.url, screenshot: ctx.screenshots, signal: ctx.signal });
+  const r = await ctx.renderer.render({
+    url: source.url,
+    screenshot: ctx.screenshots,
+    signal: ctx.signal,
+    hostWorkLeftMs: ctx.fetch.gate.workLeftMs(info.host),
+  });
   ctx.noteRequests(new Map([[info.host, Date.now()]]));
   if (!r.ok) return r.message;
   const status = r.status ?? 0;

@@ -85,6 +85,10 @@ export function createHostGate(options: { delayMs: number; concurrency: number; 
     plan(host: string, requests: number): void {
       queue.plan(host, requests);
     },
+    /** The time `host` still needs at the least in this pass (its planned requests, a delay apart): the biggest goes first. */
+    workLeftMs(host: string): number {
+      return queue.workLeft(host);
+    },
     /** No request to `host` may start before `at` (a Retry-After or back-off), in this process. */
     holdUntil(host: string, at: number): void {
       queue.holdUntil(host, at);

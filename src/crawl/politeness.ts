@@ -46,8 +46,8 @@ export class PolitenessQueue<T> {
   }
 
   /** Time the host still needs at the least: its remaining requests, each a delay apart. */
-  private workLeft(host: string, s: HostState<T>): number {
-    return Math.max(this.planned.get(host) ?? 0, s.waiting.length) * this.delayOf(host);
+  workLeft(host: string, s: HostState<T> | undefined = this.hosts.get(host)): number {
+    return Math.max(this.planned.get(host) ?? 0, s?.waiting.length ?? 0) * this.delayOf(host);
   }
 
   /** Removes a queued request that is no longer wanted (its caller gave up). */
