@@ -124,6 +124,36 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
     }
   });
 
+  it("ends a shell's capture where its script sent the browser (a router's client-side redirect)", async () => {
+    const story = 'The harbour board published its accounts for the year and the contract terms in full. '.repeat(6);
+    const front = `<!doctype html><html><head><title>Business</title></head><body><main><p>${story}</p></main></body></html>`;
+    const router = await startSimWeb({
+      hosts: {
+        'router.example': {
+          pages: {
+            '/story/9': { kind: 'clientRedirect', location: '/business/' },
+            '/business/': { kind: 'raw', status: 200, headers: { 'content-type': 'text/html' }, body: front },
+          },
+        },
+      },
+    });
+    try {
+      const from = router.url('router.example', '/story/9');
+      const id = (await addSources(database.db, [{ url: from }])).get(from)!;
+      await crawlSources({ db: database.db, config, resolver: noDns }, { sourceUrl: from });
+      const [c] = await capturesOf(database.db, id);
+      expect([c.fetcher, c.outcome, c.requestedUrl, c.finalUrl]).toEqual([
+        'http',
+        'fetched',
+        from,
+        router.url('router.example', '/business/'),
+      ]);
+      expect((await snapshot(c.renderedSnapshotId)).text).toContain('The harbour board published its accounts');
+    } finally {
+      await router.close();
+    }
+  });
+
   it('records a page it cannot render as not rendered, with the raw capture kept', async () => {
     const noBrowser = { ...config, browserExecutable: '/nonexistent/chromium' };
     await database.db.update(hosts).set({ renderMode: 'http' });

@@ -196,6 +196,8 @@ async function renderShell(ctx: CrawlContext, draft: Draft, body: Buffer, info: 
   });
   ctx.noteRequests(new Map([[info.host, Date.now()]]));
   if (!r.ok) return void Object.assign(draft, { outcome: 'not-rendered', errorKind: 'browser', errorMessage: r.message });
+  // A shell that sent the browser elsewhere (a router's client-side redirect) ends where the browser did, as a browser fetch would.
+  draft.finalUrl = r.finalUrl;
   draft.rendered = await prepareSnapshot(ctx.db, Buffer.from(r.html, 'utf8'), 'text/html; charset=utf-8', 'rendered', r.finalUrl);
   if (r.screenshot) draft.screenshotHash = await saveScreenshot(ctx.config.home, r.screenshot);
 }
