@@ -92,6 +92,9 @@ export const settings = {
     .describe('sources cited by an event at least this important never wait longer than `revisitMinIntervalMs`'),
   browserExecutable: z.string().min(1).default('/usr/bin/chromium').describe("the browser for script-rendered pages (Debian's Chromium)"),
   browserEnabled: z.boolean().default(true).describe('render script-only pages in the browser; off, they are recorded as not rendered'),
+  renderSlots: count(0)
+    .default(0)
+    .describe('pages the browser renders at once; 0: six per core, at most 12, fewer when free memory is short'),
   screenshots: z.boolean().default(false).describe('keep a PNG of every rendered page under `$CITEWATCH_HOME/snapshots`'),
   concurrency: count(1).default(64).describe('requests in flight across all hosts (one per host at most)'),
   vanishedAfterChecks: count(1).default(2).describe('consecutive checks that confirm a vanished page'),

@@ -49,6 +49,7 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     acquire: (host, stop) => gate.acquire(host, 0, stop),
     maxBytes: config.maxBodyBytes,
     robotsAllow: (url) => robots.allowRedirect(url), // robots is built below; only called once a render runs
+    slots: config.renderSlots || undefined,
   });
   const writer = createCaptureWriter(db, { maxBatch: 500, maxWaitMs: 200, afterStore: deps.afterStore });
   const lastRequests = new Map<string, number>();
