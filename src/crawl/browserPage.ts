@@ -103,7 +103,7 @@ async function read(
 /**
  * The document's exchange as the browser saw it: response headers in order with repeats, and the
  * request head it sent. Playwright does not tell the protocol version; the browser speaks HTTP/1.1 to
- * citewatch's proxy, which is the exchange recorded. Headers meant for the proxy (its per-render
+ * citewatch's proxy, which is the exchange recorded. Headers meant for the proxy (its per-lane
  * credentials) are not part of the exchange with the site and are left out.
  */
 async function exchange(response: Response): Promise<{ headerList: [string, string][]; request: SentRequest }> {

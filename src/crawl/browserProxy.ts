@@ -13,8 +13,9 @@ import { proxyCredentials, connectAuthority, createRenderClock, forwardHeaders, 
  * checks every address against the policy and connects to exactly the checked address (no second
  * lookup for DNS to answer differently). Plain HTTP is forwarded request by request (so redirect
  * hops are seen, robots-checked and take a politeness turn); HTTPS and WebSockets arrive as CONNECT
- * tunnels, checked per connection. Each render is a session with its own credentials: a request
- * without them gets 407 and goes nowhere, and a session's bytes are counted against its cap.
+ * tunnels, checked per connection. Each render is a session under its lane's login (browserLane.ts),
+ * one render at a time: a request without a login whose render is under way gets 407 and goes
+ * nowhere, and a session's bytes are counted against its cap.
  */
 export type ProxyPolicy = {
   resolver: Resolver;
