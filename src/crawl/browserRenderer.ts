@@ -112,18 +112,21 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
   async function renderIn(s: Started, req: RenderRequest): Promise<Attempt> {
     const { browser, proxy } = s;
     let lane = takeIdle(s);
-    const session = proxy.open(options.maxBytes ?? Infinity, lane?.login ?? newProxyLogin());
+    const login = lane?.login ?? newProxyLogin();
+    const session = proxy.open(options.maxBytes ?? Infinity, login);
     const watch = watchRender(session);
     const tooBig = new Promise<RenderResult>((resolve) =>
       session.overSignal.addEventListener('abort', () => resolve(overCap(options.maxBytes)), { once: true }),
     );
     const work = (async (): Promise<RenderResult> => {
-      const login = { username: session.username, password: session.password };
-      const opened = lane ?? (await openLane(browser, proxy.server, login, options.userAgent));
-      // A lane still opening when the render ended (its time ran out) is closed here; the rest in settleLane.
-      if (session.closed) throw (await closeLane(opened), new Error('the render is over'));
-      lane = opened;
-      passTimings.lanesOpened += opened.renders === 0 ? 1 : 0;
+      if (!lane) {
+        const fresh = await openLane(browser, proxy.server, login, options.userAgent);
+        passTimings.lanesOpened++;
+        // A lane still opening when the render ended (its time ran out) is closed here; the rest in settleLane.
+        if (session.closed) throw (await closeLane(fresh), new Error('the render is over'));
+        lane = fresh;
+      }
+      const opened = lane;
       opened.renders++;
       opened.route = (route) => routeRequest(opened, route.request(), route, session, req);
       return navigate(opened.page, session, req, options);

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { prepareSnapshot, type CaptureRow, type PreparedSnapshot, type PreviousSnapshots } from '../archive/store.js';
 import { saveScreenshot } from '../archive/screenshots.js';
+import type { RenderRequest, RenderResult } from './browserRenderer.js';
 import type { DueSource } from './selectSources.js';
 import { selectHeaders } from './captureRecord.js';
 import type { CrawlContext, HostInfo } from './context.js';
@@ -185,16 +186,21 @@ function learnRenderMode(info: HostInfo, draft: Draft): boolean {
   return changed;
 }
 
-/** A script shell fetched over HTTP: the browser renders those very bytes (no second download). */
-async function renderShell(ctx: CrawlContext, draft: Draft, body: Buffer, info: HostInfo): Promise<void> {
+/** One render for the pass: screenshots as asked, the pass's stop signal, the host's share of the work left; the host was asked. */
+async function render(ctx: CrawlContext, info: HostInfo, page: Pick<RenderRequest, 'url' | 'document'>): Promise<RenderResult> {
   const r = await ctx.renderer.render({
-    url: draft.finalUrl!,
-    document: { status: draft.httpStatus ?? 200, headers: draft.headers, body },
+    ...page,
     screenshot: ctx.screenshots,
     signal: ctx.signal,
     hostWorkLeftMs: ctx.fetch.gate.workLeftMs(info.host),
   });
   ctx.noteRequests(new Map([[info.host, Date.now()]]));
+  return r;
+}
+
+/** A script shell fetched over HTTP: the browser renders those very bytes (no second download). */
+async function renderShell(ctx: CrawlContext, draft: Draft, body: Buffer, info: HostInfo): Promise<void> {
+  const r = await render(ctx, info, { url: draft.finalUrl!, document: { status: draft.httpStatus ?? 200, headers: draft.headers, body } });
   if (!r.ok) return void Object.assign(draft, { outcome: 'not-rendered', errorKind: 'browser', errorMessage: r.message });
   // A shell that sent the browser elsewhere (a router's client-side redirect) ends where the browser did, as a browser fetch would.
   draft.finalUrl = r.finalUrl;
@@ -206,13 +212,7 @@ async function renderShell(ctx: CrawlContext, draft: Draft, body: Buffer, info: 
 async function browserNavigate(ctx: CrawlContext, source: DueSource, info: HostInfo): Promise<Draft | string> {
   const target = await resolveTarget(new URL(source.url), ctx.fetch.resolver, ctx.config.allowPrivateNetwork);
   if (!target.ok) return ''; // the HTTP path records the refusal or DNS failure precisely
-  const r = await ctx.renderer.render({
-    url: source.url,
-    screenshot: ctx.screenshots,
-    signal: ctx.signal,
-    hostWorkLeftMs: ctx.fetch.gate.workLeftMs(info.host),
-  });
-  ctx.noteRequests(new Map([[info.host, Date.now()]]));
+  const r = await render(ctx, info, { url: source.url });
   if (!r.ok) return r.message;
   const status = r.status ?? 0;
   const outcome: Outcome = status >= 200 && status < 300 ? 'fetched' : 'http-error';
