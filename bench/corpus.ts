@@ -24,7 +24,7 @@ import type { PageSpec } from '../src/simweb/types.js';
 import { runPass } from '../src/watch/runPass.js';
 import { describeCpu, describeMachine } from './machine.js';
 import { profileMainThread, watchChildrenCpu } from './passProfile.js';
-import { lagBeyondDelay, politenessBound } from './politeness.js';
+import { lagBeyondDelay, lastHosts, politenessBound } from './politeness.js';
 import { crawlInChild } from './crawlChild.js';
 import { startWebThread } from './webThread.js';
 
@@ -156,6 +156,16 @@ async function main(): Promise<void> {
     console.log(`  politeness bound  ${s(bound.ms)}  (busiest host ${bound.host}: ${bound.requests} requests)`);
     console.log(`  ratio             ${(wall / bound.ms).toFixed(3)}`);
     console.log(`  lag beyond delay  ${lag.mean.toFixed(1)} ms mean, ${lag.max.toFixed(0)} ms worst`);
+    const kindsOn = (host: string) => {
+      const pages = new Set(Object.values(corpus.spec.hosts[host]?.pages ?? {}));
+      const script = [...pages].filter((p) => ['script', 'app'].includes(templateOf(p) ?? '')).length;
+      return `${pages.size} pages, ${script} script-built`;
+    };
+    console.log(
+      `  ended last        ${lastHosts(log, DELAY, perf.timeOrigin + t, 5)
+        .map((h) => `${h.host} (${h.requests} requests, ${kindsOn(h.host)}) ${s(h.firstStartMs)}–${s(h.lastEndMs)}, its own bound ${s(h.ownBoundMs)}`)
+        .join('; ')}`,
+    );
     console.log(
       `  CPU               ${describeCpu(cpu, wall, busy)}; Chromium ${browserCpu.toFixed(1)} s more (peak ${chromium.peak()} processes)`,
     );

@@ -8,7 +8,7 @@ import type { Extraction, ExtractInput, Extracted } from './types.js';
 export type { Extracted, Extraction, Signals, ExtractInput } from './types.js';
 
 /** Bump when extraction output changes: snapshots extracted by an older version are re-extracted. */
-export const EXTRACTOR_VERSION = 4;
+export const EXTRACTOR_VERSION = 5;
 
 function assemble(
   parts: { title: string; byline: string | null; published: string | null; paragraphs: string[] },

@@ -41,6 +41,19 @@ const CHALLENGE =
 const PAYWALL =
   /subscribe (now )?to (continue|keep) reading|to continue reading,? (please )?(subscribe|log ?in|sign in)|(this (article|story|content) is|available) (only )?(for|to) subscribers|subscribers only|already a subscriber|subscribe to (read|unlock)|create a free account to (continue|read)|you('ve| have) reached your (free )?(article|story) limit|unlock this (article|story)/i;
 
+/** A shell without a mount point says at most this many words in sentences (a noscript line, a consent notice). */
+const SHELL_PROSE_WORDS_MAX = 40;
+
+/** Words in sentences: paragraphs of a dozen words or more that end one. Menus, buttons and labels have none. */
+function proseWords(text: string): number {
+  let words = 0;
+  for (const paragraph of text.split(/\n{2,}/)) {
+    const n = paragraph.split(/\s+/).filter(Boolean).length;
+    if (n >= 12 && /[.!?…][”"')\]]?\s*$/.test(paragraph.trim())) words += n;
+  }
+  return words;
+}
+
 export function computeSignals(p: SignalInput): Signals {
   const head = `${p.title}\n${p.documentTitle}`;
   const opening = p.text.slice(0, 600);
@@ -59,8 +72,13 @@ export function computeSignals(p: SignalInput): Signals {
   const paywall =
     (PAYWALL.test(p.text) && (p.wordCount < 600 || /paywall|isaccessibleforfree/.test(p.markup))) ||
     (/"isaccessibleforfree"\s*:\s*"?false/.test(p.markup) && p.wordCount < 400);
+  // Without an empty mount point, heavy script alone says little (news pages carry 50 kB of ads and
+  // analytics): a brief whose story is already there in sentences is not waiting for its script.
   const scriptShell =
-    p.wordCount < 120 && p.scriptChars > 5_000 && p.scriptChars > 20 * p.text.length && (p.appRoot || p.scriptChars > 50_000);
+    p.wordCount < 120 &&
+    p.scriptChars > 5_000 &&
+    p.scriptChars > 20 * p.text.length &&
+    (p.appRoot || (p.scriptChars > 50_000 && proseWords(p.text) < SHELL_PROSE_WORDS_MAX));
   const signals: Signals = { errorPage, parked, botChallenge, paywall, scriptShell, wordCount: p.wordCount };
   const layout = pageLayout(p.teasers);
   if (layout) signals.layout = layout;
