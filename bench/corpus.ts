@@ -10,7 +10,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { performance as perf } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config/loadConfig.js';
@@ -112,6 +112,8 @@ async function main(): Promise<void> {
     resetPassTimings();
     const profile = await profileMainThread();
     const chromium = watchChildrenCpu();
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const eluBefore = perf.eventLoopUtilization();
     t = performance.now();
     const cpuBefore = process.cpuUsage();
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage(cpuBefore);
     const browserCpu = chromium.stop();
     const mainBusy = perf.eventLoopUtilization(eluBefore).utilization;
+    loopDelay.disable();
     const byKind = await profile.stop();
     const { log, busy } = await web.log(0);
     const bound = politenessBound(log, DELAY);
@@ -156,6 +159,10 @@ async function main(): Promise<void> {
     console.log(`  politeness bound  ${s(bound.ms)}  (busiest host ${bound.host}: ${bound.requests} requests)`);
     console.log(`  ratio             ${(wall / bound.ms).toFixed(3)}`);
     console.log(`  lag beyond delay  ${lag.mean.toFixed(1)} ms mean, ${lag.max.toFixed(0)} ms worst`);
+    const ms = (ns: number) => `${(ns / 1e6).toFixed(0)} ms`;
+    console.log(
+      `  event-loop delay  median ${ms(loopDelay.percentile(50))}, p99 ${ms(loopDelay.percentile(99))}, worst ${ms(loopDelay.max)} (how late a timer or socket read ran)`,
+    );
     const kindsOn = (host: string) => {
       const pages = new Set(Object.values(corpus.spec.hosts[host]?.pages ?? {}));
       const script = [...pages].filter((p) => ['script', 'app'].includes(templateOf(p) ?? '')).length;
@@ -163,7 +170,10 @@ async function main(): Promise<void> {
     };
     console.log(
       `  ended last        ${lastHosts(log, DELAY, perf.timeOrigin + t, 5)
-        .map((h) => `${h.host} (${h.requests} requests, ${kindsOn(h.host)}) ${s(h.firstStartMs)}–${s(h.lastEndMs)}, its own bound ${s(h.ownBoundMs)}`)
+        .map(
+          (h) =>
+            `${h.host} (${h.requests} requests, ${kindsOn(h.host)}) ${s(h.firstStartMs)}–${s(h.lastEndMs)}, its own bound ${s(h.ownBoundMs)}, ${h.meanLagMs.toFixed(0)} ms past the delay per request`,
+        )
         .join('; ')}`,
     );
     console.log(

@@ -100,7 +100,7 @@ function descendantsCpu(root: number): Map<number, number> {
  * counted in its parent's cutime once reaped, so the sum over the live ones at the last poll is the
  * total; the last poll should come before the browser closes (its own time goes to our cutime).
  */
-export function watchChildrenCpu(everyMs = 250): { stop(): number; peak(): number } {
+export function watchChildrenCpu(everyMs = 1000): { stop(): number; peak(): number } {
   let last = 0;
   let peak = 0;
   const poll = () => {

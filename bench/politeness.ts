@@ -32,17 +32,27 @@ export function lagBeyondDelay(log: RequestRecord[], delayMs: number): { mean: n
   return { mean: lags.reduce((a, b) => a + b, 0) / Math.max(1, lags.length), max: Math.max(0, ...lags) };
 }
 
-export type HostSpan = { host: string; requests: number; firstStartMs: number; lastEndMs: number; ownBoundMs: number };
+export type HostSpan = { host: string; requests: number; firstStartMs: number; lastEndMs: number; ownBoundMs: number; meanLagMs: number };
 
 /**
  * Each host's span in a pass (its first request's start to its last one's end, from `t0`) and its own
  * bound; the hosts that ended last say what held the pass: one that started late, or one that lagged.
  */
 export function lastHosts(log: RequestRecord[], delayMs: number, t0: number, n: number): HostSpan[] {
-  const spans = new Map<string, HostSpan & { busy: number }>();
+  const spans = new Map<string, HostSpan & { busy: number; lag: number }>();
   for (const r of log) {
     const end = (r.endMs ?? r.startMs) - t0;
-    const s = spans.get(r.host) ?? { host: r.host, requests: 0, firstStartMs: r.startMs - t0, lastEndMs: end, ownBoundMs: 0, busy: 0 };
+    const s = spans.get(r.host) ?? {
+      host: r.host,
+      requests: 0,
+      firstStartMs: r.startMs - t0,
+      lastEndMs: end,
+      ownBoundMs: 0,
+      meanLagMs: 0,
+      busy: 0,
+      lag: 0,
+    };
+    if (s.requests > 0) s.lag += r.startMs - t0 - s.lastEndMs - delayMs;
     s.requests++;
     s.busy += (r.endMs ?? r.startMs) - r.startMs;
     s.firstStartMs = Math.min(s.firstStartMs, r.startMs - t0);
@@ -50,7 +60,11 @@ export function lastHosts(log: RequestRecord[], delayMs: number, t0: number, n: 
     spans.set(r.host, s);
   }
   return [...spans.values()]
-    .map(({ busy, ...s }) => ({ ...s, ownBoundMs: busy + Math.max(0, s.requests - 1) * delayMs }))
+    .map(({ busy, lag, ...s }) => ({
+      ...s,
+      ownBoundMs: busy + Math.max(0, s.requests - 1) * delayMs,
+      meanLagMs: lag / Math.max(1, s.requests - 1),
+    }))
     .sort((a, b) => b.lastEndMs - a.lastEndMs)
     .slice(0, n);
 }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { chunks } from '../db/chunks.js';
 import type { Db } from '../db/open.js';
@@ -16,16 +18,21 @@ export type PreparedSnapshot = {
   /** Set when the archive already holds this hash: nothing else to store. */
   existingId: number | null;
   body: Uint8Array;
+  /** The body as the archive stores it (gzip), compressed off the main thread; null when archived already. */
+  gzipped: Uint8Array | null;
   extracted: Extracted | null;
   /** What extraction noticed: of this extraction, or stored with the identical snapshot archived before. */
   signals: Signals | null;
 };
 
+const gzip = promisify(gzipCallback);
+
 export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 
 /**
- * Hashes a body and, unless an identical one is archived already, extracts its text (outside any
- * transaction: extraction is the slow part). An identical recapture thus costs one index lookup.
+ * Hashes a body and, unless an identical one is archived already, extracts its text and compresses
+ * it (outside any transaction and off the main thread: the slow parts). An identical recapture thus
+ * costs one index lookup.
  */
 export async function prepareSnapshot(
   db: Db,
@@ -36,8 +43,17 @@ export async function prepareSnapshot(
 ): Promise<PreparedSnapshot> {
   const hash = sha256(body);
   const [row] = await db.select({ id: snapshots.id, signals: snapshots.signals }).from(snapshots).where(eq(snapshots.hash, hash)).limit(1);
-  const extracted = row ? null : await extractSafely(body, contentType, url);
-  return { hash, kind, contentType, existingId: row?.id ?? null, body, extracted, signals: extracted?.signals ?? row?.signals ?? null };
+  const [extracted, gzipped] = row ? [null, null] : await Promise.all([extractSafely(body, contentType, url), gzip(body)]);
+  return {
+    hash,
+    kind,
+    contentType,
+    existingId: row?.id ?? null,
+    body,
+    gzipped,
+    extracted,
+    signals: extracted?.signals ?? row?.signals ?? null,
+  };
 }
 
 /**

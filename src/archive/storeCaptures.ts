@@ -1,4 +1,3 @@
-import { gzipSync } from 'node:zlib';
 import { inArray, sql } from 'drizzle-orm';
 import { chunks } from '../db/chunks.js';
 import { queryRows, type Db, type Tx } from '../db/open.js';
@@ -119,7 +118,7 @@ function snapshotRow(s: PreparedSnapshot): typeof snapshots.$inferInsert {
     kind: s.kind,
     contentType: s.contentType,
     size: s.body.length,
-    body: gzipSync(s.body),
+    body: s.gzipped!, // only fresh snapshots (existingId null) get here, and prepareSnapshot compressed those
     ...snapshotColumns(s.extracted),
   };
 }

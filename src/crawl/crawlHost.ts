@@ -10,14 +10,22 @@ import type { Outcome } from './outcomePolicy.js';
 /** A Retry-After longer than this ends the host's pass; its sources stay due for the next one. */
 const IN_PASS_WAIT_MAX_MS = 60_000;
 
+/**
+ * A host's sources in progress at once: one waiting at the gate, the others being extracted and
+ * stored. Storing a capture (its batch's transaction, then states and flags) can outlast a short
+ * delay when the pass is busy; with two lanes the busiest host's next request then was not yet
+ * queued when its turn came.
+ */
+const LANES = 4;
+
 export type HostWork = { host: string; row: HostRow; sources: DueSource[]; previous: Map<number, PreviousSnapshots>; leaseMs: number };
 
 /**
  * One host's share of a pass, under its lease: robots.txt (whose Crawl-delay the robots cache
- * applies), the soft-404 probe, then its sources in order. Two lanes: one source's capture is
- * stored and handed on while the next one's request waits its turn at the gate, so database time
+ * applies), the soft-404 probe, then its sources in order. LANES lanes: while one source's request
+ * waits its turn at the gate, the captures before it are stored and handed on, so database time
  * stays off the host's critical path (the gate still lets one request through at a time). A long
- * Retry-After stops both; the rest waits for a later pass.
+ * Retry-After stops them all; the rest waits for a later pass.
  */
 export async function crawlHost(ctx: CrawlContext, work: HostWork): Promise<void> {
   const { host, row, sources } = work;
@@ -60,7 +68,8 @@ export async function crawlHost(ctx: CrawlContext, work: HostWork): Promise<void
         }
       }
     };
-    const done = await Promise.allSettled([lane(), lane(), probe.then((probed) => void (probed && ctx.summary.probes++))]);
+    const lanes = Array.from({ length: Math.min(LANES, sources.length) }, lane);
+    const done = await Promise.allSettled([...lanes, probe.then((probed) => void (probed && ctx.summary.probes++))]);
     const failed = done.find((l): l is PromiseRejectedResult => l.status === 'rejected' && !(l.reason instanceof GateClosedError));
     if (failed) throw failed.reason;
   } finally {

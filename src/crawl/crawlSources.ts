@@ -38,7 +38,7 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
   const groups = groupByHost(list);
   const resolver = deps.resolver ?? systemResolver;
   const gate = createHostGate({ delayMs: config.hostDelayMs, concurrency: config.concurrency, signal });
-  const fetcher = createHttpFetcher({ ...config, concurrency: config.concurrency });
+  const fetcher = createHttpFetcher(config);
   const renderer = createBrowserRenderer({
     executable: config.browserExecutable,
     resolver,

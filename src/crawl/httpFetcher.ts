@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
-import { Readable } from 'node:stream';
-import { HttpCrawler, log as crawleeLog, type HttpCrawlingContext } from '@crawlee/http'; // not 'crawlee': see crawleeRuntime.ts
-import { batchedAdder, crawleeConfig, keepAliveRunner } from './crawleeRuntime.js';
+import type { Readable } from 'node:stream';
+// @crawlee/core, not the 'crawlee' umbrella: loading the umbrella loads @crawlee/browser-pool, whose
+// proxy-server module starts an unauthenticated proxy-chain server on every interface as a side effect.
+import { GotScrapingHttpClient, processHttpRequestOptions } from '@crawlee/core';
 
-/** One HTTP request, no redirect following: the caller checks and follows each hop itself. */
 export type HopRequest = {
   url: string;
   headers: Record<string, string>;
@@ -31,120 +30,84 @@ export type HopResult =
 
 export type HopLimits = { connectTimeoutMs: number; readTimeoutMs: number; totalTimeoutMs: number; maxBodyBytes: number };
 
-type Pending = { hop: HopRequest; resolve(result: HopResult): void; read?: Extract<HopResult, { ok: true }> };
-
-const ALL_ERROR_STATUSES = Array.from({ length: 200 }, (_, i) => 400 + i);
+/** The response stream as got hands it over: the head of the request it wrote is the only record of what was sent. */
+type ResponseStream = Readable & { _request?: { _header?: unknown } };
 
 /**
- * A long-lived crawlee HttpCrawler (keepAlive, in-memory storage, no retries, no sessions) fed one
- * hop at a time by our scheduler. crawlee does the HTTP; politeness, redirects, address checks and
- * retries are ours. Limits crawlee does not enforce (body and decompressed size) are enforced while
- * streaming the body in a postNavigationHook, before crawlee would buffer it.
+ * crawlee's HTTP client (got-scraping, as its HttpCrawler uses it), asked one hop at a time by our
+ * scheduler: politeness, redirects, address checks and retries are ours. Limits got does not
+ * enforce (body and decompressed size) are enforced while streaming the body. Not the HttpCrawler
+ * itself: its request queue, task pool and handler pipeline stood between each turn at the gate
+ * and the request (a quarter of a second per hop on a busy pass, every hop of the busiest host
+ * paying it), and we use none of what they are for.
  */
-export function createHttpFetcher(limits: HopLimits & { concurrency: number }) {
-  crawleeLog.setLevel(crawleeLog.LEVELS.OFF);
-  const pending = new Map<string, Pending>();
-  const config = crawleeConfig();
-  const crawler = new HttpCrawler(
-    {
-      keepAlive: true,
-      maxRequestRetries: 0,
-      useSessionPool: false,
-      persistCookiesPerSession: false,
-      maxConcurrency: limits.concurrency,
-      autoscaledPoolOptions: { desiredConcurrency: limits.concurrency, minConcurrency: limits.concurrency, maybeRunIntervalSecs: 0.005 },
-      navigationTimeoutSecs: Math.ceil(limits.totalTimeoutMs / 1000) + 2,
-      requestHandlerTimeoutSecs: Math.ceil(limits.totalTimeoutMs / 1000) + 5,
-      additionalMimeTypes: ['*/*'],
-      ignoreHttpErrorStatusCodes: ALL_ERROR_STATUSES,
-      statusMessageLoggingInterval: 3600,
-      preNavigationHooks: [
-        ({ request }, gotOptions) => {
-          const p = pending.get(request.uniqueKey);
-          if (!p) return;
-          Object.assign(gotOptions, {
-            followRedirect: false,
-            throwHttpErrors: false,
-            decompress: true,
-            http2: false,
-            useHeaderGenerator: false,
-            retry: { limit: 0 },
-            headers: p.hop.headers,
-            dnsLookup: pinnedLookup(p.hop.address),
-            timeout: { connect: limits.connectTimeoutMs, socket: limits.readTimeoutMs, request: limits.totalTimeoutMs },
-          });
-        },
-      ],
-      postNavigationHooks: [
-        async (ctx) => {
-          const p = pending.get(ctx.request.uniqueKey);
-          const stream = ctx.response as unknown as Readable & {
-            statusCode: number;
-            headers: Record<string, string | string[]>;
-            rawHeaders: string[];
-            httpVersion: string;
-            url: string;
-            /** got's ClientRequest: its written head is the only record of what was really sent. */
-            _request?: { _header?: unknown };
-          };
-          if (!p || !stream) return;
-          p.read = {
-            ok: true,
-            status: stream.statusCode,
-            headers: flattenHeaders(stream.headers),
-            headerList: pairs(stream.rawHeaders ?? []),
-            request: sentRequest(stream._request?._header, p.hop.url) ?? {
-              method: 'GET',
-              url: p.hop.url,
-              httpVersion: stream.httpVersion ?? '1.1',
-              headers: Object.entries(p.hop.headers),
-            },
-            ...(await readLimited(stream, limits.maxBodyBytes)),
-          };
-          // crawlee goes on to parse "the response": hand it an empty one so it buffers nothing more.
-          const empty = Object.assign(Readable.from([]), { statusCode: 200, headers: {}, url: stream.url });
-          (ctx as { response: unknown }).response = empty;
-        },
-      ],
-      requestHandler: async ({ request }: HttpCrawlingContext) => {
-        const p = pending.get(request.uniqueKey);
-        if (p?.read) p.resolve(p.read);
-      },
-      failedRequestHandler: async ({ request }, error) => {
-        pending.get(request.uniqueKey)?.resolve({ ok: false, error });
-      },
-    },
-    config,
-  );
-  const runner = keepAliveRunner(crawler);
-  const queued = batchedAdder(crawler);
-  // A hop that crawlee somehow never answers must not hold its host forever.
+export function createHttpFetcher(limits: HopLimits) {
+  const client = new GotScrapingHttpClient();
+  const inFlight = new Set<Promise<HopResult>>();
+  // A hop that got somehow never settles must not hold its host forever.
   const backstopMs = limits.totalTimeoutMs + 10_000;
 
+  async function get(hop: HopRequest): Promise<HopResult> {
+    const abort = new AbortController();
+    const backstop = setTimeout(
+      // got (ours) never answered: not the source's timeout (classifyNetworkError: citewatch-timeout).
+      () => abort.abort(Object.assign(new Error(`no answer within ${backstopMs} ms`), { code: 'CITEWATCH_TIMEOUT' })),
+      backstopMs,
+    );
+    try {
+      const response = await client.stream(
+        processHttpRequestOptions({
+          url: hop.url,
+          method: 'GET',
+          headers: hop.headers,
+          signal: abort.signal,
+          followRedirect: false,
+          throwHttpErrors: false,
+          decompress: true,
+          http2: false,
+          useHeaderGenerator: false,
+          retry: { limit: 0 },
+          dnsLookup: pinnedLookup(hop.address),
+          timeout: { connect: limits.connectTimeoutMs, socket: limits.readTimeoutMs, request: limits.totalTimeoutMs },
+          // As crawlee's HttpCrawler does (ignoreSslErrors): a source whose certificate lapsed still says what it says.
+          https: { rejectUnauthorized: false },
+        }),
+      );
+      const stream = response.stream as ResponseStream;
+      const { rawHeaders, httpVersion } = response as unknown as { rawHeaders?: string[]; httpVersion?: string };
+      const headers = flattenHeaders(response.headers);
+      return {
+        ok: true,
+        status: response.statusCode,
+        headers,
+        headerList: pairs(rawHeaders ?? []),
+        request: sentRequest(stream._request?._header, hop.url) ?? {
+          method: 'GET',
+          url: hop.url,
+          httpVersion: httpVersion ?? '1.1',
+          headers: Object.entries(hop.headers),
+        },
+        ...(await readLimited(stream, headers, limits.maxBodyBytes)),
+      };
+    } catch (error) {
+      const reason = abort.signal.reason as Error | undefined;
+      return { ok: false, error: (abort.signal.aborted && reason ? reason : error) as Error };
+    } finally {
+      clearTimeout(backstop);
+    }
+  }
+
   return {
-    async fetch(hop: HopRequest): Promise<HopResult> {
-      const key = randomUUID();
-      const result = new Promise<HopResult>((resolve) => pending.set(key, { hop, resolve }));
-      let timer: NodeJS.Timeout | undefined;
-      const backstop = new Promise<HopResult>((resolve) => {
-        timer = setTimeout(
-          // crawlee (ours) never answered: not the source's timeout (classifyNetworkError: citewatch-timeout).
-          () => resolve({ ok: false, error: Object.assign(new Error(`no answer within ${backstopMs} ms`), { code: 'CITEWATCH_TIMEOUT' }) }),
-          backstopMs,
-        );
-      });
-      try {
-        await runner.start();
-        await queued.add({ url: hop.url, uniqueKey: key });
-        return await Promise.race([result, backstop]);
-      } catch (error) {
-        return { ok: false, error: error as Error };
-      } finally {
-        clearTimeout(timer);
-        pending.delete(key);
-      }
+    fetch(hop: HopRequest): Promise<HopResult> {
+      const result = get(hop);
+      inFlight.add(result);
+      void result.finally(() => inFlight.delete(result));
+      return result;
     },
-    close: () => runner.stop(),
+    /** Resolves once every hop in flight has ended: a stopped pass lets them finish. */
+    async close(): Promise<void> {
+      await Promise.allSettled([...inFlight]);
+    },
   };
 }
 
@@ -193,11 +156,12 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
  * reading; a body that grows past it while inflating (a gzip bomb) is cut off at the cap.
  */
 async function readLimited(
-  stream: Readable & { headers: Record<string, string | string[]> },
+  stream: Readable,
+  headers: Record<string, string>,
   maxBytes: number,
 ): Promise<{ body: Buffer; tooLarge: boolean; bytes: number }> {
-  const declared = Number(stream.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes && !stream.headers['content-encoding']) {
+  const declared = Number(headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes && !headers['content-encoding']) {
     stream.destroy();
     return { body: Buffer.alloc(0), tooLarge: true, bytes: 0 };
   }
