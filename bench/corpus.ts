@@ -195,7 +195,7 @@ async function main(): Promise<void> {
       `  rendered pages    ${renderedRows.length - needless.length} of ${rows.filter((r) => kindOfUrl(r.url) === 'script').length} opaque script pages; ${needless.length} others, client-side redirects and shell-looking pages (${needless.filter((r) => r.fetcher === 'browser').length} of them sent to the browser first)`,
     );
     console.log(
-      `  time, summed over requests: politeness wait ${s(passTimings.gateWaitMs)} (${passTimings.gateWaits} turns), holding a host's turn (fetching) ${s(passTimings.gateHoldMs)}, rendering ${s(passTimings.renderMs)}`,
+      `  time, summed over requests: politeness wait ${s(passTimings.gateWaitMs)} (${passTimings.gateWaits} turns), holding a host's turn (fetching) ${s(passTimings.gateHoldMs)}, every one of the gate's ${config.concurrency} slots taken ${s(passTimings.gateFullMs)} of the wall time, rendering ${s(passTimings.renderMs)}`,
     );
     console.log(
       `  main-thread CPU   ${[...byKind]

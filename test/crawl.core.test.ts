@@ -122,6 +122,20 @@ describe('politeness queue', () => {
     expect(items(q.startable(1))).toEqual(['a-low']);
   });
 
+  it("gives a short slot to the host with the most work left before a smaller host's more important request", () => {
+    const q = queue(100, 1);
+    q.plan('big', 40);
+    q.plan('small', 2);
+    q.enqueue('small', 9, 'small-important');
+    q.enqueue('big', 1, 'big-routine');
+    expect(items(q.startable(0))).toEqual(['big-routine']);
+    q.finish('big', 1);
+    q.enqueue('big', 1, 'big-next');
+    expect(items(q.startable(50))).toEqual(['small-important']); // big must wait its delay; the slot is not kept idle
+    q.finish('small', 60);
+    expect(items(q.startable(101))).toEqual(['big-next']);
+  });
+
   it('orders a host queue by priority, then arrival', () => {
     const q = queue(0);
     for (const [p, name] of [

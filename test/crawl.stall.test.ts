@@ -42,7 +42,7 @@ describe('stalls of the process, as the timeout attribution sees them', () => {
 
   it.each([
     [{ code: 'CITEWATCH_TIMEOUT', message: 'no answer within 55000 ms' }, 'citewatch-timeout'],
-    // crawlee words a source that hangs and its own guard alike: only the process's stalls tell them apart
+    // a timeout's wording never says whose it was (the source hanging, or our own guard): only the process's stalls tell them apart
     [{ name: 'TimeoutError', message: 'request timed out after 47 seconds.' }, 'timeout'],
     [{ code: 'ETIMEDOUT', name: 'TimeoutError', message: "Timeout awaiting 'socket' for 700ms" }, 'timeout'],
     [{ code: 'ECONNRESET', message: 'socket hang up' }, 'reset'],

@@ -19,6 +19,7 @@ export function createHostGate(options: { delayMs: number; concurrency: number; 
   const queue = new PolitenessQueue<Pending>(options);
   let timer: NodeJS.Timeout | undefined;
   let timerAt = Infinity;
+  let fullSince: number | null = null;
 
   function pump(): void {
     const t = now();
@@ -29,10 +30,13 @@ export function createHostGate(options: { delayMs: number; concurrency: number; 
         released = true;
         const end = now();
         passTimings.gateHoldMs += end - t;
+        if (fullSince !== null) passTimings.gateFullMs += end - fullSince;
+        fullSince = null;
         queue.finish(w.host, end);
         pump();
       });
     }
+    if (fullSince === null && queue.inFlightCount >= options.concurrency) fullSince = t;
     const wake = queue.nextWakeAt();
     if (wake === null || wake >= timerAt) return;
     clearTimeout(timer);

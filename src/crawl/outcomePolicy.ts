@@ -57,14 +57,14 @@ export function parseRetryAfter(value: string | null | undefined, now: Date, cap
   return Math.min(Math.max(ms, 0), capMs);
 }
 
-/** Names a network failure from the error Node, got or crawlee threw. */
+/** Names a network failure from the error Node or got threw. */
 export function classifyNetworkError(err: { code?: string; name?: string; message?: string }): NetworkErrorKind {
   const code = err.code ?? '';
   const text = `${err.name ?? ''} ${err.message ?? ''}`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'ENODATA') return 'dns';
   if (code === 'ECONNREFUSED') return 'refused';
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNABORTED') return 'reset';
-  // The fetcher's backstop: crawlee (ours) gave no answer at all, not even its own timeout.
+  // The fetcher's backstop: got (ours) gave no answer at all, not even its own timeout.
   if (code === 'CITEWATCH_TIMEOUT') return 'citewatch-timeout';
   if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /TimeoutError|timed out|timeout/i.test(text)) return 'timeout';
   if (/^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL)/.test(code) || /\b(TLS|SSL|certificate)\b/i.test(text))

@@ -8,6 +8,8 @@ export type PassTimings = {
   gateWaits: number;
   gateWaitMs: number;
   gateHoldMs: number;
+  /** Wall time every one of the gate's `concurrency` slots was taken: ready hosts then waited for a slot, not for politeness. */
+  gateFullMs: number;
   renders: number;
   renderMs: number;
   rendersAtOncePeak: number;
@@ -25,6 +27,7 @@ function fresh(): PassTimings {
     gateWaits: 0,
     gateWaitMs: 0,
     gateHoldMs: 0,
+    gateFullMs: 0,
     renders: 0,
     renderMs: 0,
     rendersAtOncePeak: 0,

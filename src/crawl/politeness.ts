@@ -5,10 +5,11 @@
  * Rules: at most one request in flight per host; the next request to a host starts no earlier than
  * `delayMs` (or the host's own longer delay, from its robots.txt Crawl-delay) after the previous one
  * ended, nor before the host's notBefore (Retry-After); at most
- * `concurrency` requests in flight overall; among hosts that may start, the most important waiting
- * request goes first (priority desc), then the host with the most work left (longest processing
- * time first: a pass cannot end before its biggest host does, so that host must never wait for a
- * slot behind small ones), then arrival order.
+ * `concurrency` requests in flight overall; among hosts that may start, the host with the most work
+ * left goes first (longest processing time first: a pass cannot end before its biggest host does,
+ * so that host must never wait for a slot behind small ones, however important their pages), then
+ * the most important waiting request (priority desc), then arrival order. Within a host, the most
+ * important request goes first.
  */
 export type Waiter<T> = { host: string; priority: number; seq: number; item: T };
 
@@ -87,7 +88,7 @@ export class PolitenessQueue<T> {
     for (const [host, s] of this.hosts) {
       if (!s.inFlight && s.waiting.length > 0 && s.nextAllowedAt <= now) heads.push({ w: s.waiting[0], work: this.workLeft(host, s) });
     }
-    heads.sort((a, b) => b.w.priority - a.w.priority || b.work - a.work || a.w.seq - b.w.seq);
+    heads.sort((a, b) => b.work - a.work || b.w.priority - a.w.priority || a.w.seq - b.w.seq);
     const started = heads.slice(0, free).map((h) => h.w);
     for (const w of started) {
       const s = this.state(w.host);
