@@ -34,7 +34,7 @@ const article = (figure: number) =>
 
 /** A capture stored the way the crawler stores it, then settled (states, change, flags). */
 async function capture(db: Db, source: { id: number; url: string; host: string }, at: Date, html: string | null): Promise<void> {
-  const raw = html ? await prepareSnapshot(db, new TextEncoder().encode(html), 'text/html; charset=utf-8', 'raw', source.url) : null;
+  const raw = html ? await prepareSnapshot(new TextEncoder().encode(html), 'text/html; charset=utf-8', 'raw', source.url) : null;
   await storeCapture(db, {
     capture: {
       sourceId: source.id,

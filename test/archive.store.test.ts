@@ -31,7 +31,7 @@ describe(`archiving captures in batches (${testDatabaseKind})`, () => {
       outcome: body ? 'fetched' : 'network-error',
       errorKind: body ? null : 'reset',
     },
-    raw: body ? await prepareSnapshot(database.db, body, 'text/html', 'raw', url(n)) : null,
+    raw: body ? await prepareSnapshot(body, 'text/html', 'raw', url(n)) : null,
     source: source(n),
     update: { checkedAt: at(second), nextCheckAt: at(second + 3600), consecutiveFailures: body ? 0 : 1 },
     ...extra,

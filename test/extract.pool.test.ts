@@ -35,4 +35,14 @@ describe('the extraction pool bounds every job in time', () => {
     expect(fine.text).toBe('The council approved the budget on Tuesday.');
     expect(fine.signals.extraction).toBeUndefined();
   });
+
+  it('takes waiting jobs by priority, then in order of arrival', async () => {
+    const extract = createExtractPool({ size: 1, timeoutMs: 5_000, entry: hangingWorker });
+    await extract(input('http://h/warm-up')); // the worker is up and idle
+    const order: string[] = [];
+    const job = (url: string, priority: number) => extract(input(url), priority).then((e) => void order.push(e.title));
+    // The first job takes the worker at once; the others wait for it, and are then taken highest first.
+    await Promise.all([job('http://h/first', 0), job('http://h/low', 1), job('http://h/high', 9), job('http://h/low-later', 1)]);
+    expect(order).toEqual(['http://h/first', 'http://h/high', 'http://h/low', 'http://h/low-later']);
+  });
 });

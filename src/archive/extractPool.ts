@@ -19,7 +19,7 @@ const SIZE = Math.max(1, Math.min(4, os.availableParallelism() - 1));
 /** Generous: a large real page takes a few seconds on a loaded machine. */
 const TIMEOUT_MS = 30_000;
 
-type Job = { input: ExtractInput; resolve(e: Extracted): void; reject(e: Error): void };
+type Job = { input: ExtractInput; priority: number; resolve(e: Extracted): void; reject(e: Error): void };
 type Slot = { worker: Worker; ready: boolean; job: Job | null; timer: NodeJS.Timeout | null };
 
 /** What a job that ran out of time settles with: no text, and a signal saying why. */
@@ -140,12 +140,18 @@ export function createExtractPool(options: { size?: number; timeoutMs?: number; 
     return !disabled;
   };
 
-  /** extractContent on a pool thread, or on this one when there is no pool. */
-  return function extract(input: ExtractInput): Promise<Extracted> {
+  /**
+   * extractContent on a pool thread, or on this one when there is no pool. Waiting jobs go by
+   * priority, then first come: the crawl gives its biggest host's pages the most (that host's next
+   * request waits for them), so they do not queue behind a burst of small hosts' pages.
+   */
+  return function extract(input: ExtractInput, priority = 0): Promise<Extracted> {
     return new Promise<Extracted>((resolve, reject) => {
-      const job = { input, resolve, reject };
+      const job = { input, priority, resolve, reject };
       if (!start()) return void inline(job);
-      queue.push(job);
+      let i = queue.length;
+      while (i > 0 && queue[i - 1].priority < priority) i--;
+      queue.splice(i, 0, job);
       pump();
     });
   };

@@ -29,47 +29,53 @@ const gzip = promisify(gzipCallback);
 
 export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 
+/** The snapshot a source's last capture stored: a body hashing the same is that snapshot again. */
+export type KnownSnapshot = { id: number; hash: string; signals: Signals | null };
+
 /**
- * Hashes a body and, unless an identical one is archived already, extracts its text and compresses
- * it (outside any transaction and off the main thread: the slow parts). An identical recapture thus
- * costs one index lookup.
+ * Hashes a body and, unless it is the source's previous snapshot again, extracts its text and
+ * compresses it (off the main thread, outside any transaction: the slow parts). No database: a
+ * lookup here waited behind the pass's write transactions (the embedded database runs one thing at
+ * a time), tens of seconds on a busy pass. A body archived before under another source or version
+ * is extracted once more and then kept once (putSnapshots: one row per hash).
  */
 export async function prepareSnapshot(
-  db: Db,
   body: Uint8Array,
   contentType: string | null,
   kind: 'raw' | 'rendered',
   url: string,
+  previous: KnownSnapshot | null = null,
+  /** The extraction pool's order (the crawl passes its host's work left). */
+  priority = 0,
 ): Promise<PreparedSnapshot> {
   const hash = sha256(body);
-  const [row] = await db.select({ id: snapshots.id, signals: snapshots.signals }).from(snapshots).where(eq(snapshots.hash, hash)).limit(1);
-  const [extracted, gzipped] = row ? [null, null] : await Promise.all([extractSafely(body, contentType, url), gzip(body)]);
-  return {
-    hash,
-    kind,
-    contentType,
-    existingId: row?.id ?? null,
-    body,
-    gzipped,
-    extracted,
-    signals: extracted?.signals ?? row?.signals ?? null,
-  };
+  if (previous && previous.hash === hash)
+    return { hash, kind, contentType, existingId: previous.id, body, gzipped: null, extracted: null, signals: previous.signals };
+  const [extracted, gzipped] = await Promise.all([extractSafely(body, contentType, url, priority), gzip(body)]);
+  return { hash, kind, contentType, existingId: null, body, gzipped, extracted, signals: extracted?.signals ?? null };
 }
 
 /**
  * extractContent (on the extraction pool's threads), never throwing: a body it chokes on is still archived (text null, no extractor
  * version, so a later re-extraction picks it up) rather than losing the capture.
  */
-export async function extractSafely(body: Uint8Array, contentType: string | null, url: string): Promise<Extracted | null> {
+export async function extractSafely(body: Uint8Array, contentType: string | null, url: string, priority = 0): Promise<Extracted | null> {
   try {
     // The pool extracts a private copy: pdf.js refuses Buffers and may detach what it is given; `body` is still to be stored.
-    return await extractInPool({ body, contentType, url });
+    return await extractInPool({ body, contentType, url }, priority);
   } catch {
     return null;
   }
 }
 
-export type PreviousSnapshots = { snapshotId: number; renderedSnapshotId: number | null; hash: string; finalUrl: string | null };
+export type PreviousSnapshots = {
+  snapshotId: number;
+  renderedSnapshotId: number | null;
+  hash: string;
+  /** What extraction noticed on that snapshot: an identical body says the same. */
+  signals: Signals | null;
+  finalUrl: string | null;
+};
 
 /**
  * For each source, the snapshots of its latest capture that had a body: what a 304 says is still
@@ -84,6 +90,7 @@ export async function previousSnapshotsOf(db: Db, sourceIds: number[]): Promise<
         snapshotId: captures.snapshotId,
         renderedSnapshotId: captures.renderedSnapshotId,
         hash: snapshots.hash,
+        signals: snapshots.signals,
         finalUrl: captures.finalUrl,
       })
       .from(captures)

@@ -7,6 +7,7 @@ import { selectHeaders } from './captureRecord.js';
 import type { CrawlContext, HostInfo } from './context.js';
 import { fetchPage, type PageFetch } from './fetchPage.js';
 import { outcomePolicy, parseRetryAfter, type Outcome } from './outcomePolicy.js';
+import { passTimings } from './passTimings.js';
 import { nextRenderMode, renderEvidence } from './renderMode.js';
 import { resolveTarget } from './resolveTarget.js';
 import { revisitFacts } from './reschedule.js';
@@ -38,7 +39,7 @@ export async function checkSource(
 ): Promise<Attempt> {
   const startedAt = ctx.now();
   const t0 = performance.now();
-  const draft = await attempt(ctx, source, info, prev?.finalUrl ?? null, signal);
+  const draft = await attempt(ctx, source, info, prev, signal);
 
   const retryAfterMs =
     draft.httpStatus === 429 || draft.httpStatus === 503
@@ -51,6 +52,7 @@ export async function checkSource(
   const success = draft.outcome === 'fetched' || draft.outcome === 'not-rendered';
   const checkedAt = ctx.now();
   const modeChanged = learnRenderMode(info, draft);
+  const storing = performance.now();
   const capture = await ctx.writer.write({
     capture: {
       sourceId: source.id,
@@ -98,6 +100,8 @@ export async function checkSource(
           }
         : undefined,
   });
+  passTimings.storeMs += performance.now() - storing;
+  passTimings.stores++;
   return { capture, previousHash: prev?.hash ?? null, retryInPass: policy.retryInPass, waitMs: retryAfterMs ?? 0, failures };
 }
 
@@ -105,7 +109,7 @@ async function attempt(
   ctx: CrawlContext,
   source: DueSource,
   info: HostInfo,
-  previousFinalUrl: string | null,
+  prev: PreviousSnapshots | null,
   signal?: AbortSignal,
 ): Promise<Draft> {
   const base = {
@@ -143,13 +147,17 @@ async function attempt(
   const validators: Record<string, string> = {};
   if (source.etag) validators['if-none-match'] = source.etag;
   if (source.lastModified) validators['if-modified-since'] = source.lastModified;
-  const conditional = previousFinalUrl ? { url: previousFinalUrl, headers: validators } : undefined;
+  const conditional = prev?.finalUrl ? { url: prev.finalUrl, headers: validators } : undefined;
   const page = await fetchPage(ctx.fetch, source.url, { priority: source.priority, conditional, signal });
   ctx.noteRequests(page.requestEnds);
   const { body, requestEnds: _ends, ...rest } = page;
   const draft: Draft = { ...rest, fetcher: 'http', raw: null, rendered: null, screenshotHash: null };
   if (body && body.length > 0 && page.outcome !== 'not-modified') {
-    draft.raw = await prepareSnapshot(ctx.db, body, page.headers['content-type'] ?? null, 'raw', page.finalUrl ?? source.url);
+    const asked = performance.now();
+    const known = prev ? { id: prev.snapshotId, hash: prev.hash, signals: prev.signals } : null;
+    const hostWork = ctx.fetch.gate.workLeftMs(info.host);
+    draft.raw = await prepareSnapshot(body, page.headers['content-type'] ?? null, 'raw', page.finalUrl ?? source.url, known, hostWork);
+    passTimings.extractMs += performance.now() - asked;
   }
   if (page.outcome === 'fetched' && browserFailure) {
     Object.assign(draft, { outcome: 'not-rendered', errorKind: 'browser', errorMessage: browserFailure });
@@ -204,7 +212,8 @@ async function renderShell(ctx: CrawlContext, draft: Draft, body: Buffer, info: 
   if (!r.ok) return void Object.assign(draft, { outcome: 'not-rendered', errorKind: 'browser', errorMessage: r.message });
   // A shell that sent the browser elsewhere (a router's client-side redirect) ends where the browser did, as a browser fetch would.
   draft.finalUrl = r.finalUrl;
-  draft.rendered = await prepareSnapshot(ctx.db, Buffer.from(r.html, 'utf8'), 'text/html; charset=utf-8', 'rendered', r.finalUrl);
+  const hostWork = ctx.fetch.gate.workLeftMs(info.host);
+  draft.rendered = await prepareSnapshot(Buffer.from(r.html, 'utf8'), 'text/html; charset=utf-8', 'rendered', r.finalUrl, null, hostWork);
   if (r.screenshot) draft.screenshotHash = await saveScreenshot(ctx.config.home, r.screenshot);
 }
 
@@ -217,6 +226,7 @@ async function browserNavigate(ctx: CrawlContext, source: DueSource, info: HostI
   const status = r.status ?? 0;
   const outcome: Outcome = status >= 200 && status < 300 ? 'fetched' : 'http-error';
   const contentType = r.headers['content-type'] ?? null;
+  const hostWork = ctx.fetch.gate.workLeftMs(info.host);
   return {
     requestedUrl: source.url,
     redirects: r.redirects,
@@ -229,8 +239,8 @@ async function browserNavigate(ctx: CrawlContext, source: DueSource, info: HostI
     errorKind: null,
     errorMessage: outcome === 'http-error' ? `HTTP ${status}` : null,
     fetcher: 'browser',
-    raw: r.raw && r.raw.length > 0 ? await prepareSnapshot(ctx.db, r.raw, contentType, 'raw', r.finalUrl) : null,
-    rendered: await prepareSnapshot(ctx.db, Buffer.from(r.html, 'utf8'), 'text/html; charset=utf-8', 'rendered', r.finalUrl),
+    raw: r.raw && r.raw.length > 0 ? await prepareSnapshot(r.raw, contentType, 'raw', r.finalUrl, null, hostWork) : null,
+    rendered: await prepareSnapshot(Buffer.from(r.html, 'utf8'), 'text/html; charset=utf-8', 'rendered', r.finalUrl, null, hostWork),
     screenshotHash: r.screenshot ? await saveScreenshot(ctx.config.home, r.screenshot) : null,
   };
 }

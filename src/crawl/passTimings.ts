@@ -10,6 +10,10 @@ export type PassTimings = {
   gateHoldMs: number;
   /** Wall time every one of the gate's `concurrency` slots was taken: ready hosts then waited for a slot, not for politeness. */
   gateFullMs: number;
+  /** Time pages waited for their text (the extraction pool) and their captures for the archive (the batch's transaction): after the fetch, off the host's turn. */
+  extractMs: number;
+  storeMs: number;
+  stores: number;
   renders: number;
   renderMs: number;
   rendersAtOncePeak: number;
@@ -28,6 +32,9 @@ function fresh(): PassTimings {
     gateWaitMs: 0,
     gateHoldMs: 0,
     gateFullMs: 0,
+    extractMs: 0,
+    storeMs: 0,
+    stores: 0,
     renders: 0,
     renderMs: 0,
     rendersAtOncePeak: 0,

@@ -53,7 +53,7 @@ export async function addCapture(db: Db, source: SeededSource, spec: CaptureSpec
   const finalUrl = spec.finalUrl ?? source.url;
   const raw =
     spec.html !== undefined
-      ? await prepareSnapshot(db, new TextEncoder().encode(spec.html), 'text/html; charset=utf-8', 'raw', finalUrl)
+      ? await prepareSnapshot(new TextEncoder().encode(spec.html), 'text/html; charset=utf-8', 'raw', finalUrl)
       : null;
   const row = await storeCapture(db, {
     capture: {
