@@ -14,7 +14,7 @@ import type { SimulatedCorpus } from '../src/simweb/corpus.js';
 import type { PageSpec } from '../src/simweb/types.js';
 import { runPass } from '../src/watch/runPass.js';
 import { describeCpu } from './machine.js';
-import { profileMainThread, watchChildrenCpu } from './passProfile.js';
+import { mainThreadCpu, profileMainThread, watchChildrenCpu } from './passProfile.js';
 import { lagBeyondDelay, lastHosts, politenessBound } from './politeness.js';
 import type { WebThread } from './webThread.js';
 
@@ -58,6 +58,7 @@ export async function measurePass(bench: PassBench, label: string): Promise<void
   const sinceCapture = await lastCaptureId(database);
   const t = performance.now();
   const cpuBefore = process.cpuUsage();
+  const mainCpuBefore = mainThreadCpu();
   // A line a minute, so a pass stopped by a timeout still says how far it came.
   let done = 0;
   const ticker = setInterval(
@@ -74,6 +75,7 @@ export async function measurePass(bench: PassBench, label: string): Promise<void
   const cpu = process.cpuUsage(cpuBefore);
   const browserCpu = chromium.stop();
   const mainBusy = perf.eventLoopUtilization(eluBefore).utilization;
+  const mainCpu = mainThreadCpu() - mainCpuBefore;
   loopDelay.disable();
   const byKind = await profile.stop();
   const { log, busy } = await web.log(from);
@@ -89,9 +91,9 @@ export async function measurePass(bench: PassBench, label: string): Promise<void
   const appRecovered = appRows.filter((r) => r.fetcher === 'http' && !r.rendered && r.outcome === 'fetched').length;
   const processCpu = (cpu.user + cpu.system) / 1e6;
   const webCpu = (busy * wall) / 1000;
-  // The main thread's busy time is its event loop's; the profile says which code it ran, the rest is native work.
-  const mainCpu = (mainBusy * wall) / 1000;
-  byKind.set('native (not JavaScript)', Math.max(0, mainCpu - [...byKind].filter(([k]) => k !== 'idle').reduce((a, [, v]) => a + v, 0)));
+  // The profile says which code the active event loop ran; the rest of its active time was native work (or waiting for a core).
+  const loopActive = (mainBusy * wall) / 1000;
+  byKind.set('native (not JavaScript)', Math.max(0, loopActive - [...byKind].filter(([k]) => k !== 'idle').reduce((a, [, v]) => a + v, 0)));
 
   console.log(
     `crawl (runPass, ${label})   ${summary.checked} sources${summary.interrupted ? ` (stopped after ${stopAfterS} s: the bound and ratio below cover the requests made)` : ''}, ${log.length} requests, outcomes ${JSON.stringify(summary.byOutcome)}`,
@@ -121,7 +123,7 @@ export async function measurePass(bench: PassBench, label: string): Promise<void
     `  CPU               ${describeCpu(cpu, wall, busy)}; Chromium ${browserCpu.toFixed(1)} s more (peak ${chromium.peak()} processes)`,
   );
   console.log(
-    `  cores busy        ${((processCpu + browserCpu) / (wall / 1000)).toFixed(2)} of ${os.availableParallelism()} (crawler, web and Chromium); main thread ${(100 * mainBusy).toFixed(0)} % busy`,
+    `  cores busy        ${((processCpu + browserCpu) / (wall / 1000)).toFixed(2)} of ${os.availableParallelism()} (crawler, web and Chromium); main thread ${((100 * mainCpu) / (wall / 1000)).toFixed(0)} % of a core, its event loop ${(100 * mainBusy).toFixed(0)} % active`,
   );
   console.log(
     `  CPU per page      crawler process ${((1000 * (processCpu - webCpu)) / pages).toFixed(1)} ms (main thread ${((1000 * mainCpu) / pages).toFixed(1)} ms) over ${pages} pages; Chromium ${renderedPages ? ((1000 * browserCpu) / renderedPages).toFixed(0) : '-'} ms per rendered page (${renderedPages})`,

@@ -112,3 +112,13 @@ export function watchChildrenCpu(everyMs = 1000): { stop(): number; peak(): numb
   const timer = setInterval(poll, everyMs);
   return { stop: () => (clearInterval(timer), last), peak: () => peak };
 }
+
+/**
+ * CPU seconds of this process's main thread alone (its /proc task: utime + stime). The event loop's
+ * utilization is no CPU measure: it also counts the time the thread was runnable but not running.
+ */
+export function mainThreadCpu(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / TICK;
+}
