@@ -12,9 +12,9 @@ const IN_PASS_WAIT_MAX_MS = 60_000;
 
 /**
  * A host's sources in progress at once: one waiting at the gate, the others being extracted and
- * stored. Storing a capture (its batch's transaction, then states and flags) can outlast a short
- * delay when the pass is busy; with two lanes the busiest host's next request then was not yet
- * queued when its turn came.
+ * stored (a batch's transaction, then states and flags), which on a busy pass can outlast a delay
+ * or two. The extraction pool serves the host with the most work left first (checkSource), so the
+ * busiest host's lanes are back before its next turn.
  */
 const LANES = 4;
 
