@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 // proxy-server module starts an unauthenticated proxy-chain server on every interface as a side effect.
 import { GotScrapingHttpClient, processHttpRequestOptions } from '@crawlee/core';
 
+/** One HTTP request, no redirect following: the caller checks and follows each hop itself. */
 export type HopRequest = {
   url: string;
   headers: Record<string, string>;
