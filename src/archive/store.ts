@@ -10,18 +10,18 @@ import { extractInPool } from './extractPool.js';
 
 export type CaptureRow = typeof captures.$inferSelect;
 
-/** A body on its way into the archive: hashed, and extracted only if the archive lacks it. */
+/** A body on its way into the archive: hashed, and extracted unless it is the source's previous snapshot again. */
 export type PreparedSnapshot = {
   hash: string;
   kind: 'raw' | 'rendered';
   contentType: string | null;
-  /** Set when the archive already holds this hash: nothing else to store. */
+  /** Set when the body is the source's previous snapshot again: nothing else to store. */
   existingId: number | null;
   body: Uint8Array;
   /** The body as the archive stores it (gzip), compressed off the main thread; null when archived already. */
   gzipped: Uint8Array | null;
   extracted: Extracted | null;
-  /** What extraction noticed: of this extraction, or stored with the identical snapshot archived before. */
+  /** What extraction noticed: of this extraction, or stored with that previous snapshot. */
   signals: Signals | null;
 };
 
