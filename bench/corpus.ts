@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     `script-built     ${kindOf.size} URLs (${((100 * kindOf.size) / corpus.urlMap.size).toFixed(1)} %) on ${scriptHosts.size} hosts; ${[...kindOf.values()].filter((k) => k === 'app').length} of them carry their text as inline JSON`,
   );
   const web = startWebThread(corpus.spec);
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, { thread: true });
   try {
     const t = performance.now();
     const ingest = await ingestPaths(database.db, [path.join(home, 'timeline')], {});

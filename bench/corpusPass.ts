@@ -68,7 +68,7 @@ export async function measurePass(bench: PassBench, label: string): Promise<void
   const stop = new AbortController();
   const stopper = stopAfterS ? setTimeout(() => stop.abort(), stopAfterS * 1000) : undefined;
   const summary = await runPass(
-    { db: database.db, config, signal: stop.signal, onProgress: (p) => void (done = p.done) },
+    { db: database.db, storeAndSettle: database.storeAndSettle, config, signal: stop.signal, onProgress: (p) => void (done = p.done) },
     { all: true },
   ).finally(() => (clearInterval(ticker), clearTimeout(stopper)));
   const wall = performance.now() - t;

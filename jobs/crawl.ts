@@ -1,13 +1,12 @@
-import type { CrawlDeps } from '../src/crawl/crawlSources.js';
 import type { Job } from '../src/watch/scheduler.js';
-import { runPass, type PassSummary } from '../src/watch/runPass.js';
+import { runPass, type PassDeps, type PassSummary } from '../src/watch/runPass.js';
 
 /**
  * The crawl job: one pass of the pipeline over the sources that are due. Its schedule is
  * `jobSchedules.crawl`, else the older `crawlSchedule` setting (whose default is this one); the
  * due-ness of each source, not the tick, decides what is checked, so a skipped tick only delays work.
  */
-export const crawlJob: Job<Omit<CrawlDeps, 'afterStore'>, PassSummary> = {
+export const crawlJob: Job<PassDeps, PassSummary> = {
   name: 'crawl',
   description: 'a polite pass over the sources that are due: captures, states, changes, flags',
   defaultSchedule: '*/15 * * * *',

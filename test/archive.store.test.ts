@@ -97,7 +97,7 @@ describe(`archiving captures in batches (${testDatabaseKind})`, () => {
   });
 
   it('writes behind: attempts arriving together share a batch, and close writes the rest', async () => {
-    const writer = createCaptureWriter(database.db, { maxBatch: 3, maxWaitMs: 60_000 });
+    const writer = createCaptureWriter((inputs) => storeCaptures(database.db, inputs), { maxBatch: 3, maxWaitMs: 60_000 });
     const before = await countRows(database.db, 'captures');
     const full = Promise.all([1, 2, 3].map(async (n) => writer.write(await input(n, 30 + n, page(`Batch ${n}`)))));
     const rows = await full; // a full batch does not wait for the timer
@@ -108,8 +108,27 @@ describe(`archiving captures in batches (${testDatabaseKind})`, () => {
     expect(await countRows(database.db, 'captures')).toBe(before + 4);
   });
 
+  it('lets the crawl run ahead of the database by maxPending attempts, no more', async () => {
+    let commit!: () => void;
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    const store = async (inputs: CaptureInput[]) => {
+      await held;
+      return storeCaptures(database.db, inputs);
+    };
+    const writer = createCaptureWriter(store, { maxBatch: 2, maxWaitMs: 60_000, maxPending: 2 });
+    const first = writer.write(await input(1, 60, null));
+    await writer.room(); // one attempt pending: room for another
+    const second = writer.write(await input(2, 61, null)); // a full batch, held at its commit
+    const room = writer.room();
+    expect(await Promise.race([room.then(() => 'room'), Promise.resolve('waiting')])).toBe('waiting');
+    commit();
+    await room;
+    expect((await Promise.all([first, second])).map((r) => r.sourceId)).toEqual([source(1).id, source(2).id]);
+    await writer.close();
+  });
+
   it('fails only the attempt that cannot be stored when its batch fails', async () => {
-    const writer = createCaptureWriter(database.db, { maxBatch: 10, maxWaitMs: 5 });
+    const writer = createCaptureWriter((inputs) => storeCaptures(database.db, inputs), { maxBatch: 10, maxWaitMs: 5 });
     const good = writer.write(await input(1, 50, null));
     const bad = await input(2, 51, null);
     bad.capture = { ...bad.capture, sourceId: 987_654 }; // no such source: the foreign key refuses it

@@ -36,13 +36,39 @@ describe('the extraction pool bounds every job in time', () => {
     expect(fine.signals.extraction).toBeUndefined();
   });
 
-  it('takes waiting jobs by priority, then in order of arrival', async () => {
-    const extract = createExtractPool({ size: 1, timeoutMs: 5_000, entry: hangingWorker });
+  it('takes waiting jobs by priority, then in order of arrival, once each worker holds its depth', async () => {
+    const extract = createExtractPool({ size: 1, depth: 2, timeoutMs: 5_000, entry: hangingWorker });
     await extract(input('http://h/warm-up')); // the worker is up and idle
     const order: string[] = [];
     const job = (url: string, priority: number) => extract(input(url), priority).then((e) => void order.push(e.title));
-    // The first job takes the worker at once; the others wait for it, and are then taken highest first.
-    await Promise.all([job('http://h/first', 0), job('http://h/low', 1), job('http://h/high', 9), job('http://h/low-later', 1)]);
-    expect(order).toEqual(['http://h/first', 'http://h/high', 'http://h/low', 'http://h/low-later']);
+    // The first two go to the worker at once; the others wait for it, and are then taken highest first.
+    const jobs = [
+      job('http://h/first', 0),
+      job('http://h/second', 0),
+      job('http://h/low', 1),
+      job('http://h/high', 9),
+      job('http://h/low-later', 1),
+    ];
+    await Promise.all(jobs);
+    expect(order).toEqual(['http://h/first', 'http://h/second', 'http://h/high', 'http://h/low', 'http://h/low-later']);
+  });
+
+  it('sends a worker its next job before it has answered the last, and answers each job in turn', async () => {
+    // A worker that answers only once it holds two jobs: with one job at a time it would never answer.
+    const pairing = () =>
+      new URL(
+        `data:text/javascript,${encodeURIComponent(`
+          import { parentPort } from 'node:worker_threads';
+          const held = [];
+          const answer = (job) => ({ extracted: { title: job.url, text: 'ok', paragraphs: ['ok'], byline: null, published: null, signals: { wordCount: 1 } } });
+          parentPort.on('message', (job) => {
+            held.push(job);
+            if (held.length === 2) for (const j of held.splice(0)) parentPort.postMessage(answer(j));
+          });
+          parentPort.postMessage({ ready: true });`)}`,
+      );
+    const extract = createExtractPool({ size: 1, depth: 2, timeoutMs: 5_000, entry: pairing });
+    const [a, b] = await Promise.all([extract(input('http://h/a')), extract(input('http://h/b'))]);
+    expect([a.title, b.title]).toEqual(['http://h/a', 'http://h/b']);
   });
 });

@@ -1,26 +1,29 @@
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { extractContent, type ExtractInput, type Extracted } from '../extract/index.js';
+import { workerEntry } from '../workerEntry.js';
 
 /**
  * Extraction (Readability over linkedom, pdf.js) is the crawler's heaviest CPU work per new page.
  * It runs here on worker threads, so another core parses while the main thread fetches and writes.
- * One worker per core beyond the main thread's (at least one, at most four), one job at a time each,
- * so that a job's clock starts when a worker takes it. A job that outlives the timeout settles as
- * extraction 'timeout' and its worker is terminated and replaced: a hostile page cannot hold a
- * thread, nor the capture waiting on it. Idle workers are unref'd: the pool never keeps a process
+ * One worker per core beyond the main thread's (at least one, at most four). Each worker holds up to
+ * DEPTH jobs and runs them one after another: when it answers one it starts the next at once, instead
+ * of idling until a busy main thread has read the answer and sent more. A job's clock starts when it
+ * heads its worker's line. A job that outlives the timeout settles as extraction 'timeout', its
+ * worker is terminated and replaced, and the jobs behind it go back to the queue: a hostile page
+ * cannot hold a thread, nor the captures waiting on it. Idle workers are unref'd: the pool never keeps a process
  * alive, and nobody has to close it. Where no worker can start, extraction runs on the calling
  * thread as before (without a timeout: synchronous work cannot be interrupted).
  */
 const SIZE = Math.max(1, Math.min(4, os.availableParallelism() - 1));
 /** Generous: a large real page takes a few seconds on a loaded machine. */
 const TIMEOUT_MS = 30_000;
+/** Two: the worker always has its next job, and a job sent ahead delays a more urgent one by one job at most. */
+const DEPTH = 2;
 
 type Job = { input: ExtractInput; priority: number; resolve(e: Extracted): void; reject(e: Error): void };
-type Slot = { worker: Worker; ready: boolean; job: Job | null; timer: NodeJS.Timeout | null };
+/** jobs: sent to the worker, in the order it answers them; the first is running. */
+type Slot = { worker: Worker; ready: boolean; jobs: Job[]; timer: NodeJS.Timeout | null };
 
 /** What a job that ran out of time settles with: no text, and a signal saying why. */
 export function timedOut(): Extracted {
@@ -36,24 +39,10 @@ export function timedOut(): Extracted {
   return { title: '', byline: null, published: null, text: '', paragraphs: [], signals };
 }
 
-/**
- * The worker's script, next to this module: extractWorker.js when compiled (run as is), or
- * extractWorker.ts when the sources run through tsx, whose loader a worker does not inherit: its
- * entry then registers tsx's ESM api (its CommonJS build cannot register hooks in a worker), found
- * the same way under vitest.
- */
-function workerEntry(): URL {
-  if (import.meta.url.endsWith('.js')) return new URL('./extractWorker.js', import.meta.url);
-  const tsxDir = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsx = pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const file = new URL('./extractWorker.ts', import.meta.url).href;
-  const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(file)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
-}
-
-/** entry: the worker script (tests pass their own); it answers { ready } once, then { extracted } or { error } per body. */
-export function createExtractPool(options: { size?: number; timeoutMs?: number; entry?: () => URL } = {}) {
+/** entry: the worker script (tests pass their own); it answers { ready } once, then { extracted } or { error } per body, in order. */
+export function createExtractPool(options: { size?: number; depth?: number; timeoutMs?: number; entry?: () => URL } = {}) {
   const size = options.size ?? SIZE;
+  const depth = options.depth ?? DEPTH;
   const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
   const queue: Job[] = [];
   let slots: Slot[] | null = null;
@@ -61,48 +50,66 @@ export function createExtractPool(options: { size?: number; timeoutMs?: number; 
 
   const inline = (job: Job) => extractContent({ ...job.input, body: new Uint8Array(job.input.body) }).then(job.resolve, job.reject);
 
-  /** Settles a slot's job, if any, and frees the slot. */
-  const settle = (slot: Slot, outcome: (job: Job) => void) => {
-    const job = slot.job;
+  /** Waiting jobs go by priority, then first come. */
+  const enqueue = (job: Job) => {
+    let i = queue.length;
+    while (i > 0 && queue[i - 1].priority < job.priority) i--;
+    queue.splice(i, 0, job);
+  };
+
+  /** Starts the clock of the job now heading the slot's line, if any. */
+  const clock = (slot: Slot) => {
     if (slot.timer) clearTimeout(slot.timer);
-    [slot.job, slot.timer] = [null, null];
+    slot.timer = slot.jobs.length === 0 ? null : setTimeout(() => timeout(slot), timeoutMs);
+  };
+
+  /** Settles the running job and starts the next one's clock. */
+  const settleHead = (slot: Slot, outcome: (job: Job) => void) => {
+    const job = slot.jobs.shift();
+    clock(slot);
     if (job) outcome(job);
   };
 
-  const replace = (slot: Slot) => {
+  /** Settles the running job, puts the ones behind it back in the queue and gives the slot a new worker. */
+  const abandon = (slot: Slot, outcome: (job: Job) => void) => {
+    if (slot.timer) clearTimeout(slot.timer);
+    const [head, ...behind] = slot.jobs;
+    [slot.jobs, slot.timer] = [[], null];
+    for (const job of behind) enqueue(job);
     const i = slots?.indexOf(slot) ?? -1;
     if (i >= 0) slots![i] = spawn();
+    if (head) outcome(head);
+    pump();
   };
 
-  /** Hands queued jobs to idle workers; a worker keeps the process alive only while there is work. */
+  const timeout = (slot: Slot) => {
+    void slot.worker.terminate(); // its exit is then no failure: the slot is already replaced
+    abandon(slot, (job) => job.resolve(timedOut()));
+  };
+
+  /** Tops up ready workers from the queue; a worker keeps the process alive only while it has work. */
   const pump = () => {
     for (const slot of slots ?? []) {
-      if (queue.length === 0 || !slot.ready || slot.job) continue;
-      const job = queue.shift()!;
-      slot.job = job;
-      slot.timer = setTimeout(() => {
-        settle(slot, (j) => j.resolve(timedOut()));
-        void slot.worker.terminate(); // its exit is then no failure: the slot is already replaced
-        replace(slot);
-        pump();
-      }, timeoutMs);
-      // A private copy, transferred: the caller's bytes stay usable (and unshared with pdf.js).
-      const body = new Uint8Array(job.input.body);
-      slot.worker.postMessage({ body, contentType: job.input.contentType, url: job.input.url }, [body.buffer]);
-    }
-    for (const slot of slots ?? []) {
-      if (slot.job || queue.length > 0) slot.worker.ref();
+      while (queue.length > 0 && slot.ready && slot.jobs.length < depth) {
+        const job = queue.shift()!;
+        slot.jobs.push(job);
+        if (slot.jobs.length === 1) clock(slot);
+        // A private copy, transferred: the caller's bytes stay usable (and unshared with pdf.js).
+        const body = new Uint8Array(job.input.body);
+        slot.worker.postMessage({ body, contentType: job.input.contentType, url: job.input.url }, [body.buffer]);
+      }
+      if (slot.jobs.length > 0) slot.worker.ref();
       else slot.worker.unref();
     }
   };
 
   let entry: URL | null = null;
   function spawn(): Slot {
-    const slot: Slot = { worker: new Worker(entry!), ready: false, job: null, timer: null };
+    const slot: Slot = { worker: new Worker(entry!), ready: false, jobs: [], timer: null };
     slot.worker.unref();
     slot.worker.on('message', (m: { ready?: true; extracted?: Extracted; error?: string }) => {
       if (m.ready) slot.ready = true;
-      else settle(slot, (job) => (m.error !== undefined ? job.reject(new Error(m.error)) : job.resolve(m.extracted!)));
+      else settleHead(slot, (job) => (m.error !== undefined ? job.reject(new Error(m.error)) : job.resolve(m.extracted!)));
       pump();
     });
     const fail = (err: Error) => {
@@ -110,19 +117,18 @@ export function createExtractPool(options: { size?: number; timeoutMs?: number; 
       if (!slot.ready) {
         // It never started (no loader, no threads): stop trying, extract the waiting bodies here.
         disabled = true;
-        const others = slots.filter((s) => s !== slot);
+        const all = slots;
         slots = null;
-        for (const s of others) {
-          settle(s, (job) => void inline(job));
-          void s.worker.terminate();
+        for (const s of all) {
+          if (s.timer) clearTimeout(s.timer);
+          for (const job of s.jobs.splice(0)) void inline(job);
+          if (s !== slot) void s.worker.terminate();
         }
         for (const job of queue.splice(0)) void inline(job);
         return;
       }
-      // A worker that dies mid-crawl takes its job with it (archived unextracted); the slot is replaced.
-      settle(slot, (job) => job.reject(err));
-      replace(slot);
-      pump();
+      // A worker that dies mid-crawl takes its running job with it (archived unextracted).
+      abandon(slot, (job) => job.reject(err));
     };
     slot.worker.on('error', fail);
     slot.worker.on('exit', (code) => code !== 0 && fail(new Error(`extraction worker exited with code ${code}`)));
@@ -132,7 +138,7 @@ export function createExtractPool(options: { size?: number; timeoutMs?: number; 
   const start = (): boolean => {
     if (disabled) return false;
     try {
-      entry ??= (options.entry ?? workerEntry)();
+      entry ??= options.entry ? options.entry() : workerEntry(import.meta.url, 'extractWorker');
       slots ??= Array.from({ length: size }, spawn);
     } catch {
       disabled = true;
@@ -149,9 +155,7 @@ export function createExtractPool(options: { size?: number; timeoutMs?: number; 
     return new Promise<Extracted>((resolve, reject) => {
       const job = { input, priority, resolve, reject };
       if (!start()) return void inline(job);
-      let i = queue.length;
-      while (i > 0 && queue[i - 1].priority < priority) i--;
-      queue.splice(i, 0, job);
+      enqueue(job);
       pump();
     });
   };

@@ -1,4 +1,4 @@
-import { inArray, sql } from 'drizzle-orm';
+import { inArray, sql, type SQL } from 'drizzle-orm';
 import { chunks } from '../db/chunks.js';
 import { queryRows, type Db, type Tx } from '../db/open.js';
 import { captures, hosts, snapshots, sourceUrls } from '../db/schema/index.js';
@@ -74,7 +74,7 @@ export async function storeCaptures(db: Db, given: CaptureInput[], afterStore?: 
     const rows = new Map<number, CaptureRow>();
     for (const chunk of chunks(values, 500)) for (const row of await tx.insert(captures).values(chunk).returning()) rows.set(row.id, row);
     await updateSchedules(tx, inputs);
-    for (const touch of foldHostTouches(inputs)) await touchHost(tx, touch);
+    await touchHosts(tx, foldHostTouches(inputs));
     await noteFinalUrls(tx, inputs);
     const stored = ids.map((id) => rows.get(id)!);
     await afterStore?.(tx, stored);
@@ -174,15 +174,31 @@ function foldHostTouches(inputs: CaptureInput[]): HostTouch[] {
   return [...byHost.values()];
 }
 
-/** Records that a host was asked at `at` (and, when known, until when it asked us to wait). */
-async function touchHost(tx: Tx, t: HostTouch): Promise<void> {
-  const set: Partial<typeof hosts.$inferInsert> = { lastRequestAt: t.at };
-  if (t.notBefore !== undefined) set.notBefore = t.notBefore;
-  if (t.renderMode) set.renderMode = t.renderMode;
-  await tx
-    .insert(hosts)
-    .values({ host: t.host, ...set })
-    .onConflictDoUpdate({ target: hosts.host, set });
+/**
+ * Records that each host was asked at `at` (and, when known, until when it asked us to wait, and its
+ * render mode): one statement per combination of what is known, not one per host (a batch early in
+ * a pass touches hundreds of hosts).
+ */
+async function touchHosts(tx: Tx, touches: HostTouch[]): Promise<void> {
+  const shapes = new Map<string, HostTouch[]>();
+  for (const t of touches) {
+    const shape = `${t.notBefore !== undefined} ${t.renderMode !== undefined}`;
+    if (!shapes.has(shape)) shapes.set(shape, []);
+    shapes.get(shape)!.push(t);
+  }
+  for (const group of shapes.values()) {
+    const [{ notBefore, renderMode }] = group;
+    const set: Partial<Record<keyof typeof hosts.$inferInsert, SQL>> = { lastRequestAt: sql`excluded.last_request_at` };
+    if (notBefore !== undefined) set.notBefore = sql`excluded.not_before`;
+    if (renderMode !== undefined) set.renderMode = sql`excluded.render_mode`;
+    const values = group.map((t) => ({
+      host: t.host,
+      lastRequestAt: t.at,
+      ...(t.notBefore !== undefined && { notBefore: t.notBefore }),
+      ...(t.renderMode !== undefined && { renderMode: t.renderMode }),
+    }));
+    for (const chunk of chunks(values, 500)) await tx.insert(hosts).values(chunk).onConflictDoUpdate({ target: hosts.host, set });
+  }
 }
 
 /** Where each source was finally found, when that differs from its URL (once per URL per batch). */

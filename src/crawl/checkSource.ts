@@ -16,8 +16,14 @@ import { robotsAllows } from './robots.js';
 
 export const defaultWorkerId = () => `${hostname()}:${process.pid}`;
 
-/** The result of one attempt: the stored row, and what the host loop should do next. */
-export type Attempt = { capture: CaptureRow; previousHash: string | null; retryInPass: boolean; waitMs: number; failures: number };
+/** The result of one attempt: what it found (handed to the writer), and what the host loop should do next. */
+export type Attempt = {
+  capture: Pick<CaptureRow, 'outcome' | 'bodyHash' | 'requestedUrl'>;
+  previousHash: string | null;
+  retryInPass: boolean;
+  waitMs: number;
+  failures: number;
+};
 
 type Draft = Omit<PageFetch, 'body' | 'requestEnds'> & {
   fetcher: 'http' | 'browser';
@@ -28,7 +34,9 @@ type Draft = Omit<PageFetch, 'body' | 'requestEnds'> & {
 
 /**
  * One attempt at one source: robots, then HTTP (or the browser for hosts that need one), a render
- * when the HTTP answer is a script shell, then the capture handed to the pass's writer and, once stored, on.
+ * when the HTTP answer is a script shell, then the capture handed to the pass's writer. The host
+ * goes on to its next request without waiting for the batch's commit (the writer's room() bounds how
+ * far ahead of the database a pass may run); a capture that cannot be stored stops the pass (onStoreFailure).
  */
 export async function checkSource(
   ctx: CrawlContext,
@@ -53,11 +61,12 @@ export async function checkSource(
   const checkedAt = ctx.now();
   const modeChanged = learnRenderMode(info, draft);
   const storing = performance.now();
-  const capture = await ctx.writer.write({
+  const stored = ctx.writer.write({
     capture: {
       sourceId: source.id,
       startedAt,
-      durationMs: Math.round(performance.now() - t0),
+      // From the request's turn at the gate: waiting for politeness is ours, not the source's.
+      durationMs: Math.round(performance.now() - (draft.askedAt ?? t0)),
       requestedUrl: draft.requestedUrl,
       redirects: draft.redirects,
       finalUrl: draft.finalUrl,
@@ -100,8 +109,15 @@ export async function checkSource(
           }
         : undefined,
   });
-  passTimings.storeMs += performance.now() - storing;
-  passTimings.stores++;
+  void stored.then(
+    () => {
+      passTimings.storeMs += performance.now() - storing;
+      passTimings.stores++;
+    },
+    (err) => ctx.onStoreFailure(err),
+  );
+  await ctx.writer.room();
+  const capture = { outcome: draft.outcome, bodyHash: draft.raw?.hash ?? null, requestedUrl: draft.requestedUrl };
   return { capture, previousHash: prev?.hash ?? null, retryInPass: policy.retryInPass, waitMs: retryAfterMs ?? 0, failures };
 }
 

@@ -1,4 +1,5 @@
 import type { CaptureWriter } from '../archive/captureWriter.js';
+import type { StoreBatch } from '../archive/captureWriter.js';
 import type { AfterStore } from '../archive/storeCaptures.js';
 import type { Config } from '../config/loadConfig.js';
 import type { Db } from '../db/open.js';
@@ -19,10 +20,15 @@ export type CrawlDeps = {
   signal?: AbortSignal;
   onProgress?(progress: CrawlProgress): void;
   /**
-   * Runs in the transaction that stores each batch of captures: the pass composer (src/watch) derives
-   * states, changes and flags there. A crawl alone (tests, benchmarks) leaves it out.
+   * Runs in the transaction that stores each batch of captures. A crawl alone (tests, benchmarks)
+   * leaves it out; the pass composer (src/watch) gives storeBatch instead.
    */
   afterStore?: AfterStore;
+  /**
+   * Stores each batch of captures, in place of storeCaptures with afterStore: the pass composer
+   * stores and settles them (states, changes, flags) there, on the database's own thread if it has one.
+   */
+  storeBatch?: StoreBatch;
   /** DNS for host names; tests inject one so no real name is ever looked up. */
   resolver?: Resolver;
   /** Names this worker in leases and capture rows (default: hostname and pid). */
@@ -44,6 +50,8 @@ export type CrawlContext = {
   renderer: BrowserRenderer;
   /** Archives attempts in batches: see createCaptureWriter. */
   writer: CaptureWriter;
+  /** A capture could not be stored: the pass stops, and ends with this error once the rest is written. */
+  onStoreFailure(error: unknown): void;
   workerId: string;
   now(): Date;
   screenshots: boolean;

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { createCaptureWriter } from '../archive/captureWriter.js';
 import { previousSnapshotsOf } from '../archive/store.js';
+import { storeCaptures } from '../archive/storeCaptures.js';
 import { createBrowserRenderer } from './browserRenderer.js';
 import { emptySummary, type CrawlSummary } from './captureRecord.js';
 import { defaultWorkerId } from './checkSource.js';
@@ -51,7 +52,8 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     robotsAllow: (url) => robots.allowRedirect(url), // robots is built below; only called once a render runs
     slots: config.renderSlots || undefined,
   });
-  const writer = createCaptureWriter(db, { maxBatch: 500, maxWaitMs: 200, afterStore: deps.afterStore });
+  const store = deps.storeBatch ?? ((inputs) => storeCaptures(db, inputs, deps.afterStore));
+  const writer = createCaptureWriter(store, { maxBatch: 500, maxWaitMs: 200 });
   const lastRequests = new Map<string, number>();
   const noteRequests = (ends: Map<string, number>) => ends.forEach((at, host) => lastRequests.set(host, at));
   const fetch: FetchDeps = { fetcher, gate, resolver, settings: config };
@@ -59,6 +61,7 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
   fetch.robotsAllow = robots.allowRedirect;
   const summary = emptySummary();
   summary.hosts = groups.size;
+  let storeFailure = null as { error: unknown } | null; // set by onStoreFailure, from the host loops
   const ctx: CrawlContext = {
     db,
     config,
@@ -66,6 +69,10 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     fetch,
     renderer,
     writer,
+    onStoreFailure: (error) => {
+      storeFailure ??= { error };
+      stopAll.abort();
+    },
     workerId: deps.workerId ?? defaultWorkerId(),
     now,
     screenshots: selection.screenshots ?? config.screenshots,
@@ -93,12 +100,13 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     if (failure) throw failure.reason;
   } finally {
     try {
-      await Promise.all([writer.close(), fetcher.close(), renderer.close()]);
+      await Promise.all([writer.close(), robots.settled(), fetcher.close(), renderer.close()]);
     } finally {
       // Only now: every host loop has given its lease back.
       await dropLiveness?.();
     }
   }
+  if (storeFailure) throw storeFailure.error;
   summary.interrupted = signal.aborted;
   summary.durationMs = Math.round(performance.now() - started);
   return summary;

@@ -32,6 +32,8 @@ export type PageFetch = {
   errorMessage: string | null;
   /** Hosts asked, with when the last request to each ended (epoch ms), for hosts.last_request_at. */
   requestEnds: Map<string, number>;
+  /** When the first hop got its turn at the gate (performance.now()): the attempt's time excludes the wait before. */
+  askedAt?: number;
 };
 
 const ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,application/pdf;q=0.8,*/*;q=0.5';
@@ -93,6 +95,7 @@ export async function fetchPage(
     if (opts.conditional && opts.conditional.url === current.href) Object.assign(headers, opts.conditional.headers);
     const release = await deps.gate.acquire(current.host, opts.priority, opts.signal);
     const asked = performance.now();
+    result.askedAt ??= asked;
     let answer: Awaited<ReturnType<FetchDeps['fetcher']['fetch']>>;
     try {
       answer = await deps.fetcher.fetch({ url: current.href, headers, address: target.address });

@@ -23,6 +23,7 @@ async function robotsFor(
   row: HostRow | undefined,
   anyUrl: string,
   priority: number,
+  cache: (write: PromiseLike<unknown>) => void,
 ): Promise<HostInfo['robots']> {
   const fresh = row?.robotsFetchedAt && Date.now() - row.robotsFetchedAt.getTime() < DAY_MS && row.robotsTxt !== null;
   if (fresh) return { text: row!.robotsTxt };
@@ -43,10 +44,12 @@ async function robotsFor(
   const rules = robotsFromAnswer(answer);
   if (rules.text !== null) {
     const cached = { robotsTxt: rules.text, robotsFetchedAt: new Date() };
-    await ctx.db
-      .insert(hosts)
-      .values({ host, ...cached })
-      .onConflictDoUpdate({ target: hosts.host, set: cached });
+    cache(
+      ctx.db
+        .insert(hosts)
+        .values({ host, ...cached })
+        .onConflictDoUpdate({ target: hosts.host, set: cached }),
+    );
     return rules;
   }
   // 5xx: keep using yesterday's file if there is one, else nothing is allowed for now.
@@ -68,6 +71,16 @@ async function robotsFor(
  */
 export function createRobotsCache(ctx: Pick<CrawlContext, 'db' | 'config' | 'fetch' | 'noteRequests'>) {
   const rules = new Map<string, Promise<HostInfo['robots']>>();
+  // The day's cache is written behind: a host's pages need the rules, not their row (a first pass
+  // would otherwise queue a thousand hosts behind the archive's transactions). A write that fails
+  // only means the file is fetched again next pass.
+  const writes = new Set<Promise<unknown>>();
+  const cache = (write: PromiseLike<unknown>) => {
+    const kept: Promise<unknown> = Promise.resolve(write)
+      .catch(() => {})
+      .finally(() => writes.delete(kept));
+    writes.add(kept);
+  };
   const rulesFor = (host: string, row: HostRow | undefined | null, anyUrl: string, priority: number): Promise<HostInfo['robots']> => {
     if (!rules.has(host)) {
       const loaded =
@@ -81,7 +94,7 @@ export function createRobotsCache(ctx: Pick<CrawlContext, 'db' | 'config' | 'fet
       rules.set(
         host,
         loaded.then(async (r) => {
-          const robots = await robotsFor(ctx, host, r, anyUrl, priority);
+          const robots = await robotsFor(ctx, host, r, anyUrl, priority, cache);
           const crawlDelayMs = robotsCrawlDelayMs(robots, ctx.config.userAgent, ctx.config.maxCrawlDelayMs);
           if (crawlDelayMs !== null) ctx.fetch.gate.setHostDelay(host, crawlDelayMs);
           return robots;
@@ -93,6 +106,8 @@ export function createRobotsCache(ctx: Pick<CrawlContext, 'db' | 'config' | 'fet
   return {
     /** The rules of a host, given its row when the caller has it (null: look it up). */
     rulesFor,
+    /** Waits for the cache writes under way. */
+    settled: () => Promise.all(writes).then(() => {}),
     async allowRedirect(url: URL): Promise<true | string> {
       const robots = await rulesFor(url.host, null, url.href, 0);
       if (robots.failure) return `redirected to ${url.host}, whose robots.txt could not be read: ${robots.failure.message}`;

@@ -14,6 +14,7 @@ import { PACKAGE_ROOT } from '../packageRoot.js';
 import { homeInUse, tryHomeLock } from './homeLock.js';
 import { readShareRecord } from './shareRecord.js';
 import * as schema from './schema/index.js';
+import type { StoreAndSettle } from '../watch/storeAndSettle.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -30,6 +31,11 @@ export type Database = {
   location: string;
   /** The socket this process lends the embedded database on (openDatabase with `lend`). */
   lentAt?: string;
+  /**
+   * Present when the embedded database runs on its own thread (openDatabase with `thread`): stores
+   * and settles a crawl's batch there, next to PGlite (src/watch/storeAndSettle.ts).
+   */
+  storeAndSettle?: StoreAndSettle;
   close(): Promise<void>;
 };
 
@@ -104,6 +110,11 @@ export async function queryRows<T = Record<string, unknown>>(db: Db | Tx, query:
 export type OpenOptions = {
   /** Lend the embedded database to other citewatch processes while it is open (the service does). */
   lend?: boolean;
+  /**
+   * Run the embedded database on a worker thread of its own, reached through a socket (crawls: its
+   * WebAssembly then leaves the main thread to fetching and parsing). Ignored for a server.
+   */
+  thread?: boolean;
 };
 
 /** Opens PostgreSQL when databaseUrl is set, otherwise the embedded PGlite under home/db. Migrates. */
@@ -150,7 +161,7 @@ async function migrateServer(url: string): Promise<void> {
  * the same database through the socket that watch lends it on (src/db/shareServer.ts). Any other
  * holder (a crawl, an ingest) keeps it to itself, as before: exit 69.
  */
-async function openEmbedded(home: string, { lend = false }: OpenOptions): Promise<Database> {
+async function openEmbedded(home: string, { lend = false, thread = false }: OpenOptions): Promise<Database> {
   const dataDir = path.join(home, 'db');
   mkdirSync(home, { recursive: true });
   const releaseLock = tryHomeLock(home);
@@ -160,11 +171,19 @@ async function openEmbedded(home: string, { lend = false }: OpenOptions): Promis
     const { openShared } = await import('./shareClient.js');
     return openShared(share, dataDir);
   }
-  const sharing = lend ? await import('./shareServer.js') : null;
+  const sharing = lend || thread ? await import('./shareServer.js') : null;
   // Announced before the slow part (open, migrate), so commands started meanwhile wait for it.
-  const reservation = sharing?.reserveShare(home);
+  const reservation = lend ? sharing?.reserveShare(home) : sharing?.privateShare();
   try {
-    const client = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`] });
+    if (thread && reservation) {
+      const { openOnThread } = await import('./pgliteOnThread.js');
+      const database = await openOnThread(dataDir, reservation.record, async () => {
+        reservation.cancel();
+        releaseLock();
+      });
+      return lend ? { ...database, lentAt: reservation.record.socket } : database;
+    }
+    const client = await startPglite(dataDir);
     let stopSharing = async () => {};
     const database = await wrapPglite(client, dataDir, async () => {
       await stopSharing();
@@ -184,6 +203,11 @@ async function openEmbedded(home: string, { lend = false }: OpenOptions): Promis
     if (err instanceof DatabaseError) throw err;
     throw new DatabaseError(`cannot open the embedded database in ${dataDir}: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** PGlite on dataDir (created on first use), with our shared buffers. */
+export function startPglite(dataDir: string): Promise<PGlite> {
+  return PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`] });
 }
 
 /** Wraps an already created PGlite (tests load a migrated template into one), migrating it if needed. */

@@ -38,7 +38,6 @@ export function pgliteGate(pglite: PGlite): Gate {
  * it does can throw out of here.
  */
 export function serveConnection(pglite: PGlite, socket: Socket, gate: Gate, onEnd: () => void): void {
-  let buffer = Buffer.alloc(0);
   let started = false;
   let held: (() => void) | null = null;
   let closed = false;
@@ -48,8 +47,8 @@ export function serveConnection(pglite: PGlite, socket: Socket, gate: Gate, onEn
   const run = (step: () => Promise<void>) => {
     chain = chain.then(step).catch(() => end());
   };
-  const write = (data: Uint8Array) => {
-    if (!closed && socket.writable) socket.write(Buffer.from(data));
+  const write = (data: Buffer) => {
+    if (!closed && socket.writable && data.length > 0) socket.write(data);
   };
   const armIdle = () => {
     clearTimeout(idleTimer);
@@ -61,7 +60,10 @@ export function serveConnection(pglite: PGlite, socket: Socket, gate: Gate, onEn
   const forward = async (message: Buffer, endsUnit: boolean) => {
     if (closed) return;
     held ??= await gate();
-    await exec(message, write);
+    // PGlite answers in many small pieces: one write per message, not one syscall per piece.
+    const answer: Uint8Array[] = [];
+    await exec(message, (data) => answer.push(data.slice()));
+    write(Buffer.concat(answer));
     if (endsUnit && !pglite.isInTransaction()) {
       held();
       held = null;
@@ -89,15 +91,32 @@ export function serveConnection(pglite: PGlite, socket: Socket, gate: Gate, onEn
       });
   };
 
+  // What the client sent and we have not handed on yet, joined only once a whole message is there.
+  let parts: Buffer[] = [];
+  let size = 0;
+  /** The first n bytes waiting, in one buffer, or null while fewer have arrived. */
+  const peek = (n: number): Buffer | null => {
+    if (size < n) return null;
+    if (parts[0].length < n) parts = [Buffer.concat(parts)];
+    return parts[0];
+  };
+  const consume = (n: number): Buffer => {
+    const message = parts[0].subarray(0, n);
+    parts[0] = parts[0].subarray(n);
+    if (parts[0].length === 0) parts.shift();
+    size -= n;
+    return message;
+  };
+
   const take = () => {
     while (!closed) {
       if (!started) {
-        if (buffer.length < 8) return;
-        const length = buffer.readInt32BE(0);
-        if (buffer.length < length) return;
-        const code = buffer.readInt32BE(4);
-        const message = buffer.subarray(0, length);
-        buffer = buffer.subarray(length);
+        const head = peek(8);
+        if (!head) return;
+        const length = head.readInt32BE(0);
+        const code = head.readInt32BE(4);
+        if (!peek(length)) return;
+        const message = consume(length);
         if (code === SSL_REQUEST || code === GSSENC_REQUEST) write(Buffer.from('N'));
         else if (code === CANCEL_REQUEST) return end();
         else {
@@ -106,11 +125,11 @@ export function serveConnection(pglite: PGlite, socket: Socket, gate: Gate, onEn
         }
         continue;
       }
-      if (buffer.length < 5) return;
-      const length = 1 + buffer.readInt32BE(1);
-      if (buffer.length < length) return;
-      const message = buffer.subarray(0, length);
-      buffer = buffer.subarray(length);
+      const head = peek(5);
+      if (!head) return;
+      const length = 1 + head.readInt32BE(1);
+      if (!peek(length)) return;
+      const message = consume(length);
       const type = message[0];
       if (type === TERMINATE) return end();
       run(() => forward(message, type === QUERY || type === SYNC));
@@ -118,7 +137,8 @@ export function serveConnection(pglite: PGlite, socket: Socket, gate: Gate, onEn
   };
 
   socket.on('data', (data) => {
-    buffer = Buffer.concat([buffer, data]);
+    parts.push(data);
+    size += data.length;
     take();
   });
   socket.on('error', () => end());

@@ -24,22 +24,26 @@ export type ShareReservation = { record: ShareRecord; cancel(): void };
  */
 export function reserveShare(home: string): ShareReservation {
   let socket = path.join(home, 'db.sock');
-  let privateDir: string | undefined;
-  if (socket.length > MAX_SOCKET_PATH) {
-    privateDir = mkdtempSync(path.join(os.tmpdir(), 'citewatch-'));
-    socket = path.join(privateDir, 'db.sock');
-  }
+  const privateSocket = socket.length > MAX_SOCKET_PATH ? privateShare() : null;
+  if (privateSocket) socket = privateSocket.record.socket;
   // We hold the home lock: a socket file left here belongs to a process that is gone.
-  rmSync(socket, { force: true });
+  else rmSync(socket, { force: true });
   const record: ShareRecord = { pid: process.pid, socket, startedAt: new Date().toISOString() };
   writeShareRecord(home, record);
   return {
     record,
     cancel: () => {
       removeShareRecord(home, record);
-      if (privateDir) rmSync(privateDir, { recursive: true, force: true });
+      privateSocket?.cancel();
     },
   };
+}
+
+/** A socket in a private temporary folder (mode 0700), announced nowhere: for this process's own use. */
+export function privateShare(): ShareReservation {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'citewatch-'));
+  const record: ShareRecord = { pid: process.pid, socket: path.join(dir, 'db.sock'), startedAt: new Date().toISOString() };
+  return { record, cancel: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**

@@ -1,8 +1,8 @@
-import type { Tx } from '../db/open.js';
-import type { CaptureRow } from '../archive/store.js';
+import type { CaptureInput } from '../archive/storeCaptures.js';
+import type { Config } from '../config/loadConfig.js';
 import { crawlSources, type CrawlDeps, type CrawlSelection, type CrawlSummary } from '../crawl/crawlSources.js';
-import { rescheduleSource } from '../crawl/reschedule.js';
-import { settleSource, type StateUpdate } from './settleSource.js';
+import type { StateUpdate } from './settleSource.js';
+import { storeAndSettle, type StoreAndSettle } from './storeAndSettle.js';
 
 export type PassSummary = CrawlSummary & {
   /** Sources whose derived state moved in this pass, by the state they moved to. */
@@ -21,7 +21,12 @@ export type PassSummary = CrawlSummary & {
  *     behind it, the flags on the events citing it).
  * The crawl command, the scheduled job, the demo and the benchmarks all run this.
  */
-export async function runPass(deps: Omit<CrawlDeps, 'afterStore'>, selection: CrawlSelection = {}): Promise<PassSummary> {
+export type PassDeps = Omit<CrawlDeps, 'storeBatch'> & {
+  /** Where each batch is stored and settled: on the embedded database's own thread when it has one (Database.onThread). */
+  storeAndSettle?: StoreAndSettle;
+};
+
+export async function runPass(deps: PassDeps, selection: CrawlSelection = {}): Promise<PassSummary> {
   const tally = {
     stateMoves: {} as Record<string, number>,
     flagsOpened: 0,
@@ -32,23 +37,13 @@ export async function runPass(deps: Omit<CrawlDeps, 'afterStore'>, selection: Cr
     if (update.moved) tally.stateMoves[update.verdict.state] = (tally.stateMoves[update.verdict.state] ?? 0) + 1;
     for (const flag of update.flags) flag.action === 'open' ? tally.flagsOpened++ : tally.flagsExtended++;
   };
-  const settleBatch = async (tx: Tx, stored: CaptureRow[]) => {
-    // Each source once per batch (a retry within the pass may store two of its captures), in order.
-    for (const sourceId of new Set(stored.map((c) => c.sourceId))) {
-      try {
-        // A savepoint per source: one that cannot be settled keeps its capture and spoils nothing else.
-        const settle = async (sp: Tx) => {
-          const update = await settleSource(sp, deps.config, sourceId);
-          // The crawl scheduled the next check from the state before; a state that moved may want it sooner.
-          if (update.moved) await rescheduleSource(sp, deps.config, sourceId);
-          return update;
-        };
-        count(await tx.transaction(settle));
-      } catch (err) {
-        tally.settleFailures.push({ sourceId, message: (err as Error).message.slice(0, 500) });
-      }
-    }
+  const settle = deps.storeAndSettle ?? ((config: Config, inputs: CaptureInput[]) => storeAndSettle(deps.db, config, inputs));
+  const storeBatch = async (inputs: CaptureInput[]) => {
+    const batch = await settle(deps.config, inputs);
+    batch.updates.forEach(count);
+    tally.settleFailures.push(...batch.failures);
+    return batch.rows;
   };
-  const summary = await crawlSources({ ...deps, afterStore: settleBatch }, selection);
+  const summary = await crawlSources({ ...deps, storeBatch }, selection);
   return { ...summary, ...tally };
 }

@@ -23,13 +23,16 @@ export function registerCrawl(program: Command, bind: ActionBinder): void {
       if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
         throw new UsageError(`--limit must be a positive whole number, got "${options.limit}"`);
       const { runPass } = await import('../../watch/runPass.js');
-      const { db } = await database();
+      // The embedded database on a thread of its own: its WebAssembly and the batches' many small
+      // statements leave this thread to fetching and parsing.
+      const { db, storeAndSettle } = await database({ thread: true });
       const progress = createProgress(output, 'crawling', 0);
       let summary: PassSummary;
       try {
         summary = await runPass(
           {
             db,
+            storeAndSettle,
             config,
             signal,
             onProgress: (p) => {

@@ -1,0 +1,41 @@
+import type { CaptureRow } from '../archive/store.js';
+import { storeCaptures, type CaptureInput } from '../archive/storeCaptures.js';
+import type { Config } from '../config/loadConfig.js';
+import { rescheduleSource } from '../crawl/reschedule.js';
+import type { Db, Tx } from '../db/open.js';
+import { settleSource, type StateUpdate } from './settleSource.js';
+
+/** A stored batch: its capture rows in input order, what settling each source did, and the sources that could not be settled. */
+export type SettledBatch = { rows: CaptureRow[]; updates: StateUpdate[]; failures: { sourceId: number; message: string }[] };
+
+/** What runs a batch: storeAndSettle here, or the same on the embedded database's own thread. */
+export type StoreAndSettle = (config: Config, inputs: CaptureInput[]) => Promise<SettledBatch>;
+
+/**
+ * Stores a batch of captures and, in the same transaction, settles every source in it (settleSource:
+ * its state, the change behind it, the flags on the events citing it, their alerts). Plain data in
+ * and out, so the embedded database's thread can run it next to PGlite (src/db/pgliteThread.ts),
+ * where its many small statements cost no round trip through the crawl's busy thread.
+ */
+export async function storeAndSettle(db: Db, config: Config, inputs: CaptureInput[]): Promise<SettledBatch> {
+  const updates: StateUpdate[] = [];
+  const failures: SettledBatch['failures'] = [];
+  const rows = await storeCaptures(db, inputs, async (tx, stored) => {
+    // Each source once per batch (a retry within the pass may store two of its captures), in order.
+    for (const sourceId of new Set(stored.map((c) => c.sourceId))) {
+      try {
+        // A savepoint per source: one that cannot be settled keeps its capture and spoils nothing else.
+        const settle = async (sp: Tx) => {
+          const update = await settleSource(sp, config, sourceId);
+          // The crawl scheduled the next check from the state before; a state that moved may want it sooner.
+          if (update.moved) await rescheduleSource(sp, config, sourceId);
+          return update;
+        };
+        updates.push(await tx.transaction(settle));
+      } catch (err) {
+        failures.push({ sourceId, message: (err as Error).message.slice(0, 500) });
+      }
+    }
+  });
+  return { rows, updates, failures };
+}
