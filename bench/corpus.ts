@@ -62,13 +62,13 @@ async function main(): Promise<void> {
   const kindOf = new Map([...corpus.urlMap.values()].flatMap((u) => (kindOfUrl(u) ? [[u, kindOfUrl(u)!] as const] : [])));
   const scriptHosts = new Set([...kindOf.keys()].map((u) => new URL(u).hostname));
   console.log(
-    `bench: ${corpus.files.length} timeline files, ${corpus.urlMap.size} cited URLs on ${Object.keys(corpus.spec.hosts).length} simulated hosts, host delay ${DELAY} ms, database ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, concurrency ${config.concurrency}, browser ${BROWSER ? 'on' : 'off'}`,
+    `bench: ${corpus.files.length} timeline files, ${corpus.urlMap.size} cited URLs on ${Object.keys(corpus.spec.hosts).length} simulated hosts, host delay ${DELAY} ms, database ${process.env.DATABASE_URL ? 'PostgreSQL' : config.databaseThread ? 'PGlite on its own thread' : 'PGlite'}, concurrency ${config.concurrency}, browser ${BROWSER ? 'on' : 'off'}`,
   );
   console.log(
     `script-built     ${kindOf.size} URLs (${((100 * kindOf.size) / corpus.urlMap.size).toFixed(1)} %) on ${scriptHosts.size} hosts; ${[...kindOf.values()].filter((k) => k === 'app').length} of them carry their text as inline JSON`,
   );
   const web = startWebThread(corpus.spec);
-  const database = await openDatabase(config, { thread: true });
+  const database = await openDatabase(config, { thread: config.databaseThread });
   try {
     const t = performance.now();
     const ingest = await ingestPaths(database.db, [path.join(home, 'timeline')], {});

@@ -18,16 +18,14 @@ describe('the embedded database on a worker thread', () => {
   it('creates and migrates a new home, keeps what was written (a failed transaction rolled back), and removes its socket', async () => {
     const threaded = await openDatabase({ home }, { thread: true });
     expect(threaded.kind).toBe('pglite');
-    await threaded.db
-      .insert(events)
-      .values({
-        id: 'on-thread',
-        date: '2026-04-01',
-        title: 'Written through the thread',
-        importance: 5,
-        sourcePath: 'e.yaml',
-        contentHash: 'h',
-      });
+    await threaded.db.insert(events).values({
+      id: 'on-thread',
+      date: '2026-04-01',
+      title: 'Written through the thread',
+      importance: 5,
+      sourcePath: 'e.yaml',
+      contentHash: 'h',
+    });
     // A transaction that fails leaves nothing behind, as on a server.
     await expect(
       threaded.db.transaction(async (tx) => {

@@ -9,7 +9,7 @@ export type CaptureWriterOptions = {
   maxBatch: number;
   /** ...or this long after its first attempt arrived. */
   maxWaitMs: number;
-  /** room() waits while this many attempts are waiting or being written (default twice maxBatch). */
+  /** room() waits while this many attempts are waiting or being written (default maxBatch). */
   maxPending?: number;
 };
 
@@ -40,7 +40,7 @@ type Waiting = { input: CaptureInput; resolve(row: CaptureRow): void; reject(err
  * that stores its capture, so every attempt lost this way is due again and asked again next pass.
  */
 export function createCaptureWriter(store: StoreBatch, options: CaptureWriterOptions): CaptureWriter {
-  const maxPending = options.maxPending ?? 2 * options.maxBatch;
+  const maxPending = options.maxPending ?? options.maxBatch;
   let waiting: Waiting[] = [];
   let pending = 0;
   let roomMade: (() => void)[] = [];

@@ -18,6 +18,8 @@ import { workerEntry } from '../workerEntry.js';
 const SIZE = Math.max(1, Math.min(4, os.availableParallelism() - 1));
 /** Generous: a large real page takes a few seconds on a loaded machine. */
 const TIMEOUT_MS = 30_000;
+/** A page's parse is garbage as soon as its text is out: a small young generation does (V8 would allow 48 MiB per thread). */
+const YOUNG_GENERATION_MB = 8;
 /** Two: the worker always has its next job, and a job sent ahead delays a more urgent one by one job at most. */
 const DEPTH = 2;
 
@@ -105,7 +107,8 @@ export function createExtractPool(options: { size?: number; depth?: number; time
 
   let entry: URL | null = null;
   function spawn(): Slot {
-    const slot: Slot = { worker: new Worker(entry!), ready: false, jobs: [], timer: null };
+    const worker = new Worker(entry!, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    const slot: Slot = { worker, ready: false, jobs: [], timer: null };
     slot.worker.unref();
     slot.worker.on('message', (m: { ready?: true; extracted?: Extracted; error?: string }) => {
       if (m.ready) slot.ready = true;

@@ -17,7 +17,8 @@ export type PreparedSnapshot = {
   contentType: string | null;
   /** Set when the body is the source's previous snapshot again: nothing else to store. */
   existingId: number | null;
-  body: Uint8Array;
+  /** The body's length in bytes (the body itself is not kept: a pass holds many of these at once). */
+  size: number;
   /** The body as the archive stores it (gzip), compressed off the main thread; null when archived already. */
   gzipped: Uint8Array | null;
   extracted: Extracted | null;
@@ -50,9 +51,18 @@ export async function prepareSnapshot(
 ): Promise<PreparedSnapshot> {
   const hash = sha256(body);
   if (previous && previous.hash === hash)
-    return { hash, kind, contentType, existingId: previous.id, body, gzipped: null, extracted: null, signals: previous.signals };
+    return {
+      hash,
+      kind,
+      contentType,
+      existingId: previous.id,
+      size: body.length,
+      gzipped: null,
+      extracted: null,
+      signals: previous.signals,
+    };
   const [extracted, gzipped] = await Promise.all([extractSafely(body, contentType, url, priority), gzip(body)]);
-  return { hash, kind, contentType, existingId: null, body, gzipped, extracted, signals: extracted?.signals ?? null };
+  return { hash, kind, contentType, existingId: null, size: body.length, gzipped, extracted, signals: extracted?.signals ?? null };
 }
 
 /**

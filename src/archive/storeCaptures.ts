@@ -117,7 +117,7 @@ function snapshotRow(s: PreparedSnapshot): typeof snapshots.$inferInsert {
     hash: s.hash,
     kind: s.kind,
     contentType: s.contentType,
-    size: s.body.length,
+    size: s.size,
     body: s.gzipped!, // only fresh snapshots (existingId null) get here, and prepareSnapshot compressed those
     ...snapshotColumns(s.extracted),
   };

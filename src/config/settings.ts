@@ -96,6 +96,12 @@ export const settings = {
     .default(0)
     .describe('pages the browser renders at once; 0: six per core, at most 12, fewer when free memory is short'),
   screenshots: z.boolean().default(false).describe('keep a PNG of every rendered page under `$CITEWATCH_HOME/snapshots`'),
+  databaseThread: z
+    .boolean()
+    .default(false)
+    .describe(
+      "during a crawl (`crawl`, `watch`, `jobs run`), run the embedded database on a thread of its own that also stores and settles the crawl's batches: the crawl's main thread then spends ~5 ms of CPU per page instead of ~19, but on a 2-core machine a whole pass at a 1 s delay ran slower with it (docs/benchmarks.md)",
+    ),
   concurrency: count(1).default(64).describe('requests in flight across all hosts (one per host at most)'),
   vanishedAfterChecks: count(1).default(2).describe('consecutive checks that confirm a vanished page'),
   unreachableAfterChecks: count(1).default(3).describe('consecutive failed checks before a source counts as unreachable'),

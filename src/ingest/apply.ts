@@ -4,8 +4,11 @@ import { citations, events, ingestRuns, sources, sourceUrls } from '../db/schema
 import type { IngestPlan } from './plan.js';
 import { chunks } from '../db/chunks.js';
 
-/** Rows per statement: well under the 65,535 bind parameters of the protocol. */
-const CHUNK = 500;
+/**
+ * Rows per statement: well under the 65,535 bind parameters of the protocol, and small enough that
+ * the embedded database never has to hold a large statement (its memory only grows).
+ */
+const CHUNK = 100;
 
 export type RunRecord = { startedAt: Date; paths: string[]; counts: Record<string, number>; rejections: unknown[] };
 

@@ -48,7 +48,7 @@ export function createRunner({ database, config, signal, log, workerId = default
         const started = performance.now();
         log.log({ job: job.name, event: 'started', detail: { trigger, runId: claim.run.id } });
         try {
-          const result = await job.run({ db, config, signal, log });
+          const result = await job.run({ db, storeAndSettle: database.storeAndSettle, config, signal, log });
           const detail = asDetail(result);
           const durationMs = Math.round(performance.now() - started);
           await finishRun(db, claim.run.id, 'ok', detail);

@@ -25,7 +25,7 @@ export function registerCrawl(program: Command, bind: ActionBinder): void {
       const { runPass } = await import('../../watch/runPass.js');
       // The embedded database on a thread of its own: its WebAssembly and the batches' many small
       // statements leave this thread to fetching and parsing.
-      const { db, storeAndSettle } = await database({ thread: true });
+      const { db, storeAndSettle } = await database({ thread: config.databaseThread });
       const progress = createProgress(output, 'crawling', 0);
       let summary: PassSummary;
       try {

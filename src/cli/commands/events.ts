@@ -15,7 +15,7 @@ export function registerEvents(program: Command, bind: ActionBinder): void {
       const minImportance = optionalInteger(options.minImportance, '--min-importance');
       const limit = optionalInteger(options.limit, '--limit');
       const { listEvents } = await import('../../ingest/queries.js');
-      const rows = await listEvents((await database()).db, { minImportance, status: options.status, limit });
+      const rows = await listEvents((await database({ lean: true })).db, { minImportance, status: options.status, limit });
       if (output.json) {
         return output.printJson(rows);
       }

@@ -10,7 +10,7 @@ export function registerFlags(program: Command, bind: ActionBinder): void {
     .option('--all', 'include resolved and dismissed flags');
   bind(flags, (options: { all?: boolean }) => ({
     run: async ({ database, output }) => {
-      const { db } = await database();
+      const { db } = await database({ lean: true });
       const { listFlags } = await import('../../flags/listFlags.js');
       const views = await listFlags(db, { all: Boolean(options.all) });
       if (output.json) return output.printJson(views.map(flagToJson));
@@ -30,7 +30,7 @@ export function registerFlags(program: Command, bind: ActionBinder): void {
     bind(sub, (options: { note: string; reviewer?: string }, [eventId]) => ({
       flags: { reviewer: options.reviewer },
       run: async ({ database, output, config }) => {
-        const { db } = await database();
+        const { db } = await database({ lean: true });
         const { dismissFlag, resolveFlag } = await import('../../flags/review.js');
         const close = action === 'resolve' ? resolveFlag : dismissFlag;
         const outcome = await close(db, eventId, { reviewer: config.reviewer, note: options.note });

@@ -16,7 +16,7 @@ export function registerIngest(program: Command, bind: ActionBinder): void {
   bind<{ strict?: boolean }>(command, (options, paths) => ({
     run: async ({ config, database, output, signal }) => {
       const { ingestPaths } = await import('../../ingest/index.js');
-      const { db } = await database();
+      const { db } = await database({ lean: true });
       const progress = createProgress(output, 'reading', 0);
       let report: IngestReport;
       try {

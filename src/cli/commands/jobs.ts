@@ -37,7 +37,10 @@ export function registerJobs(program: Command, bind: ActionBinder): void {
       const job = findJob(name);
       if (!job) throw new UsageError(`no job named "${name}"; the jobs are: ${JOBS.map((j) => j.name).join(', ')}`);
       const log = createLogger(output.json ? 'json' : config.logFormat, (line) => output.err(line));
-      const outcome = await createRunner({ database: await database(), config, signal, log }).run(job, 'manual');
+      const outcome = await createRunner({ database: await database({ thread: config.databaseThread }), config, signal, log }).run(
+        job,
+        'manual',
+      );
       if (output.json) output.printJson({ job: job.name, ...outcome });
       if (outcome.result === 'ok') return;
       const why = String(outcome.detail.error ?? outcome.detail.reason ?? '');

@@ -24,7 +24,7 @@ export function registerShow(program: Command, bind: ActionBinder): void {
       if (options.raw && process.stdout.isTTY)
         throw new UsageError('--raw writes the exact bytes fetched: redirect it to a file (citewatch show --raw 12 > page.html)');
       const { getCapture, rawBody } = await import('../../archive/queries.js');
-      const { db } = await database();
+      const { db } = await database({ lean: true });
       if (options.raw) return void process.stdout.write((await rawBody(db, id)).body);
       const capture = await getCapture(db, id);
       if (options.screenshot) {

@@ -15,7 +15,7 @@ export function registerSources(program: Command, bind: ActionBinder): void {
   bind<{ state?: string; host?: string; due?: boolean; limit?: string }>(command, (options) => ({
     run: async ({ database, output, config }) => {
       const limit = optionalInteger(options.limit, '--limit');
-      const { db } = await database();
+      const { db } = await database({ lean: true });
       if (options.due) {
         const { listDueSources } = await import('../../crawl/dueSources.js');
         const now = new Date();

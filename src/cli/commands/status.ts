@@ -6,7 +6,7 @@ import type { ActionBinder } from './index.js';
 export function registerStatus(program: Command, bind: ActionBinder): void {
   bind(program.command('status').description('counts of events, sources and citations, and sources by state'), () => ({
     run: async ({ database, output }) => {
-      const { db, kind, location } = await database();
+      const { db, kind, location } = await database({ lean: true });
       const { timelineCounts } = await import('../../ingest/queries.js');
       const counts = await timelineCounts(db);
       const { channelHealth } = await import('../../alerts/queries.js');
