@@ -23,8 +23,8 @@ export function registerCrawl(program: Command, bind: ActionBinder): void {
       if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
         throw new UsageError(`--limit must be a positive whole number, got "${options.limit}"`);
       const { runPass } = await import('../../watch/runPass.js');
-      // The embedded database on a thread of its own: its WebAssembly and the batches' many small
-      // statements leave this thread to fetching and parsing.
+      // With databaseThread, the embedded database runs on a thread of its own, which also stores and
+      // settles the pass's batches (storeAndSettle); otherwise storeAndSettle is unset and they run here.
       const { db, storeAndSettle } = await database({ thread: config.databaseThread });
       const progress = createProgress(output, 'crawling', 0);
       let summary: PassSummary;

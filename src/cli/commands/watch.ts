@@ -31,7 +31,7 @@ export function registerWatch(program: Command, bind: ActionBinder): void {
       // --json asks for machine output: JSON log lines, unless a log format was chosen explicitly.
       const format = output.json && origins.logFormat === 'default' ? 'json' : config.logFormat;
       const log = createLogger(format, (line) => process.stdout.write(`${line}\n`));
-      // Lent to other commands, and on a thread of its own: the crawl's batches are stored and settled there.
+      // Lent to other commands; with databaseThread, on a thread of its own that stores and settles the crawl's batches.
       const opened = await database({ lend: true, thread: config.databaseThread });
       const app = options.serve ? await (await import('../../server/createApp.js')).createApp({ db: opened.db, config }) : null;
       try {
