@@ -13,6 +13,11 @@ export type PassSummary = CrawlSummary & {
   settleFailures: { sourceId: number; message: string }[];
 };
 
+export type PassDeps = Omit<CrawlDeps, 'storeBatch'> & {
+  /** Where each batch is stored and settled: on the embedded database's own thread when it runs on one (Database.storeAndSettle), else here. */
+  storeAndSettle?: StoreAndSettle;
+};
+
 /**
  * One pass of the pipeline, the way a source travels through it:
  *   select the due sources and crawl them, politely (crawl/: crawlSources → checkSource)
@@ -21,11 +26,6 @@ export type PassSummary = CrawlSummary & {
  *     behind it, the flags on the events citing it).
  * The crawl command, the scheduled job, the demo and the benchmarks all run this.
  */
-export type PassDeps = Omit<CrawlDeps, 'storeBatch'> & {
-  /** Where each batch is stored and settled: on the embedded database's own thread when it has one (Database.onThread). */
-  storeAndSettle?: StoreAndSettle;
-};
-
 export async function runPass(deps: PassDeps, selection: CrawlSelection = {}): Promise<PassSummary> {
   const tally = {
     stateMoves: {} as Record<string, number>,
