@@ -72,12 +72,13 @@ describe('a fetch that times out while the process stands still', () => {
       if (req.url === '/hang') return; // the source never answers: its timeout
       // A connection per request: on a kept-alive socket the answer can be read before the stalled timers fire.
       const answer = () => res.writeHead(200, { 'content-type': 'text/plain', connection: 'close' }).end('the page answered');
-      // The page is answered at once by its own code, but the process stands still first, past the
-      // fetch's timeouts; the answer then waits one timer turn, so the fetch's long-expired timers fire first.
+      // The page is answered by its own code, but the process stands still first, past the fetch's
+      // timeouts; the answer then waits 200 ms, so the fetch's long-expired timers have fired before
+      // it arrives however loaded the machine (one timer turn was not always enough under CI's load).
       if (req.url === '/stall') {
         const until = performance.now() + 9000;
         while (performance.now() < until);
-        return void setTimeout(answer, 0);
+        return void setTimeout(answer, 200);
       }
       answer();
     });
