@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import postgres from 'postgres';
 import type { SettledBatch } from '../watch/storeAndSettle.js';
 import { workerEntry } from '../workerEntry.js';
 import { wrapPostgres, type Database } from './open.js';
 import type { ThreadCall } from './pgliteThread.js';
+import { socketClient } from './shareClient.js';
 import type { ShareRecord } from './shareRecord.js';
 
 /**
@@ -24,8 +24,7 @@ type Answer = { ready?: true; id?: number; settled?: SettledBatch; error?: strin
 /**
  * The embedded database on a worker thread (pgliteThread.ts), which opens and migrates it and serves
  * it on record.socket; this thread talks to it with postgres.js, as to a server, and hands it a
- * crawl's batches to store and settle (Database.storeAndSettle). No named prepared statements: every
- * connection shares PGlite's one backend session, where names collide. release runs once the thread
+ * crawl's batches to store and settle (Database.storeAndSettle). release runs once the thread
  * has closed the database.
  */
 export async function openOnThread(dataDir: string, record: ShareRecord, release: () => Promise<void>): Promise<Database> {
@@ -58,15 +57,7 @@ export async function openOnThread(dataDir: string, record: ShareRecord, release
   // A thread that dies later closes its socket too: queries and batches in flight fail and say so.
   worker.on('error', fail);
   void exited.then(([code]) => fail(new Error(`the embedded database's thread exited with code ${code}`)));
-  const client = postgres({
-    path: record.socket,
-    username: 'postgres',
-    database: 'postgres',
-    max: CONNECTIONS,
-    prepare: false,
-    onnotice: () => {},
-  });
-  const database = wrapPostgres(client, 'pglite', dataDir);
+  const database = wrapPostgres(socketClient(record.socket, CONNECTIONS), 'pglite', dataDir);
   const call = (message: ThreadCall) => worker.postMessage(message);
   return {
     ...database,

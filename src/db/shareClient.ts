@@ -24,15 +24,7 @@ const SOCKET_POLL_MS = 100;
 export async function openShared(record: ShareRecord, dataDir: string): Promise<Database> {
   const location = `${dataDir}, shared by citewatch watch (pid ${record.pid})`;
   await socketReady(record);
-  const client = postgres({
-    path: record.socket,
-    username: 'postgres',
-    database: 'postgres',
-    max: 2,
-    prepare: false,
-    connect_timeout: CONNECT_TIMEOUT_S,
-    onnotice: () => {},
-  });
+  const client = socketClient(record.socket, 2, { connect_timeout: CONNECT_TIMEOUT_S });
   try {
     await checkSchema(client, record);
   } catch (err) {
@@ -46,6 +38,14 @@ export async function openShared(record: ShareRecord, dataDir: string): Promise<
     );
   }
   return wrapPostgres(client, 'pglite', location);
+}
+
+/**
+ * A postgres.js client of the embedded database served on a unix socket (shareServer.ts). No named
+ * prepared statements: every client shares PGlite's one backend session, where names collide.
+ */
+export function socketClient(socket: string, max: number, options: { connect_timeout?: number } = {}): postgres.Sql {
+  return postgres({ path: socket, username: 'postgres', database: 'postgres', max, prepare: false, onnotice: () => {}, ...options });
 }
 
 async function checkSchema(client: postgres.Sql, record: ShareRecord): Promise<void> {
