@@ -3,6 +3,8 @@ import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { screenshotPath } from '../src/archive/screenshots.js';
+import { siteOf } from '../src/crawl/browserLane.js';
+import { rendererArgs } from '../src/crawl/browserLaunch.js';
 import { createBrowserRenderer, renderSlots } from '../src/crawl/browserRenderer.js';
 import { passTimings, resetPassTimings } from '../src/crawl/passTimings.js';
 import { crawlSources } from '../src/crawl/crawlSources.js';
@@ -245,6 +247,21 @@ describe('the renderer is a pool that takes the text once it has settled', () =>
     expect(renderSlots(cores, free)).toBe(slots);
   });
 
+  it.each([
+    ['http://www.example.com/a', 'example.com'],
+    ['https://a.b.example.com:8443/x', 'example.com'],
+    ['http://127.1.0.5:8080/', '127.1.0.5'],
+    ['http://[::1]:80/', '[::1]'],
+    ['https://news.bbc.co.uk/', 'co.uk'], // broader than the registrable domain: only more renders go by about:blank
+  ])('takes %s to be of the site %s when a kept page must make way for a render of its own site', (url, site) => {
+    expect(siteOf(url)).toBe(site);
+  });
+
+  it('shares renderer processes between sites, one per render slot, unless told to keep a process per site', () => {
+    expect(rendererArgs(true, 12)).toEqual(['--disable-site-isolation-trials', '--renderer-process-limit=12']);
+    expect(rendererArgs(false, 12)).toEqual([]);
+  });
+
   const article = 'The harbour contract was signed on Tuesday by the council after a long debate. '.repeat(8);
   const later =
     (ms: number, body: string, type = 'application/json') =>
@@ -277,6 +294,11 @@ describe('the renderer is a pool that takes the text once it has settled', () =>
         shell(`const seen = [document.cookie || 'no cookie', localStorage.getItem('k') || 'no local', sessionStorage.getItem('k') || 'no session'];
 document.cookie = 'k=cookie; path=/'; localStorage.setItem('k', 'local'); sessionStorage.setItem('k', 'session');
 document.getElementById('root').textContent = 'Seen: ' + seen.join(', ') + '. ' + ${JSON.stringify(article)};`),
+      ),
+      // Goes on writing after its render is over, for as long as it is allowed to run.
+      '/keeps-writing': html(
+        shell(`document.getElementById('root').textContent = ${JSON.stringify(article)};
+setInterval(() => { document.cookie = 'k=late; path=/'; localStorage.setItem('k', 'late'); sessionStorage.setItem('k', 'late'); }, 5);`),
       ),
     });
     renderer = createBrowserRenderer(rendererOptions());
@@ -329,6 +351,26 @@ document.getElementById('root').textContent = 'Seen: ' + seen.join(', ') + '. ' 
       expect([passTimings.renders, passTimings.lanesOpened]).toEqual([5, 2]);
     } finally {
       await one.close();
+    }
+  });
+
+  it('lets nothing of a page that goes on writing after its render reach the next render of its host', async () => {
+    const one = createBrowserRenderer({ ...rendererOptions(), slots: 1 });
+    const other = await startSite('127.1.200.32', { '/other': html(`<p>${article}</p>`) });
+    resetPassTimings();
+    try {
+      // Straight after it, and after a render of another site in between (its frozen page woke as that navigation began).
+      for (const between of [null, `http://${other.address}:${other.port}/other`]) {
+        expect((await one.render({ url: url('/keeps-writing'), screenshot: false })).ok).toBe(true);
+        // There is no event for a write that must not happen: the kept page is given time in which it would.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        if (between) expect((await one.render({ url: between, screenshot: false })).ok).toBe(true);
+        const next = await one.render({ url: url('/remembers?after-writer'), screenshot: false });
+        expect(next.ok && next.html).toContain('Seen: no cookie, no local, no session.');
+      }
+      expect(passTimings.lanesOpened).toBe(1);
+    } finally {
+      await Promise.all([one.close(), other.close()]);
     }
   });
 

@@ -95,6 +95,12 @@ export const settings = {
   renderSlots: count(0)
     .default(0)
     .describe('pages the browser renders at once; 0: six per core, at most 12, fewer when free memory is short'),
+  browserSharedRenderers: z
+    .boolean()
+    .default(true)
+    .describe(
+      "let pages of different sites share the browser's renderer processes, at most one per render slot: a render then starts no process of its own (about a quarter of its CPU); false: one process per site, Chromium's site isolation (docs/crawl.md)",
+    ),
   screenshots: z.boolean().default(false).describe('keep a PNG of every rendered page under `$CITEWATCH_HOME/snapshots`'),
   databaseThread: z
     .boolean()

@@ -68,10 +68,24 @@ exec ${SETPRIV} --reuid=${NOBODY} --regid=${NOBODY} --clear-groups --inh-caps=-a
   return { path: file, dir };
 }
 
+/**
+ * How pages share renderer processes. Chromium's default (site isolation) gives every site a process
+ * of its own, so a kept page that goes on to another host starts a new renderer: about 100 ms of
+ * CPU per render, a quarter of a render's cost (docs/benchmarks.md). Shared, a render slot's page
+ * goes to any host in one of at most `slots` processes. Every render is still sandboxed, its context
+ * its own and wiped after it (browserLane.ts), its traffic through the proxy; what a page's process
+ * can then hold of another site is another public page being archived. `browserSharedRenderers:
+ * false` keeps one process per site.
+ */
+export function rendererArgs(shared: boolean, slots: number): string[] {
+  return shared ? ['--disable-site-isolation-trials', `--renderer-process-limit=${slots}`] : [];
+}
+
 /** Launches Chromium as isolated as this machine allows, all its traffic sent to `proxyServer`. */
 export async function launchIsolated(
   executable: string,
   proxyServer: string,
+  extraArgs: string[] = [],
 ): Promise<{ browser: Browser; isolation: string; cleanup(): void }> {
   const plans = isolationPlans(process.getuid?.() ?? 0, existsSync(SETPRIV));
   if (plans.length === 0) throw new Error(`refusing to run Chromium as root without ${SETPRIV} to drop privileges`);
@@ -87,7 +101,7 @@ export async function launchIsolated(
         // The default context goes to the proxy too, where it has no credentials and reaches nothing;
         // Playwright adds <-loopback> to the bypass list, so loopback is proxied, not bypassed.
         proxy: { server: proxyServer },
-        args: [...CHROMIUM_ARGS, `--proxy-server=${proxyServer}`, '--proxy-bypass-list=<-loopback>'],
+        args: [...CHROMIUM_ARGS, ...extraArgs, `--proxy-server=${proxyServer}`, '--proxy-bypass-list=<-loopback>'],
         timeout: 30_000,
       });
       return { browser, isolation: describeIsolation(plan), cleanup };

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import type { Browser, Request, Route } from 'playwright';
 import type { PrivateAllowance } from '../net/addressPolicy.js';
-import { closeLane, openLane, releaseLane, wipeLane, type Lane } from './browserLane.js';
-import { launchIsolated } from './browserLaunch.js';
+import { closeLane, openLane, readyLane, releaseLane, wipeLane, type Lane } from './browserLane.js';
+import { launchIsolated, rendererArgs } from './browserLaunch.js';
 import { navigate, overCap, type RenderResult } from './browserPage.js';
 import { newProxyLogin, startBrowserProxy, type BrowserProxy, type ProxySession } from './browserProxy.js';
 import { renderVerdict } from './browserProxyCore.js';
@@ -67,6 +67,8 @@ export type RendererOptions = {
   acquire(host: string, signal: AbortSignal): Promise<() => void>;
   /** robots.txt of a host a redirect inside the render leads to: true, or why not. */
   robotsAllow?(url: URL): Promise<true | string>;
+  /** Pages of different sites may share the render slots' processes (browserLaunch.ts); default true. */
+  sharedRenderers?: boolean;
 };
 
 /**
@@ -94,7 +96,11 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
       limits: { readTimeoutMs: options.readTimeoutMs },
     });
     try {
-      const s: Started = { proxy, idle: [], ...(await launchIsolated(options.executable, proxy.server)) };
+      const s: Started = {
+        proxy,
+        idle: [],
+        ...(await launchIsolated(options.executable, proxy.server, rendererArgs(options.sharedRenderers ?? true, size))),
+      };
       // One long-lived browser: it is started again only if it dies, and the reason is recorded.
       s.browser.once('disconnected', () => {
         if (closing) return;
@@ -119,6 +125,7 @@ export function createBrowserRenderer(options: RendererOptions & { slots?: numbe
       session.overSignal.addEventListener('abort', () => resolve(overCap(options.maxBytes)), { once: true }),
     );
     const work = (async (): Promise<RenderResult> => {
+      if (lane && !(await readyLane(lane, req.url))) lane = (await closeLane(lane), null);
       if (!lane) {
         const fresh = await openLane(browser, proxy.server, login, options.userAgent);
         passTimings.lanesOpened++;

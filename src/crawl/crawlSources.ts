@@ -51,6 +51,7 @@ export async function crawlSources(deps: CrawlDeps, selection: CrawlSelection = 
     maxBytes: config.maxBodyBytes,
     robotsAllow: (url) => robots.allowRedirect(url), // robots is built below; only called once a render runs
     slots: config.renderSlots || undefined,
+    sharedRenderers: config.browserSharedRenderers,
   });
   const store = deps.storeBatch ?? ((inputs) => storeCaptures(db, inputs, deps.afterStore));
   const writer = createCaptureWriter(store, { maxBatch: 500, maxWaitMs: 200 });
