@@ -5,7 +5,7 @@ import { changes, flagSources, flags, reviews, sources, sourceStates } from '../
 import { NotFoundError } from '../src/errors.js';
 import { listFlags } from '../src/flags/listFlags.js';
 import { dismissFlag, resolveFlag } from '../src/flags/review.js';
-import { settleSource } from '../src/watch/settleSource.js';
+import { readSettleRows, settleSource } from '../src/watch/settleSource.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
 import { addCapture, articleHtml, seedEvent, seedSource, setProbe, type CaptureSpec, type SeededSource } from './helpers/sourceHistory.js';
 
@@ -214,6 +214,24 @@ describe(`settleSource (${testDatabaseKind})`, () => {
     expect(back.verdict.state).toBe('changed');
     const [change] = await db.select().from(changes).where(eq(changes.id, back.verdict.changeId!));
     expect(change.removed.join(' ')).toContain('4 million');
+  });
+
+  it("reads a batch's rows in one go as each source alone: its newest 20 captures oldest first, their snapshots, its latest states", async () => {
+    const long = await seedSource(db, 'https://batch.example.com/reports/long-history', []);
+    const bare = await seedSource(db, 'https://batch.example.com/reports/never-checked', []);
+    await check(long, { at: day(0), html: V1 });
+    for (let n = 1; n <= 22; n++) await addCapture(db, long, n === 11 ? { at: day(n), status: 404 } : { at: day(n), html: V1 });
+    const read = await readSettleRows(db, [long.id, bare.id, 999_999]);
+    expect([...read.keys()].sort()).toEqual([long.id, bare.id].sort());
+    const rows = read.get(long.id)!.history.rows;
+    expect(rows.map((r) => r.startedAt.getTime())).toEqual(Array.from({ length: 20 }, (_, i) => day(i + 3).getTime()));
+    expect(rows.every((r) => r.snapshotId === null || read.get(long.id)!.history.snaps.has(r.snapshotId))).toBe(true);
+    expect(read.get(long.id)!.states).toMatchObject({ latest: { state: 'ok' }, lastContent: { state: 'ok' } });
+    expect(read.get(bare.id)).toMatchObject({ history: { rows: [] }, states: { latest: null, lastContent: null } });
+    const batched = await settleSource(db, CONFIG, long.id, read.get(long.id));
+    const alone = await settleSource(db, CONFIG, long.id);
+    expect(batched).toEqual(alone);
+    expect(batched).toMatchObject({ moved: false, verdict: { state: 'ok' } });
   });
 
   it('keeps blocked sources blocked however long, and lists open flags most important first', async () => {

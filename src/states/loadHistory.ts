@@ -23,29 +23,80 @@ export type SourceHistory = {
   verified: LoadedCapture | null;
 };
 
+/** What loadHistory reads of a source: its row, its newest captures (oldest first), their snapshots' rows without bodies, its host's probe. */
+export type HistoryRows = {
+  source: typeof sources.$inferSelect;
+  rows: (typeof captures.$inferSelect)[];
+  snaps: Map<number, Omit<typeof snapshots.$inferSelect, 'body'>>;
+  probe: HostProbe | null;
+};
+
 /**
- * Reads what classifying a source needs: recent captures joined with their snapshots and the host's
- * soft-404 probe. Signals come from the snapshot rows (stored at capture time); a body is read and
- * re-extracted only when its stored signals are missing or from an older extractor, once per snapshot.
+ * The rows loadHistory needs, for many sources in three statements: a pass settles its sources a
+ * batch at a time, and on the embedded database each statement costs the crawl's thread about as
+ * much as the rows it reads. A source that does not exist is absent from the answer.
  */
-export async function loadHistory(db: Queryable, sourceId: number, signalDepth: number): Promise<SourceHistory> {
-  const [source] = await db.select().from(sources).where(eq(sources.id, sourceId));
-  if (!source) throw new NotFoundError(`source ${sourceId} does not exist`);
-  const rows = (
-    await db
-      .select()
-      .from(captures)
-      .where(eq(captures.sourceId, sourceId))
-      .orderBy(desc(captures.startedAt), desc(captures.id))
-      .limit(HISTORY_WINDOW)
-  ).reverse();
-  const ids = [...new Set(rows.map((r) => r.renderedSnapshotId ?? r.snapshotId).filter((id): id is number => id !== null))];
+export async function readHistoryRows(db: Queryable, sourceIds: number[]): Promise<Map<number, HistoryRows>> {
+  const out = new Map<number, HistoryRows>();
+  if (sourceIds.length === 0) return out;
+  // Each source's newest captures through its index (a lateral join), however long its history.
+  const recent = db
+    .select()
+    .from(captures)
+    .where(eq(captures.sourceId, sources.id))
+    .orderBy(desc(captures.startedAt), desc(captures.id))
+    .limit(HISTORY_WINDOW)
+    .as('recent');
+  const joined = await db.select().from(sources).leftJoinLateral(recent, sql`true`).where(inArray(sources.id, sourceIds));
+  for (const { sources: source, recent: row } of joined) {
+    const entry: HistoryRows = out.get(source.id) ?? { source, rows: [], snaps: new Map(), probe: null };
+    if (row) entry.rows.push(row);
+    out.set(source.id, entry);
+  }
+  const byHost = new Map<string, HistoryRows[]>();
+  const snapshotIds = new Set<number>();
+  for (const entry of out.values()) {
+    // Newest first from the join, in the order of startedAt then id: oldest first for the classifier.
+    entry.rows.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.id - b.id);
+    for (const r of entry.rows) {
+      const id = r.renderedSnapshotId ?? r.snapshotId;
+      if (id !== null) snapshotIds.add(id);
+    }
+    byHost.set(entry.source.host, [...(byHost.get(entry.source.host) ?? []), entry]);
+  }
   // Bodies are not read here: only a snapshot without current signals needs its body (signalsOf).
   const { body: _body, ...withoutBody } = getTableColumns(snapshots);
-  const snaps = ids.length ? await db.select(withoutBody).from(snapshots).where(inArray(snapshots.id, ids)) : [];
-  const byId = new Map(snaps.map((s) => [s.id, s]));
-  const [host] = await db.select({ probe: hosts.probe }).from(hosts).where(eq(hosts.host, source.host));
-  const probe = (host?.probe ?? null) as HostProbe | null;
+  const snaps = snapshotIds.size
+    ? await db
+        .select(withoutBody)
+        .from(snapshots)
+        .where(inArray(snapshots.id, [...snapshotIds]))
+    : [];
+  const snapById = new Map(snaps.map((snap) => [snap.id, snap]));
+  for (const entry of out.values())
+    for (const r of entry.rows) {
+      const id = r.renderedSnapshotId ?? r.snapshotId;
+      const snap = id !== null ? snapById.get(id) : undefined;
+      if (snap) entry.snaps.set(snap.id, snap);
+    }
+  const probes = await db
+    .select({ host: hosts.host, probe: hosts.probe })
+    .from(hosts)
+    .where(inArray(hosts.host, [...byHost.keys()]));
+  for (const { host, probe } of probes) for (const entry of byHost.get(host) ?? []) entry.probe = (probe ?? null) as HostProbe | null;
+  return out;
+}
+
+/**
+ * Reads what classifying a source needs: recent captures joined with their snapshots and the host's
+ * soft-404 probe (the rows given, when the caller read them with others: readHistoryRows). Signals come from the snapshot rows (stored at capture time); a body is read and
+ * re-extracted only when its stored signals are missing or from an older extractor, once per snapshot.
+ */
+export async function loadHistory(db: Queryable, sourceId: number, signalDepth: number, given?: HistoryRows): Promise<SourceHistory> {
+  const read = given ?? (await readHistoryRows(db, [sourceId])).get(sourceId);
+  if (!read) throw new NotFoundError(`source ${sourceId} does not exist`);
+  const { source, rows, probe } = read;
+  const byId = read.snaps;
 
   const signalCache = new Map<number, Promise<Signals | null>>();
   const signalsOf = (id: number) => {
@@ -90,7 +141,8 @@ export async function loadHistory(db: Queryable, sourceId: number, signalDepth: 
     loaded[i] = c;
     if (c.textSnapshotId !== null && observeCapture(source.url, c).kind === 'content') verified = c;
   }
-  verified ??= await lastRecordedContent(db, sourceId, rows[0]?.id);
+  // A window not full holds every capture of the source: there is nothing past it to look for.
+  if (rows.length === HISTORY_WINDOW) verified ??= await lastRecordedContent(db, sourceId, rows[0]?.id);
   return { source, captures: loaded, verified };
 }
 

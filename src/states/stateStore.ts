@@ -8,19 +8,40 @@ import type { SourceHistory } from './loadHistory.js';
 export async function latestState(db: Queryable, sourceId: number, among: SourceState[] | null): Promise<StateVerdict | null> {
   const where = among ? and(eq(sourceStates.sourceId, sourceId), inArray(sourceStates.state, among)) : eq(sourceStates.sourceId, sourceId);
   const [row] = await db.select().from(sourceStates).where(where).orderBy(desc(sourceStates.id)).limit(1);
-  return row ? { state: row.state, reason: row.reason, sinceCaptureId: row.sinceCaptureId, changeId: row.changeId } : null;
+  return row ? verdictOf(row) : null;
 }
 
-/** The state a source is in now: its latest recorded one, or what its row says (pending at first). */
-export async function currentState(db: Queryable, source: SourceHistory['source']): Promise<StateVerdict> {
-  return (
-    (await latestState(db, source.id, null)) ?? {
-      ...PENDING,
-      state: source.state,
-      reason: source.stateReason,
-      changeId: source.stateChangeId,
-    }
-  );
+/** What settling a source reads of its states: the latest recorded, and the latest with content (ok or changed). */
+export type RecordedStates = { latest: StateVerdict | null; lastContent: StateVerdict | null };
+
+/** RecordedStates of many sources in two statements; a source with none recorded is absent. */
+export async function readRecordedStates(db: Queryable, sourceIds: number[]): Promise<Map<number, RecordedStates>> {
+  const out = new Map<number, RecordedStates>();
+  if (sourceIds.length === 0) return out;
+  const newest = (among: SourceState[] | null) =>
+    db
+      .selectDistinctOn([sourceStates.sourceId])
+      .from(sourceStates)
+      .where(
+        among
+          ? and(inArray(sourceStates.sourceId, sourceIds), inArray(sourceStates.state, among))
+          : inArray(sourceStates.sourceId, sourceIds),
+      )
+      .orderBy(sourceStates.sourceId, desc(sourceStates.id));
+  const entry = (id: number) => out.get(id) ?? out.set(id, { latest: null, lastContent: null }).get(id)!;
+  for (const row of await newest(null)) entry(row.sourceId).latest = verdictOf(row);
+  for (const row of await newest(['ok', 'changed'])) entry(row.sourceId).lastContent = verdictOf(row);
+  return out;
+}
+
+function verdictOf(row: typeof sourceStates.$inferSelect): StateVerdict {
+  return { state: row.state, reason: row.reason, sinceCaptureId: row.sinceCaptureId, changeId: row.changeId };
+}
+
+/** The state a source is in now: its latest recorded one (read here unless given), or what its row says (pending at first). */
+export async function currentState(db: Queryable, source: SourceHistory['source'], recorded?: RecordedStates): Promise<StateVerdict> {
+  const latest = recorded ? recorded.latest : await latestState(db, source.id, null);
+  return latest ?? { ...PENDING, state: source.state, reason: source.stateReason, changeId: source.stateChangeId };
 }
 
 /**

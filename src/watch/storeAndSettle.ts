@@ -3,7 +3,7 @@ import { storeCaptures, type CaptureInput } from '../archive/storeCaptures.js';
 import type { Config } from '../config/loadConfig.js';
 import { rescheduleSource } from '../crawl/reschedule.js';
 import type { Db, Tx } from '../db/open.js';
-import { settleSource, type StateUpdate } from './settleSource.js';
+import { readSettleRows, settleSource, type StateUpdate } from './settleSource.js';
 
 /** A stored batch: its capture rows in input order, what settling each source did, and the sources that could not be settled. */
 export type SettledBatch = { rows: CaptureRow[]; updates: StateUpdate[]; failures: { sourceId: number; message: string }[] };
@@ -22,11 +22,13 @@ export async function storeAndSettle(db: Db, config: Config, inputs: CaptureInpu
   const failures: SettledBatch['failures'] = [];
   const rows = await storeCaptures(db, inputs, async (tx, stored) => {
     // Each source once per batch (a retry within the pass may store two of its captures), in order.
-    for (const sourceId of new Set(stored.map((c) => c.sourceId))) {
+    const sourceIds = [...new Set(stored.map((c) => c.sourceId))];
+    const read = await readSettleRows(tx, sourceIds);
+    for (const sourceId of sourceIds) {
       try {
         // A savepoint per source: one that cannot be settled keeps its capture and spoils nothing else.
         const settle = async (sp: Tx) => {
-          const update = await settleSource(sp, config, sourceId);
+          const update = await settleSource(sp, config, sourceId, read.get(sourceId));
           // The crawl scheduled the next check from the state before; a state that moved may want it sooner.
           if (update.moved) await rescheduleSource(sp, config, sourceId);
           return update;
