@@ -157,11 +157,14 @@ async function settled(
   let last = -1;
   let quietSince = performance.now();
   while (clock.activeMs() < end && performance.now() < wallEnd) {
+    // While a document or data request is open the text has not settled, and is not read: a read
+    // lays the page out, CPU spent for nothing while the request waits for its turn at the gate.
+    const open = [...pending].some((r) => r.resourceType() !== 'script');
     // A navigation in progress destroys the context: that is a change, not an error.
     // biome-ignore lint/performance/useDomNodeTextContent: the text a reader sees settling, hidden templates left out
-    const length = await page.evaluate(() => document.body?.innerText.length ?? 0).catch(() => -1);
+    const length = open ? -1 : await page.evaluate(() => document.body?.innerText.length ?? 0).catch(() => -1);
     const now = performance.now();
-    const busy = [...pending].some((r) => r.resourceType() !== 'script' || length < SHOWN_CHARS);
+    const busy = open || (pending.size > 0 && length < SHOWN_CHARS);
     if (length !== last || length < 0 || busy) [last, quietSince] = [length, now];
     else if (now - quietSince >= QUIET_MS) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
