@@ -50,3 +50,10 @@ export class RejectedInputError extends CitewatchError {
 
 /** Exit code for a run stopped by Ctrl-C / SIGTERM after it finished its in-flight work. */
 export const EXIT_INTERRUPTED = 130;
+
+/** What went wrong, in a line: for a failed query, the database's own reason rather than the query drizzle wraps it in. */
+export function reasonOf(err: unknown): string {
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  const reason = cause instanceof Error && /^Failed query:/.test((err as Error).message) ? cause.message : (err as Error)?.message;
+  return String(reason ?? err).slice(0, 500);
+}

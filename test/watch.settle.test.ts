@@ -1,13 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { defaultConfig } from '../src/config/loadConfig.js';
-import { changes, flagSources, flags, reviews, sources, sourceStates } from '../src/db/schema/index.js';
+import { captures, changes, flagSources, flags, reviews, sources, sourceStates } from '../src/db/schema/index.js';
 import { NotFoundError } from '../src/errors.js';
 import { listFlags } from '../src/flags/listFlags.js';
 import { dismissFlag, resolveFlag } from '../src/flags/review.js';
 import { readSettleRows, settleSource } from '../src/watch/settleSource.js';
+import { storeAndSettle } from '../src/watch/storeAndSettle.js';
 import { openTestDatabase, testDatabaseKind, type TestDatabase } from './helpers/db.js';
-import { addCapture, articleHtml, seedEvent, seedSource, setProbe, type CaptureSpec, type SeededSource } from './helpers/sourceHistory.js';
+import {
+  addCapture,
+  articleHtml,
+  captureInput,
+  seedEvent,
+  seedSource,
+  setProbe,
+  type CaptureSpec,
+  type SeededSource,
+} from './helpers/sourceHistory.js';
 
 const CONFIG = defaultConfig({});
 const DAY = 86_400_000;
@@ -232,6 +242,44 @@ describe(`settleSource (${testDatabaseKind})`, () => {
     const alone = await settleSource(db, CONFIG, long.id);
     expect(batched).toEqual(alone);
     expect(batched).toMatchObject({ moved: false, verdict: { state: 'ok' } });
+  });
+
+  it('settles a stored batch in one go, and when one source cannot be settled keeps its capture and settles the others', async () => {
+    const [a, b, c] = [
+      await seedSource(db, 'https://batch.example.com/settle/a', []),
+      await seedSource(db, 'https://batch.example.com/settle/b', []),
+      await seedSource(db, 'https://batch.example.com/settle/c', []),
+    ];
+    const batch = async (n: number) =>
+      storeAndSettle(db, CONFIG, await Promise.all([a, b, c].map((s) => captureInput(s, { at: day(n), html: n ? V2 : V1 }))));
+    const first = await batch(0);
+    expect([first.updates.map((u) => [u.sourceId, u.verdict.state]), first.failures]).toEqual([
+      [
+        [a.id, 'ok'],
+        [b.id, 'ok'],
+        [c.id, 'ok'],
+      ],
+      [],
+    ]);
+    // A real failure inside the database: b's next state cannot be recorded.
+    await db.execute(
+      sql.raw(`create function refuse_b() returns trigger language plpgsql as $$ begin
+        if new.source_id = ${b.id} then raise exception 'no state for source %', new.source_id; end if; return new; end $$`),
+    );
+    await db.execute(sql`create trigger refuse_b before insert on source_states for each row execute function refuse_b()`);
+    try {
+      const second = await batch(1);
+      expect(second.rows).toHaveLength(3);
+      expect(second.failures).toEqual([{ sourceId: b.id, message: expect.stringContaining(`no state for source ${b.id}`) }]);
+      expect(second.updates.map((u) => [u.sourceId, u.verdict.state])).toEqual([
+        [a.id, 'changed'],
+        [c.id, 'changed'],
+      ]);
+      expect((await history(b.id)).map((h) => h.state)).toEqual(['ok']);
+      expect(await db.select({ id: captures.id }).from(captures).where(eq(captures.sourceId, b.id))).toHaveLength(2);
+    } finally {
+      await db.execute(sql`drop trigger refuse_b on source_states`);
+    }
   });
 
   it('keeps blocked sources blocked however long, and lists open flags most important first', async () => {

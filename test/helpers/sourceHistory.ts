@@ -1,6 +1,6 @@
 import type { Outcome } from '../../src/db/schema/domain.js';
 import { prepareSnapshot } from '../../src/archive/store.js';
-import { storeCapture } from '../../src/archive/storeCaptures.js';
+import { storeCapture, type CaptureInput } from '../../src/archive/storeCaptures.js';
 import type { Db } from '../../src/db/open.js';
 import { citations, events, hosts, sources } from '../../src/db/schema/index.js';
 
@@ -49,13 +49,19 @@ export type CaptureSpec = {
 
 /** Stores one capture the way the crawler does (snapshot once per hash, capture row, schedule). */
 export async function addCapture(db: Db, source: SeededSource, spec: CaptureSpec): Promise<number> {
+  const row = await storeCapture(db, await captureInput(source, spec));
+  return row.id;
+}
+
+/** What the crawler hands the archive for one capture of `source`. */
+export async function captureInput(source: SeededSource, spec: CaptureSpec): Promise<CaptureInput> {
   const outcome = spec.outcome ?? (spec.html !== undefined ? ((spec.status ?? 200) < 400 ? 'fetched' : 'http-error') : 'http-error');
   const finalUrl = spec.finalUrl ?? source.url;
   const raw =
     spec.html !== undefined
       ? await prepareSnapshot(new TextEncoder().encode(spec.html), 'text/html; charset=utf-8', 'raw', finalUrl)
       : null;
-  const row = await storeCapture(db, {
+  return {
     capture: {
       sourceId: source.id,
       startedAt: spec.at,
@@ -70,6 +76,5 @@ export async function addCapture(db: Db, source: SeededSource, spec: CaptureSpec
     raw,
     source,
     update: { checkedAt: spec.at, nextCheckAt: new Date(spec.at.getTime() + 86_400_000), consecutiveFailures: 0 },
-  });
-  return row.id;
+  };
 }
