@@ -127,6 +127,34 @@ describe(`archiving captures in batches (${testDatabaseKind})`, () => {
     await writer.close();
   });
 
+  it('writes one batch at a time: what arrives while one is written goes whole in the next (group commit)', async () => {
+    let commit!: () => void;
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    const sizes: number[] = [];
+    let underWay!: () => void;
+    const firstUnderWay = new Promise<void>((resolve) => (underWay = resolve));
+    const store = async (inputs: CaptureInput[]) => {
+      sizes.push(inputs.length);
+      underWay();
+      if (sizes.length === 1) await held;
+      return storeCaptures(database.db, inputs);
+    };
+    const writer = createCaptureWriter(store, { maxBatch: 10, maxWaitMs: 0, maxPending: 100 });
+    const first = writer.write(await input(1, 70, null));
+    await firstUnderWay; // held at its commit
+    const meanwhile = await Promise.all([2, 3, 4].map((n) => input(n, 70 + n, null)));
+    const later: Promise<unknown>[] = [];
+    for (const i of meanwhile) {
+      later.push(writer.write(i));
+      await new Promise((resolve) => setTimeout(resolve, 5)); // each due on its own, but the first batch is still being written
+    }
+    expect(sizes).toEqual([1]);
+    commit();
+    await Promise.all([first, ...later]);
+    expect(sizes).toEqual([1, 3]);
+    await writer.close();
+  });
+
   it('fails only the attempt that cannot be stored when its batch fails', async () => {
     const writer = createCaptureWriter((inputs) => storeCaptures(database.db, inputs), { maxBatch: 10, maxWaitMs: 5 });
     const good = writer.write(await input(1, 50, null));

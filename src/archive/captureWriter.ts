@@ -26,14 +26,18 @@ export type CaptureWriter = {
   close(): Promise<void>;
 };
 
-type Waiting = { input: CaptureInput; resolve(row: CaptureRow): void; reject(error: unknown): void };
+/** An attempt waiting for its batch; `at` is when it arrived (performance.now()). */
+type Waiting = { input: CaptureInput; at: number; resolve(row: CaptureRow): void; reject(error: unknown): void };
 
 /**
- * Write-behind for a crawl pass: attempts that finish within a few milliseconds of each other (a
- * pass has hundreds of hosts answering at once) are archived in one transaction. On the embedded
- * database a statement's fixed cost dwarfs its rows, so this is most of the archive's throughput.
- * A batch that fails is retried one attempt at a time, so one bad row fails only its own attempt.
- * Batches are written one after another, in order.
+ * Write-behind for a crawl pass, as group commit: attempts that finish within a few milliseconds of
+ * each other (a pass has hundreds of hosts answering at once) are archived in one transaction. On
+ * the embedded database a statement's fixed cost dwarfs its rows, so this is most of the archive's
+ * throughput. One batch is written at a time; what arrives meanwhile waits and goes in the next
+ * batch, whole (up to maxBatch), as soon as the one before commits. So a database that falls behind
+ * gets fewer, larger batches and catches up, instead of a queue of small ones each paying the fixed
+ * cost (which stalled a busy pass for seconds). A batch that fails is retried one attempt at a time,
+ * so one bad row fails only its own attempt.
  *
  * The promise on kill -9: attempts still waiting here (up to maxPending of them) are lost, never
  * half-stored (a batch is one transaction), and a source's next check moves only in the transaction
@@ -41,11 +45,12 @@ type Waiting = { input: CaptureInput; resolve(row: CaptureRow): void; reject(err
  */
 export function createCaptureWriter(store: StoreBatch, options: CaptureWriterOptions): CaptureWriter {
   const maxPending = options.maxPending ?? options.maxBatch;
-  let waiting: Waiting[] = [];
+  const waiting: Waiting[] = [];
   let pending = 0;
   let roomMade: (() => void)[] = [];
   let timer: NodeJS.Timeout | null = null;
-  let chain: Promise<void> = Promise.resolve();
+  let writing: Promise<void> | null = null;
+  let closing = false;
 
   const written = (n: number) => {
     pending -= n;
@@ -55,25 +60,42 @@ export function createCaptureWriter(store: StoreBatch, options: CaptureWriterOpt
     for (const go of waiters) go();
   };
 
-  const flush = (): Promise<void> => {
+  /** Starts the next batch if one is due and none is being written; otherwise sets the timer for when it will be. */
+  const next = (): void => {
+    if (writing || waiting.length === 0) return;
+    // A batch goes when full, or maxWaitMs after its oldest attempt arrived.
+    const dueIn = waiting[0].at + options.maxWaitMs - performance.now();
+    if (!closing && waiting.length < options.maxBatch && dueIn > 0) {
+      timer ??= setTimeout(() => ((timer = null), next()), dueIn);
+      return;
+    }
     if (timer) clearTimeout(timer);
     timer = null;
-    const batch = waiting;
-    waiting = [];
-    if (batch.length > 0) chain = chain.then(() => writeBatch(store, batch)).finally(() => written(batch.length));
-    return chain;
+    const batch = waiting.splice(0, options.maxBatch);
+    writing = writeBatch(store, batch).finally(() => {
+      writing = null;
+      written(batch.length);
+      next();
+    });
   };
 
   return {
     write(input) {
-      const stored = new Promise<CaptureRow>((resolve, reject) => waiting.push({ input, resolve, reject }));
+      const at = performance.now();
+      const stored = new Promise<CaptureRow>((resolve, reject) => waiting.push({ input, at, resolve, reject }));
       pending++;
-      if (waiting.length >= options.maxBatch) void flush();
-      else if (!timer) timer = setTimeout(() => void flush(), options.maxWaitMs);
+      next();
       return stored;
     },
     room: () => (pending < maxPending ? Promise.resolve() : new Promise<void>((go) => roomMade.push(go))),
-    close: flush,
+    async close() {
+      closing = true;
+      next();
+      while (writing) {
+        await writing;
+        next();
+      }
+    },
   };
 }
 

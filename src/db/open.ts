@@ -13,6 +13,7 @@ import { redactUrl } from '../config/redactUrl.js';
 import { DatabaseError } from '../errors.js';
 import { PACKAGE_ROOT } from '../packageRoot.js';
 import { homeInUse, tryHomeLock } from './homeLock.js';
+import { sliceEventLoop } from './pgliteSlices.js';
 import { readShareRecord } from './shareRecord.js';
 import * as schema from './schema/index.js';
 import type { StoreAndSettle } from '../watch/storeAndSettle.js';
@@ -193,7 +194,8 @@ async function openEmbedded(home: string, { lend = false, thread = false, lean =
       });
       return lend ? { ...database, lentAt: reservation.record.socket } : database;
     }
-    const client = await startPglite(dataDir);
+    // On this thread PGlite shares the event loop with whatever the command does (a crawl's fetching).
+    const client = sliceEventLoop(await startPglite(dataDir));
     let stopSharing = async () => {};
     const database = await wrapPglite(client, dataDir, async () => {
       await stopSharing();
