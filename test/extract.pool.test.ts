@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createExtractPool } from '../src/archive/extractPool.js';
+import { snapshotColumns } from '../src/archive/snapshotColumns.js';
+import { textKeys } from '../src/extract/fingerprint.js';
 
 const input = (url: string, html = '<p>x</p>') => ({ body: new TextEncoder().encode(html), contentType: 'text/html', url });
 
@@ -34,6 +36,9 @@ describe('the extraction pool bounds every job in time', () => {
     const fine = await extract(input('http://h/fine', '<html><body><p>The council approved the budget on Tuesday.</p></body></html>'));
     expect(fine.text).toBe('The council approved the budget on Tuesday.');
     expect(fine.signals.extraction).toBeUndefined();
+    // The text's keys come with it from the worker, as the archive would compute them.
+    expect(fine.keys).toEqual(textKeys(fine.text));
+    expect(snapshotColumns(fine)).toMatchObject(textKeys(fine.text));
   });
 
   it('takes waiting jobs by priority, then in order of arrival, once each worker holds its depth', async () => {

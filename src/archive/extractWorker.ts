@@ -1,8 +1,10 @@
 /**
  * A worker thread of the extraction pool (extractPool.ts): extractContent on each body it is sent,
- * one after another and answered in the order sent (the pool may send the next before this one ends).
+ * with the text's keys (hash, fingerprint), one after another and answered in the order sent (the
+ * pool may send the next before this one ends).
  */
 import { parentPort } from 'node:worker_threads';
+import { textKeys } from '../extract/fingerprint.js';
 import { extractContent } from '../extract/index.js';
 
 type Job = { body: Uint8Array; contentType: string | null; url: string };
@@ -11,7 +13,8 @@ let line: Promise<void> = Promise.resolve();
 
 async function run(job: Job) {
   try {
-    parentPort!.postMessage({ extracted: await extractContent(job) });
+    const extracted = await extractContent(job);
+    parentPort!.postMessage({ extracted: { ...extracted, keys: textKeys(extracted.text) } });
   } catch (err) {
     parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) });
   }

@@ -1,6 +1,5 @@
 import { EXTRACTOR_VERSION, type Extracted } from '../extract/index.js';
-import { fingerprint, toSignedBigint } from '../extract/fingerprint.js';
-import { sha256 } from './store.js';
+import { textKeys } from '../extract/fingerprint.js';
 
 /** What a snapshot row holds besides its bytes: everything derived from extracting them. */
 export type SnapshotColumns = {
@@ -18,14 +17,13 @@ export type SnapshotColumns = {
  * A body the extractor choked on (null) gets no text and no version, so a later extractor retries it.
  */
 export function snapshotColumns(
-  extracted: (Pick<Extracted, 'title' | 'text'> & { signals: Extracted['signals'] | null }) | null,
+  extracted: (Pick<Extracted, 'title' | 'text' | 'keys'> & { signals: Extracted['signals'] | null }) | null,
 ): SnapshotColumns {
   if (!extracted) return { title: null, text: null, textHash: null, fingerprint: null, signals: null, extractorVersion: null };
   return {
     title: extracted.title,
     text: extracted.text,
-    textHash: sha256(extracted.text),
-    fingerprint: toSignedBigint(fingerprint(extracted.text)),
+    ...(extracted.keys ?? textKeys(extracted.text)),
     signals: extracted.signals,
     extractorVersion: EXTRACTOR_VERSION,
   };

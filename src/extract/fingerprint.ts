@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { comparableText } from './normalize.js';
 
 /** 32-bit FNV-1a with a murmur3 finaliser; two seeds give the 64 bits of a shingle's hash. */
@@ -44,4 +45,15 @@ export function hammingDistance(a: bigint, b: bigint): number {
 /** PostgreSQL bigint is signed: the fingerprint is stored as its two's-complement value. */
 export function toSignedBigint(value: bigint): bigint {
   return BigInt.asIntN(64, value);
+}
+
+/** What identifies an extracted text in the archive: its hash (the same text read again) and its SimHash, as stored (signed). */
+export type TextKeys = { textHash: string; fingerprint: bigint };
+
+/**
+ * TextKeys of a text. The extraction pool's workers compute them with the text (extractWorker.ts),
+ * so the crawl's thread does not: on a pass they cost it about 3 s (docs/benchmarks.md).
+ */
+export function textKeys(text: string): TextKeys {
+  return { textHash: createHash('sha256').update(text).digest('hex'), fingerprint: toSignedBigint(fingerprint(text)) };
 }

@@ -1,3 +1,4 @@
+import type { TextKeys } from './fingerprint.js';
 /** What a page says, stripped of its chrome: the input of every comparison. */
 export type Extracted = {
   title: string;
@@ -7,6 +8,8 @@ export type Extracted = {
   text: string;
   paragraphs: string[];
   signals: Signals;
+  /** The text's hash and fingerprint, when the extraction pool computed them off the caller's thread. */
+  keys?: TextKeys;
 };
 
 /** What kind of page the capture is, beyond its text: the states stage reads these. */

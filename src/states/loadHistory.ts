@@ -4,7 +4,7 @@ import { captures, hosts, snapshots, sources, sourceStates } from '../db/schema/
 import { NotFoundError } from '../errors.js';
 import { currentExtraction } from '../archive/rederive.js';
 import { EXTRACTOR_VERSION, type Signals } from '../extract/index.js';
-import { looksLikeProbe, type HostProbe } from './looksLikeProbe.js';
+import { looksLikeProbe, PROBE_TEXT_CHARS, type HostProbe } from './looksLikeProbe.js';
 import { observeCapture, type CaptureFacts } from './observeCapture.js';
 
 /** How many recent captures the classifier sees: enough for any confirming streak. */
@@ -27,6 +27,7 @@ export type SourceHistory = {
 export type HistoryRows = {
   source: typeof sources.$inferSelect;
   rows: (typeof captures.$inferSelect)[];
+  /** Without their bodies, and their texts cut to what looksLikeProbe reads. */
   snaps: Map<number, Omit<typeof snapshots.$inferSelect, 'body'>>;
   probe: HostProbe | null;
 };
@@ -65,7 +66,9 @@ export async function readHistoryRows(db: Queryable, sourceIds: number[]): Promi
     byHost.set(entry.source.host, [...(byHost.get(entry.source.host) ?? []), entry]);
   }
   // Bodies are not read here: only a snapshot without current signals needs its body (signalsOf).
-  const { body: _body, ...withoutBody } = getTableColumns(snapshots);
+  // Nor whole texts: the probe comparison reads their beginning only (most of what a batch read).
+  const { body: _body, text, ...rest } = getTableColumns(snapshots);
+  const withoutBody = { ...rest, text: sql<string | null>`left(${text}, ${PROBE_TEXT_CHARS})`.as('text') };
   const snaps = snapshotIds.size
     ? await db
         .select(withoutBody)

@@ -27,8 +27,8 @@ export const PROBE_SIMILARITY = 0.75;
 export const PROBE_MAX_HAMMING = 3;
 /** Texts shorter than this say too little to call two pages alike. */
 const MIN_WORDS = 5;
-/** The probe keeps only the first 2,000 characters of text; compare like with like. */
-const PROBE_TEXT_CHARS = 2000;
+/** The probe keeps only the first 2,000 characters of text; compare like with like (loadHistory reads no more). */
+export const PROBE_TEXT_CHARS = 2000;
 
 export function looksLikeProbe(page: ProbePage, probe: HostProbe | null | undefined): boolean {
   if (!probe) return false;

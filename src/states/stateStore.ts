@@ -58,11 +58,27 @@ export function comparedSnapshots(history: SourceHistory): { from: number; to: n
     : null;
 }
 
+/** The source's row as a moved verdict leaves it. */
+export type SourceRow = typeof sources.$inferSelect;
+
+/**
+ * When a verdict moves, the caller may move the source's next check too, from the row as the verdict
+ * leaves it and its newest capture, in the same statement (the pass: src/crawl/reschedule.ts).
+ * Undefined leaves the next check as it is.
+ */
+export type NextCheckAfterMove = (source: SourceRow, newest: SourceHistory['captures'][number]) => Date | undefined;
+
 /**
  * Records a verdict when it moves: the source's row, and a line of its state history at the newest
  * capture. Answers whether it moved.
  */
-export async function recordState(db: Queryable, history: SourceHistory, previous: StateVerdict, verdict: StateVerdict): Promise<boolean> {
+export async function recordState(
+  db: Queryable,
+  history: SourceHistory,
+  previous: StateVerdict,
+  verdict: StateVerdict,
+  nextCheckAfterMove?: NextCheckAfterMove,
+): Promise<boolean> {
   const moved = verdict.state !== previous.state || verdict.reason !== previous.reason || verdict.changeId !== previous.changeId;
   const newest = history.captures[history.captures.length - 1];
   if (!moved || !newest) return false;
@@ -70,14 +86,16 @@ export async function recordState(db: Queryable, history: SourceHistory, previou
     verdict.state !== previous.state || verdict.changeId !== previous.changeId || verdict.sinceCaptureId !== previous.sinceCaptureId;
   const since = history.captures.find((c) => c.id === verdict.sinceCaptureId)?.at ?? newest.at;
   const sourceId = history.source.id;
+  const set: Partial<SourceRow> = {
+    state: verdict.state,
+    stateReason: verdict.reason,
+    stateChangeId: verdict.changeId,
+    ...(episodeMoved ? { stateSince: since } : {}),
+  };
+  const nextCheckAt = nextCheckAfterMove?.({ ...history.source, ...set }, newest);
   await db
     .update(sources)
-    .set({
-      state: verdict.state,
-      stateReason: verdict.reason,
-      stateChangeId: verdict.changeId,
-      ...(episodeMoved ? { stateSince: since } : {}),
-    })
+    .set(nextCheckAt ? { ...set, nextCheckAt } : set)
     .where(eq(sources.id, sourceId));
   await db.insert(sourceStates).values({
     sourceId,

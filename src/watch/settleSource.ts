@@ -11,6 +11,7 @@ import {
   latestState,
   readRecordedStates,
   recordState,
+  type NextCheckAfterMove,
   type RecordedStates,
 } from '../states/stateStore.js';
 
@@ -34,12 +35,14 @@ export async function readSettleRows(db: Queryable, sourceIds: number[]): Promis
  * transaction: the pass runs it in the one that stores the capture, so a capture never lands without
  * its consequences, and a flag never without its alerts. `read`: its rows, when the caller read them
  * with a batch's (readSettleRows); nothing settling one source writes is read for another.
+ * `nextCheckAfterMove`: how a moved state moves the next check (recordState), when the caller says.
  */
 export async function settleSource(
   db: Queryable,
   config: StateConfig & AlertSettings,
   sourceId: number,
   read?: SettleRows,
+  nextCheckAfterMove?: NextCheckAfterMove,
 ): Promise<StateUpdate> {
   const history = await loadHistory(db, sourceId, config.vanishedAfterChecks + 1, read?.history);
   const previous = await currentState(db, history.source, read?.states);
@@ -55,7 +58,7 @@ export async function settleSource(
 
   const lastContent = read ? read.states.lastContent : await latestState(db, sourceId, ['ok', 'changed']);
   const verdict = classifySource({ url: history.source.url, captures: history.captures, change, previous, lastContent, config });
-  const moved = await recordState(db, history, previous, verdict);
+  const moved = await recordState(db, history, previous, verdict, nextCheckAfterMove);
   const flags = await applyFlagPlans(db, { sourceId, ...verdict });
   await writeFlagAlerts(db, config, { sourceId, ...verdict }, flags);
   return { sourceId, previous, verdict, moved, flags };

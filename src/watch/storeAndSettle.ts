@@ -1,7 +1,7 @@
 import type { CaptureRow } from '../archive/store.js';
 import { storeCaptures, type CaptureInput } from '../archive/storeCaptures.js';
 import type { Config } from '../config/loadConfig.js';
-import { rescheduleSource } from '../crawl/reschedule.js';
+import { nextCheckAfterMove } from '../crawl/reschedule.js';
 import type { Db, Tx } from '../db/open.js';
 import { reasonOf } from '../errors.js';
 import { readSettleRows, settleSource, type StateUpdate } from './settleSource.js';
@@ -24,12 +24,9 @@ export async function storeAndSettle(db: Db, config: Config, inputs: CaptureInpu
     // Each source once per batch (a retry within the pass may store two of its captures), in order.
     const sourceIds = [...new Set(stored.map((c) => c.sourceId))];
     const read = await readSettleRows(tx, sourceIds);
-    const settle = async (sp: Tx, sourceId: number) => {
-      const update = await settleSource(sp, config, sourceId, read.get(sourceId));
-      // The crawl scheduled the next check from the state before; a state that moved may want it sooner.
-      if (update.moved) await rescheduleSource(sp, config, sourceId);
-      return update;
-    };
+    // The crawl scheduled the next check from the state before; a state that moved may want it sooner.
+    const reschedule = nextCheckAfterMove(config);
+    const settle = (sp: Tx, sourceId: number) => settleSource(sp, config, sourceId, read.get(sourceId), reschedule);
     try {
       // All sources in one savepoint: two statements per source fewer than one savepoint each.
       settled = { updates: await tx.transaction(async (sp) => sequentially(sourceIds, (id) => settle(sp, id))), failures: [] };
