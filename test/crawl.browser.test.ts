@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { screenshotPath } from '../src/archive/screenshots.js';
 import { siteOf } from '../src/crawl/browserLane.js';
-import { rendererArgs } from '../src/crawl/browserLaunch.js';
+import { BROWSER_NICE, rendererArgs } from '../src/crawl/browserLaunch.js';
 import { createBrowserRenderer, renderSlots } from '../src/crawl/browserRenderer.js';
 import { passTimings, resetPassTimings } from '../src/crawl/passTimings.js';
 import { crawlSources } from '../src/crawl/crawlSources.js';
@@ -311,6 +311,26 @@ setInterval(() => { document.cookie = 'k=late; path=/'; localStorage.setItem('k'
   it('waits for the data a script fetches, and no longer', async () => {
     const r = await renderer.render({ url: url('/fetches'), screenshot: false });
     expect(r.ok && r.html).toContain('The harbour contract was signed');
+  });
+
+  it('runs Chromium, every process of it, behind the crawl for a busy core (BROWSER_NICE)', async () => {
+    expect((await renderer.render({ url: url('/fetches'), screenshot: false })).ok).toBe(true);
+    const stat = (pid: string) => {
+      const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      return { ppid: rest[1], nice: Number(rest[16]) };
+    };
+    const all = new Map<string, { ppid: string; nice: number }>();
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d)))
+      try {
+        all.set(pid, stat(pid));
+      } catch {} // gone meanwhile
+    const ours = (pid: string): boolean => pid === String(process.pid) || (all.has(pid) && pid !== '1' && ours(all.get(pid)!.ppid));
+    const browser = [...all].filter(
+      ([pid, p]) => pid !== String(process.pid) && ours(p.ppid) && readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('chrom'),
+    );
+    expect(browser.length).toBeGreaterThan(1); // the browser and at least one renderer
+    expect(browser.map(([, p]) => p.nice)).toEqual(browser.map(() => BROWSER_NICE));
   });
 
   it('does not wait for a slow analytics script once the article shows, nor fetch styling for text', async () => {

@@ -3,9 +3,12 @@
  * with the text's keys (hash, fingerprint), one after another and answered in the order sent (the
  * pool may send the next before this one ends).
  */
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { textKeys } from '../extract/fingerprint.js';
 import { extractContent } from '../extract/index.js';
+
+const EXTRACTION_NICE = 10;
 
 type Job = { body: Uint8Array; contentType: string | null; url: string };
 
@@ -23,4 +26,8 @@ async function run(job: Job) {
 parentPort!.on('message', (job: Job) => {
   line = line.then(() => run(job));
 });
+// Behind the crawl's own thread for a busy core, as the browser is (BROWSER_NICE): extraction waits
+// well, a late request start does not. On Linux this sets this thread's niceness only; elsewhere it
+// would set the whole process's, so it is not done there.
+if (process.platform === 'linux') setPriority(EXTRACTION_NICE);
 parentPort!.postMessage({ ready: true });

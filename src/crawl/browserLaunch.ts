@@ -47,21 +47,31 @@ const NOBODY = 65534;
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
- * A wrapper Playwright starts instead of Chromium: it hands Playwright's fresh profile directory to
- * nobody (the only place the browser may write), then drops every privilege and execs Chromium.
+ * Chromium's niceness: its renders yield a busy core to the crawl's own thread, which starts every
+ * host's next request on time (on 2 cores a render at equal priority made the busiest host's
+ * requests start late; docs/benchmarks.md, "fifth session"). Renders still get every idle cycle.
  */
-function nobodyWrapper(executable: string): { path: string; dir: string } {
+export const BROWSER_NICE = 10;
+
+/**
+ * A wrapper Playwright starts instead of Chromium: at a lower priority (BROWSER_NICE, inherited by
+ * every process Chromium starts); as root, it also hands Playwright's fresh profile directory to
+ * nobody (the only place the browser may write), then drops every privilege before it execs Chromium.
+ */
+function launchWrapper(executable: string, asNobody: boolean): { path: string; dir: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'citewatch-chromium-'));
-  const file = path.join(dir, 'chromium-as-nobody');
-  writeFileSync(
-    file,
-    `#!/bin/sh
-for a in "$@"; do
+  const file = path.join(dir, asNobody ? 'chromium-as-nobody' : 'chromium-niced');
+  const nobody = `for a in "$@"; do
   case "$a" in --user-data-dir=*) profile="\${a#--user-data-dir=}"; chown -R ${NOBODY}:${NOBODY} "$profile" ;; esac
 done
 [ -n "$profile" ] || exit 97
 export HOME="$profile" XDG_CONFIG_HOME="$profile/.config" XDG_CACHE_HOME="$profile/.cache" TMPDIR="$profile"
-exec ${SETPRIV} --reuid=${NOBODY} --regid=${NOBODY} --clear-groups --inh-caps=-all --bounding-set=-all -- ${quote(executable)} "$@"
+`;
+  const drop = `${SETPRIV} --reuid=${NOBODY} --regid=${NOBODY} --clear-groups --inh-caps=-all --bounding-set=-all -- `;
+  writeFileSync(
+    file,
+    `#!/bin/sh
+${asNobody ? nobody : ''}exec nice -n ${BROWSER_NICE} ${asNobody ? drop : ''}${quote(executable)} "$@"
 `,
   );
   chmodSync(file, 0o700);
@@ -91,11 +101,11 @@ export async function launchIsolated(
   if (plans.length === 0) throw new Error(`refusing to run Chromium as root without ${SETPRIV} to drop privileges`);
   const errors: string[] = [];
   for (const plan of plans) {
-    const wrapper = plan.asNobody ? nobodyWrapper(executable) : null;
-    const cleanup = () => wrapper && rmSync(wrapper.dir, { recursive: true, force: true });
+    const wrapper = launchWrapper(executable, plan.asNobody);
+    const cleanup = () => rmSync(wrapper.dir, { recursive: true, force: true });
     try {
       const browser = await chromium.launch({
-        executablePath: wrapper?.path ?? executable,
+        executablePath: wrapper.path,
         headless: true,
         chromiumSandbox: plan.sandbox,
         // The default context goes to the proxy too, where it has no credentials and reaches nothing;
