@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addressAllowed, classifyAddress, literalAddress, parseCidr } from '../src/net/addressPolicy.js';
 import { classifyCapture, probeUrl, selectHeaders } from '../src/crawl/captureRecord.js';
 import { classifyNetworkError, outcomePolicy, parseRetryAfter } from '../src/crawl/outcomePolicy.js';
-import { PolitenessQueue } from '../src/crawl/politeness.js';
+import { PolitenessQueue, requestsLeft } from '../src/crawl/politeness.js';
 import { robotsAllows, robotsCrawlDelayMs, robotsFromAnswer, robotsToken } from '../src/crawl/robots.js';
 
 describe('address classifier', () => {
@@ -183,6 +183,30 @@ describe('politeness queue', () => {
       q.enqueue(host, 0, host);
     }
     expect(items(q.startable(0))).toEqual(first);
+  });
+
+  it.each([
+    // [case, pages left, pages done, requests started, host overhead, requests left]
+    ['nothing done yet: a request a page', 25, 0, 2, 2, 25],
+    ['plain pages: a request each', 20, 5, 7, 2, 20],
+    ['rendered pages: the document, a script and its data each', 16, 9, 29, 2, 48],
+    ['some pages redirected once', 10, 10, 17, 2, 15],
+    ['the probe still to come: never under a request a page', 10, 3, 2, 2, 10],
+    ['done', 0, 25, 77, 2, 0],
+  ])('plans what a host has left at what its pages cost so far: %s', (_, pagesLeft, pagesDone, started, overhead, left) => {
+    expect(requestsLeft(pagesLeft, pagesDone, started, overhead)).toBe(left);
+  });
+
+  it('counts every request a host started, its plan aside', () => {
+    const q = queue(100, 2);
+    q.plan('a', 1);
+    q.enqueue('a', 0, 'page');
+    q.startable(0);
+    q.finish('a', 5);
+    q.enqueue('a', 0, 'its script'); // not planned: a render's own request
+    q.startable(200);
+    expect(q.startedCount('a')).toBe(2);
+    expect(q.startedCount('b')).toBe(0);
   });
 
   it("gives a free slot to the host with the most work left before a smaller host's more important request, and counts work down as requests start", () => {

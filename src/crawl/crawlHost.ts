@@ -6,6 +6,7 @@ import type { CrawlContext, HostInfo } from './context.js';
 import { GateClosedError } from './hostGate.js';
 import { probeHost } from './hostRules.js';
 import type { Outcome } from './outcomePolicy.js';
+import { requestsLeft } from './politeness.js';
 
 /** A Retry-After longer than this ends the host's pass; its sources stay due for the next one. */
 const IN_PASS_WAIT_MAX_MS = 60_000;
@@ -17,6 +18,9 @@ const IN_PASS_WAIT_MAX_MS = 60_000;
  * busiest host's lanes are back before its next turn.
  */
 const LANES = 4;
+
+/** Requests a host's pass makes for the host itself: its robots.txt and the soft-404 probe. */
+const HOST_OVERHEAD = 2;
 
 export type HostWork = { host: string; row: HostRow; sources: DueSource[]; previous: Map<number, PreviousSnapshots>; leaseMs: number };
 
@@ -41,13 +45,15 @@ export async function crawlHost(ctx: CrawlContext, work: HostWork): Promise<void
     // Another pass (or worker) asked this host a moment ago: the gap holds across processes too.
     const wait = row.lastRequestAt ? row.lastRequestAt.getTime() + ctx.config.hostDelayMs - Date.now() : 0;
     if (wait > 0) ctx.fetch.gate.holdUntil(host, ctx.fetch.gate.now() + wait);
-    ctx.fetch.gate.plan(host, sources.length + 2); // robots.txt, the probe, a request per source: the biggest hosts start first
+    // robots.txt, the probe, a request per source to begin with: the biggest hosts start first.
+    ctx.fetch.gate.plan(host, sources.length + HOST_OVERHEAD);
     const priority = sources[0].priority;
     const robots = await ctx.robots.rulesFor(host, row, sources[0].url, priority);
     const renderMode = row.renderMode === 'browser' ? 'browser' : 'http';
     const info: HostInfo = { host, robots, renderMode, renderTally: { helped: 0, plain: 0 } };
     const probe = robots.failure ? Promise.resolve(false) : probeHost(ctx, info, row, sources[0].url, priority);
     let next = 0;
+    let finished = 0;
     const lane = async () => {
       while (!stop.signal.aborted && next < sources.length) {
         const source = sources[next++];
@@ -62,6 +68,9 @@ export async function crawlHost(ctx: CrawlContext, work: HostWork): Promise<void
           attempt = await checkSource(ctx, { ...source, consecutiveFailures: attempt.failures }, info, prev, stop.signal);
         }
         record(ctx, attempt);
+        finished++;
+        // What is left, at what this host's pages have cost so far (renders and redirects take more than one request).
+        ctx.fetch.gate.plan(host, requestsLeft(sources.length - finished, finished, ctx.fetch.gate.started(host), HOST_OVERHEAD));
         if (Date.now() - leasedAt > work.leaseMs / 2) {
           leasedAt = Date.now();
           await leaseHost(ctx.db, host, ctx.workerId, new Date(), work.leaseMs);

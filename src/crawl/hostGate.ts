@@ -89,6 +89,10 @@ export function createHostGate(options: { delayMs: number; concurrency: number; 
     plan(host: string, requests: number): void {
       queue.plan(host, requests);
     },
+    /** Requests started to `host` in this pass. */
+    started(host: string): number {
+      return queue.startedCount(host);
+    },
     /** The time `host` still needs at the least in this pass (its planned requests, a delay apart): the biggest goes first. */
     workLeftMs(host: string): number {
       return queue.workLeft(host);

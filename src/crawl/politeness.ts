@@ -20,6 +20,8 @@ export class PolitenessQueue<T> {
   private readonly hostDelays = new Map<string, number>();
   /** Requests each host is still expected to make (plan), counted down as they start. */
   private readonly planned = new Map<string, number>();
+  /** Requests started per host in this pass, whatever asked (pages, redirects, a render's own requests). */
+  private readonly starts = new Map<string, number>();
   private inFlight = 0;
   private seq = 0;
 
@@ -97,6 +99,7 @@ export class PolitenessQueue<T> {
       this.inFlight++;
       const left = this.planned.get(w.host);
       if (left !== undefined) this.plan(w.host, left - 1);
+      this.starts.set(w.host, (this.starts.get(w.host) ?? 0) + 1);
     }
     return started;
   }
@@ -122,6 +125,11 @@ export class PolitenessQueue<T> {
     return earliest;
   }
 
+  /** Requests started to `host` in this pass. */
+  startedCount(host: string): number {
+    return this.starts.get(host) ?? 0;
+  }
+
   get inFlightCount(): number {
     return this.inFlight;
   }
@@ -137,4 +145,16 @@ export class PolitenessQueue<T> {
     const s = this.hosts.get(host);
     if (s && !s.inFlight && s.waiting.length === 0 && s.nextAllowedAt === -Infinity) this.hosts.delete(host);
   }
+}
+
+/**
+ * The requests a host still needs, from how many its pages have taken so far: a page is one request,
+ * or three or more when it is rendered (the document, its scripts, its data) or redirected. Planned at
+ * one a page, a script-built host's plan ran out a third of the way through, and its renders and
+ * extractions went last for the rest of the pass, when they were its tail (docs/benchmarks.md, "fifth
+ * session"). `overhead`: requests made for the host itself (robots.txt, the probe). Pure.
+ */
+export function requestsLeft(pagesLeft: number, pagesDone: number, started: number, overhead: number): number {
+  const perPage = pagesDone > 0 ? Math.max(1, (started - overhead) / pagesDone) : 1;
+  return Math.ceil(pagesLeft * perPage);
 }
