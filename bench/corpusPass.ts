@@ -153,5 +153,15 @@ export async function measurePass(bench: PassBench, label: string): Promise<void
   console.log(
     `  throughput        ${(summary.checked / (wall / 1000)).toFixed(1)} sources/s; states ${JSON.stringify(summary.stateMoves)}`,
   );
+  // On this web every page stays readable and, on a recapture, unchanged: any other state is a false alarm, named here.
+  const odd = await queryRows<{ url: string; state: string; reason: string | null; change: string | null }>(
+    database.db,
+    sql`select s.url, s.state, s.state_reason as reason, c.classification || ' ' || c.kinds::text || ': ' || coalesce(c.summary, '') as change
+        from sources s left join changes c on c.id = s.state_change_id where s.state not in ('ok', 'pending') order by s.id limit 10`,
+  );
+  for (const o of odd)
+    console.log(
+      `  not ok            ${o.url} ${o.state}${o.reason ? ` (${o.reason})` : ''}${o.change ? `; ${o.change.slice(0, 300)}` : ''}`,
+    );
   console.log(`  peak RSS          ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (Chromium not included)`);
 }

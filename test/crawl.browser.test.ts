@@ -24,6 +24,14 @@ import {
   startSite,
 } from './hostile/browserSites.js';
 
+const REPORT = {
+  headline: 'Harbour audit',
+  byline: 'Office of the Auditor',
+  published: '2024-03-01',
+  section: 'reports',
+  paragraphs: ['The auditors found the harbour accounts in order for the year, with two exceptions set out below.'],
+};
+
 describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => {
   let database: TestDatabase;
   let web: SimWeb;
@@ -40,6 +48,8 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
             '/story/1': scriptArticle('Harbour deal signed'),
             '/story/2': scriptArticle('Harbour deal questioned'),
             '/story/3': scriptArticle('Harbour deal undone'),
+            '/report.pdf': { kind: 'article', template: 'pdf', article: REPORT },
+            '/report': { kind: 'article', template: 'pdf', article: { ...REPORT, headline: 'Harbour audit, served by id' } },
           },
         },
       },
@@ -47,6 +57,8 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
     ids = await addSources(database.db, [
       { url: web.url('app.example', '/story/1'), priority: 5 },
       { url: web.url('app.example', '/story/2') },
+      { url: web.url('app.example', '/report.pdf') },
+      { url: web.url('app.example', '/report?id=7') },
     ]);
   });
   afterAll(async () => {
@@ -96,6 +108,14 @@ describe(`browser rendering of script-built pages (${testDatabaseKind})`, () => 
     const p = web.politeness()['app.example'];
     expect(p.maxConcurrent).toBe(1);
     expect(p.minGapMs!).toBeGreaterThanOrEqual(config.hostDelayMs - 2);
+  });
+
+  it("reads that host's PDFs over HTTP, by their name or by what the browser was sent, never as the viewer's empty page", async () => {
+    for (const path of ['/report.pdf', '/report?id=7']) {
+      const [c] = await capturesOf(database.db, ids.get(web.url('app.example', path))!);
+      expect([c.fetcher, c.outcome, c.renderedSnapshotId]).toEqual(['http', 'fetched', null]);
+      expect((await snapshot(c.snapshotId)).text).toContain('The auditors found the harbour accounts in order');
+    }
   });
 
   it('keeps a host on HTTP when a shell-looking page renders to the same text (a short story beside a large JSON state)', async () => {

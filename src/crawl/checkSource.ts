@@ -153,7 +153,8 @@ async function attempt(
       errorMessage: `robots.txt of ${info.host} disallows this URL for ${ctx.config.userAgent.split(/[\s/]/)[0]}`,
     };
   }
-  const browserFirst = info.renderMode === 'browser' && ctx.config.browserEnabled;
+  // A document that is no web page (a PDF by its name) goes over HTTP even on a host that needs a browser for its pages.
+  const browserFirst = info.renderMode === 'browser' && ctx.config.browserEnabled && !DOCUMENT_PATH.test(new URL(source.url).pathname);
   let browserFailure: string | null = null;
   if (browserFirst) {
     const viaBrowser = await browserNavigate(ctx, source, info);
@@ -233,12 +234,24 @@ async function renderShell(ctx: CrawlContext, draft: Draft, body: Buffer, info: 
   if (r.screenshot) draft.screenshotHash = await saveScreenshot(ctx.config.home, r.screenshot);
 }
 
+/** Paths of documents the browser does not render as pages. */
+const DOCUMENT_PATH = /\.(pdf|docx?|xlsx?|pptx?|zip|csv|txt|json|xml)$/i;
+
+/** Whether a Content-Type is a web page (HTML or XHTML); absent, the browser's word is taken. */
+function isWebPage(contentType: string | undefined): boolean {
+  return !contentType || /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(contentType);
+}
+
 /** A host known to need a browser: the browser fetches and renders; if it cannot, why (HTTP then). */
 async function browserNavigate(ctx: CrawlContext, source: DueSource, info: HostInfo): Promise<Draft | string> {
   const target = await resolveTarget(new URL(source.url), ctx.fetch.resolver, ctx.config.allowPrivateNetwork);
   if (!target.ok) return ''; // the HTTP path records the refusal or DNS failure precisely
   const r = await render(ctx, info, { url: source.url });
   if (!r.ok) return r.message;
+  // Not a web page after all: Chromium shows a PDF in its viewer, a page with no text (and the
+  // document's bytes are not what it read), which a recapture took for the source's text gone.
+  // HTTP fetches and extracts it, as on any host ('' is no browser failure).
+  if (!isWebPage(r.headers['content-type'])) return '';
   const status = r.status ?? 0;
   const outcome: Outcome = status >= 200 && status < 300 ? 'fetched' : 'http-error';
   const contentType = r.headers['content-type'] ?? null;
