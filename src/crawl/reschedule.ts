@@ -1,7 +1,7 @@
 import type { sources } from '../db/schema/index.js';
 import type { NextCheckAfterMove } from '../states/stateStore.js';
 import { outcomePolicy, parseRetryAfter, type Outcome } from './outcomePolicy.js';
-import { nextRevisit, type Revisit, type RevisitConfig, type RevisitFacts } from './revisitPolicy.js';
+import { nextRevisit, type RevisitConfig, type RevisitFacts } from './revisitPolicy.js';
 
 /**
  * Where a moved state puts a source's next check. The crawl schedules each check from the state
