@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createExtractPool } from '../src/archive/extractPool.js';
 import { snapshotColumns } from '../src/archive/snapshotColumns.js';
@@ -5,13 +8,15 @@ import { textKeys } from '../src/extract/fingerprint.js';
 
 const input = (url: string, html = '<p>x</p>') => ({ body: new TextEncoder().encode(html), contentType: 'text/html', url });
 
-/** A worker that never answers for URLs containing "hang" (a hung extraction) and answers the rest at once. */
+/** A worker that never answers for URLs containing "hang" (a hung extraction), fills its heap for "huge", and answers the rest at once. */
 const hangingWorker = () =>
   new URL(
     `data:text/javascript,${encodeURIComponent(`
       import { parentPort } from 'node:worker_threads';
       parentPort.on('message', (job) => {
         if (job.url.includes('hang')) for (;;);
+        const held = [];
+        if (job.url.includes('huge')) for (;;) held.push(new Array(100_000).fill(1.5));
         parentPort.postMessage({ extracted: { title: job.url, text: 'ok', paragraphs: ['ok'], byline: null, published: null, signals: { wordCount: 1 } } });
       });
       parentPort.postMessage({ ready: true });`)}`,
@@ -26,6 +31,14 @@ describe('the extraction pool bounds every job in time', () => {
     expect(hung.text).toBe('');
     expect(next.title).toBe('http://h/next');
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('settles a job whose worker runs out of memory as extraction out-of-memory, and extracts the next one', async () => {
+    const extract = createExtractPool({ size: 1, timeoutMs: 30_000, oldGenerationMb: 32, entry: hangingWorker });
+    const [huge, next] = await Promise.all([extract(input('http://h/huge')), extract(input('http://h/next'))]);
+    expect(huge.signals.extraction).toBe('out-of-memory');
+    expect(huge.text).toBe('');
+    expect(next.title).toBe('http://h/next');
   });
 
   it('times out a real extraction that takes too long (50,000 links) and extracts the next page normally', async () => {
@@ -75,5 +88,18 @@ describe('the extraction pool bounds every job in time', () => {
     const extract = createExtractPool({ size: 1, depth: 2, timeoutMs: 5_000, entry: pairing });
     const [a, b] = await Promise.all([extract(input('http://h/a')), extract(input('http://h/b'))]);
     expect([a.title, b.title]).toEqual(['http://h/a', 'http://h/b']);
+  });
+});
+
+describe("the extraction pool and the process's life", () => {
+  it('holds a process whose last work is an extraction until its answer, then lets it end', async () => {
+    // Its workers are unref'd (an idle pool must not keep a command alive); before, such a process
+    // ended as soon as it had asked, with exit code 13 (a top-level await never settled).
+    const script = `import { extractInPool } from './src/archive/extractPool.ts';
+      const r = await extractInPool({ body: new TextEncoder().encode('<p>The council approved the budget.</p>'), contentType: 'text/html', url: 'http://h/x' });
+      console.log(r.text);`;
+    const repo = path.resolve(import.meta.dirname, '..');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repo, timeout: 60_000 });
+    expect(stdout.trim()).toBe('The council approved the budget.');
   });
 });

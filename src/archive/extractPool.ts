@@ -11,8 +11,9 @@ import { workerEntry } from '../workerEntry.js';
  * of idling until a busy main thread has read the answer and sent more. A job's clock starts when it
  * heads its worker's line. A job that outlives the timeout settles as extraction 'timeout', its
  * worker is terminated and replaced, and the jobs behind it go back to the queue: a hostile page
- * cannot hold a thread, nor the captures waiting on it. Idle workers are unref'd: the pool never keeps a process
- * alive, and nobody has to close it. Where no worker can start, extraction runs on the calling
+ * cannot hold a thread, nor the captures waiting on it. Workers are unref'd and the pool holds the process
+ * only while a job is unsettled: nobody has to close it, and a command whose last work is an extraction
+ * does not end before its answer (a worker's own handle lets go while it starts, and when it runs out of memory). Where no worker can start, extraction runs on the calling
  * thread as before (without a timeout: synchronous work cannot be interrupted).
  */
 const SIZE = Math.max(1, Math.min(4, os.availableParallelism() - 1));
@@ -20,6 +21,14 @@ const SIZE = Math.max(1, Math.min(4, os.availableParallelism() - 1));
 const TIMEOUT_MS = 30_000;
 /** A page's parse is garbage as soon as its text is out: a small young generation does (V8 would allow 48 MiB per thread). */
 const YOUNG_GENERATION_MB = 8;
+/**
+ * A worker's heap, at most. Without a limit V8 let a worker's heap grow past 400 MiB of mostly
+ * garbage at the end of a busy pass (its collector behind on starved cores), a third of the crawl's
+ * memory; held to this, it collects sooner. The largest document extraction reads as a DOM (4 MiB of
+ * HTML, html.ts) needs about a third of it. A job that needs more ends its worker and settles as
+ * extraction 'out-of-memory': no text, which says nothing of the page.
+ */
+const OLD_GENERATION_MB = 384;
 /** Two: the worker always has its next job, and a job sent ahead delays a more urgent one by one job at most. */
 const DEPTH = 2;
 
@@ -27,8 +36,8 @@ type Job = { input: ExtractInput; priority: number; resolve(e: Extracted): void;
 /** jobs: sent to the worker, in the order it answers them; the first is running. */
 type Slot = { worker: Worker; ready: boolean; jobs: Job[]; timer: NodeJS.Timeout | null };
 
-/** What a job that ran out of time settles with: no text, and a signal saying why. */
-export function timedOut(): Extracted {
+/** What a job the pool had to give up settles with (out of time, out of memory): no text, and a signal saying why. */
+export function shortfall(extraction: 'timeout' | 'out-of-memory'): Extracted {
   const signals = {
     errorPage: false,
     parked: false,
@@ -36,14 +45,17 @@ export function timedOut(): Extracted {
     paywall: false,
     scriptShell: false,
     wordCount: 0,
-    extraction: 'timeout' as const,
+    extraction,
   };
   return { title: '', byline: null, published: null, text: '', paragraphs: [], signals };
 }
 
 /** entry: the worker script (tests pass their own); it answers { ready } once, then { extracted } or { error } per body, in order. */
-export function createExtractPool(options: { size?: number; depth?: number; timeoutMs?: number; entry?: () => URL } = {}) {
+export function createExtractPool(
+  options: { size?: number; depth?: number; timeoutMs?: number; oldGenerationMb?: number; entry?: () => URL } = {},
+) {
   const size = options.size ?? SIZE;
+  const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: options.oldGenerationMb ?? OLD_GENERATION_MB };
   const depth = options.depth ?? DEPTH;
   const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
   const queue: Job[] = [];
@@ -86,10 +98,10 @@ export function createExtractPool(options: { size?: number; depth?: number; time
 
   const timeout = (slot: Slot) => {
     void slot.worker.terminate(); // its exit is then no failure: the slot is already replaced
-    abandon(slot, (job) => job.resolve(timedOut()));
+    abandon(slot, (job) => job.resolve(shortfall('timeout')));
   };
 
-  /** Tops up ready workers from the queue; a worker keeps the process alive only while it has work. */
+  /** Tops up ready workers from the queue. */
   const pump = () => {
     for (const slot of slots ?? []) {
       while (queue.length > 0 && slot.ready && slot.jobs.length < depth) {
@@ -100,16 +112,13 @@ export function createExtractPool(options: { size?: number; depth?: number; time
         const body = new Uint8Array(job.input.body);
         slot.worker.postMessage({ body, contentType: job.input.contentType, url: job.input.url }, [body.buffer]);
       }
-      if (slot.jobs.length > 0) slot.worker.ref();
-      else slot.worker.unref();
     }
   };
 
   let entry: URL | null = null;
   function spawn(): Slot {
-    const worker = new Worker(entry!, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    const worker = new Worker(entry!, { resourceLimits });
     const slot: Slot = { worker, ready: false, jobs: [], timer: null };
-    slot.worker.unref();
     slot.worker.on('message', (m: { ready?: true; extracted?: Extracted; error?: string }) => {
       if (m.ready) slot.ready = true;
       else settleHead(slot, (job) => (m.error !== undefined ? job.reject(new Error(m.error)) : job.resolve(m.extracted!)));
@@ -130,11 +139,14 @@ export function createExtractPool(options: { size?: number; depth?: number; time
         for (const job of queue.splice(0)) void inline(job);
         return;
       }
-      // A worker that dies mid-crawl takes its running job with it (archived unextracted).
+      if ((err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') return abandon(slot, (job) => job.resolve(shortfall('out-of-memory')));
+      // A worker that dies otherwise mid-crawl takes its running job with it (archived unextracted).
       abandon(slot, (job) => job.reject(err));
     };
     slot.worker.on('error', fail);
     slot.worker.on('exit', (code) => code !== 0 && fail(new Error(`extraction worker exited with code ${code}`)));
+    // After the listeners: a 'message' listener refs the worker again.
+    slot.worker.unref();
     return slot;
   }
 
@@ -149,14 +161,27 @@ export function createExtractPool(options: { size?: number; depth?: number; time
     return !disabled;
   };
 
+  /** Holds the process while jobs are unsettled (see above). */
+  let unsettled = 0;
+  let hold: NodeJS.Timeout | null = null;
+  const settled = () => {
+    unsettled--;
+    if (unsettled === 0 && hold) {
+      clearInterval(hold);
+      hold = null;
+    }
+  };
+
   /**
    * extractContent on a pool thread, or on this one when there is no pool. Waiting jobs go by
    * priority, then first come: the crawl gives its biggest host's pages the most (that host's next
    * request waits for them), so they do not queue behind a burst of small hosts' pages.
    */
   return function extract(input: ExtractInput, priority = 0): Promise<Extracted> {
+    unsettled++;
+    hold ??= setInterval(() => {}, 60_000);
     return new Promise<Extracted>((resolve, reject) => {
-      const job = { input, priority, resolve, reject };
+      const job = { input, priority, resolve: (e: Extracted) => (settled(), resolve(e)), reject: (e: Error) => (settled(), reject(e)) };
       if (!start()) return void inline(job);
       enqueue(job);
       pump();

@@ -46,7 +46,10 @@ export async function extractPdf(body: Uint8Array): Promise<{ title: string; par
   try {
     const lines: Line[] = [];
     for (let page = 1; page <= document.numPages; page++) {
-      const content = await (await document.getPage(page)).getTextContent();
+      const proxy = await document.getPage(page);
+      const content = await proxy.getTextContent();
+      // The page's fonts and operator lists are not needed again: a long document is read in a page's memory.
+      proxy.cleanup();
       let text = '';
       let y = Number.NaN;
       const end = () => {

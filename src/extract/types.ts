@@ -33,8 +33,8 @@ export type PageLayout = 'listing' | 'article';
 /**
  * How an extraction fell short, for the source's state to say so rather than stay silently ok:
  * a document too deep or too large for the DOM was read as plain text (every word, chrome
- * included); one that took longer than the extraction pool allows has no text at all.
+ * included); one that took longer, or more memory, than the extraction pool allows has no text at all.
  */
-export type Extraction = 'fallback-deep-document' | 'fallback-large-document' | 'timeout';
+export type Extraction = 'fallback-deep-document' | 'fallback-large-document' | 'timeout' | 'out-of-memory';
 
 export type ExtractInput = { body: Uint8Array; contentType: string | null; url: string };

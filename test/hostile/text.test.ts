@@ -163,10 +163,13 @@ describe('extraction of a deep document falls back visibly', () => {
     expect(classifySource({ url: 'https://h.example/a/story', captures: [capture(CLEAN)], config }).reason).toBeNull();
   });
 
-  it("holds a page whose extraction timed out as inconclusive (citewatch's failure), not as content with no text", () => {
-    expect(observeCapture('https://h.example/a/story', capture({ ...CLEAN, wordCount: 0, extraction: 'timeout' }))).toEqual({
-      kind: 'inconclusive',
-      reason: 'extraction-timeout',
-    });
-  });
+  it.each(['timeout', 'out-of-memory'] as const)(
+    "holds a page whose extraction ran out (%s) as inconclusive (citewatch's failure), not as content with no text",
+    (extraction) => {
+      expect(observeCapture('https://h.example/a/story', capture({ ...CLEAN, wordCount: 0, extraction }))).toEqual({
+        kind: 'inconclusive',
+        reason: `extraction-${extraction}`,
+      });
+    },
+  );
 });
