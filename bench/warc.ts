@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
-import { sha256 } from '../src/archive/store.js';
+import { sha256 } from '../src/sha256.js';
 import { exportWarc } from '../src/archive/warc/writeWarc.js';
 import { chunks } from '../src/db/chunks.js';
 import { openDatabase, type Db } from '../src/db/open.js';

@@ -99,7 +99,10 @@ describe("the extraction pool and the process's life", () => {
       const r = await extractInPool({ body: new TextEncoder().encode('<p>The council approved the budget.</p>'), contentType: 'text/html', url: 'http://h/x' });
       console.log(r.text);`;
     const repo = path.resolve(import.meta.dirname, '..');
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repo, timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: repo,
+      timeout: 60_000,
+    });
     expect(stdout.trim()).toBe('The council approved the budget.');
   });
 });

@@ -55,7 +55,10 @@ export function createExtractPool(
   options: { size?: number; depth?: number; timeoutMs?: number; oldGenerationMb?: number; entry?: () => URL } = {},
 ) {
   const size = options.size ?? SIZE;
-  const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: options.oldGenerationMb ?? OLD_GENERATION_MB };
+  const resourceLimits = {
+    maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+    maxOldGenerationSizeMb: options.oldGenerationMb ?? OLD_GENERATION_MB,
+  };
   const depth = options.depth ?? DEPTH;
   const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
   const queue: Job[] = [];
@@ -139,7 +142,8 @@ export function createExtractPool(
         for (const job of queue.splice(0)) void inline(job);
         return;
       }
-      if ((err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') return abandon(slot, (job) => job.resolve(shortfall('out-of-memory')));
+      if ((err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY')
+        return abandon(slot, (job) => job.resolve(shortfall('out-of-memory')));
       // A worker that dies otherwise mid-crawl takes its running job with it (archived unextracted).
       abandon(slot, (job) => job.reject(err));
     };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { sha256 } from './store.js';
+import { sha256 } from '../sha256.js';
 
 /** Where a screenshot with this hash lives: $CITEWATCH_HOME/snapshots/<sha256>.png. */
 export function screenshotPath(home: string, hash: string): string {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { and, eq, inArray, sql } from 'drizzle-orm';
@@ -6,6 +5,7 @@ import { chunks } from '../db/chunks.js';
 import type { Db } from '../db/open.js';
 import { captures, snapshots } from '../db/schema/index.js';
 import type { Extracted, Signals } from '../extract/index.js';
+import { sha256 } from '../sha256.js';
 import { extractInPool } from './extractPool.js';
 
 export type CaptureRow = typeof captures.$inferSelect;
@@ -27,8 +27,6 @@ export type PreparedSnapshot = {
 };
 
 const gzip = promisify(gzipCallback);
-
-export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 
 /** The snapshot a source's last capture stored: a body hashing the same is that snapshot again. */
 export type KnownSnapshot = { id: number; hash: string; signals: Signals | null };

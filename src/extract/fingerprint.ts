@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../sha256.js';
 import { comparableText } from './normalize.js';
 
 /** 32-bit FNV-1a with a murmur3 finaliser; two seeds give the 64 bits of a shingle's hash. */
@@ -55,5 +55,5 @@ export type TextKeys = { textHash: string; fingerprint: bigint };
  * so the crawl's thread does not: on a pass they cost it about 3 s (docs/benchmarks.md).
  */
 export function textKeys(text: string): TextKeys {
-  return { textHash: createHash('sha256').update(text).digest('hex'), fingerprint: toSignedBigint(fingerprint(text)) };
+  return { textHash: sha256(text), fingerprint: toSignedBigint(fingerprint(text)) };
 }

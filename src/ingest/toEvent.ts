@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../sha256.js';
 import { normalizeUrl } from './normalizeUrl.js';
 import type { ParsedCitation, ParsedEvent, Rejection } from './types.js';
 
@@ -176,5 +176,5 @@ export function canonicalJson(value: unknown): string {
 }
 
 function hashOf(content: unknown): string {
-  return createHash('sha256').update(canonicalJson(content)).digest('hex').slice(0, 32);
+  return sha256(canonicalJson(content)).slice(0, 32);
 }

@@ -116,7 +116,8 @@ function observePage(requestedUrl: string, c: CaptureFacts): Observation {
   const moved = redirectKind(requestedUrl, c.finalUrl ?? lastHop(c), s?.layout);
   if (moved) return { kind: 'vanish', reason: moved };
   // No text to judge by: the extraction ran out of time (a busy machine) or memory, which says nothing of the page.
-  if (s?.extraction === 'timeout' || s?.extraction === 'out-of-memory') return { kind: 'inconclusive', reason: `extraction-${s.extraction}` };
+  if (s?.extraction === 'timeout' || s?.extraction === 'out-of-memory')
+    return { kind: 'inconclusive', reason: `extraction-${s.extraction}` };
   // A cited home page resembles whatever the host serves for junk paths when that is its home page;
   // a PDF is not the host's HTML not-found page, whatever its few words have in common with it.
   if ((c.matchesProbe && pathDepth(requestedUrl) > 0 && !isPdf(c)) || s?.errorPage) return { kind: 'vanish', reason: 'soft-404' };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../sha256.js';
 import { STATUS_CODES } from 'node:http';
 
 /**
@@ -98,7 +98,7 @@ function base32(bytes: Uint8Array): string {
  * remembering every record it wrote. Formatted as an RFC 9562 version-8 UUID.
  */
 export function recordId(capture: { id: number; at: Date; url: string }, part: 'request' | 'response' | 'revisit' | 'metadata'): string {
-  const h = createHash('sha256').update(`citewatch ${capture.id} ${capture.at.toISOString()} ${capture.url} ${part}`).digest('hex');
+  const h = sha256(`citewatch ${capture.id} ${capture.at.toISOString()} ${capture.url} ${part}`);
   const variant = ((Number.parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
   return `<urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}>`;
 }

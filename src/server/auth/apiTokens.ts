@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import { sha256 } from '../../archive/store.js';
+import { sha256 } from '../../sha256.js';
 import type { Db } from '../../db/open.js';
 import { apiTokens } from '../../db/schema/index.js';
 import { NotFoundError, UsageError } from '../../errors.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, lte } from 'drizzle-orm';
-import { sha256 } from '../../archive/store.js';
+import { sha256 } from '../../sha256.js';
 import type { Db } from '../../db/open.js';
 import { userSessions, users } from '../../db/schema/index.js';
 import type { Role } from './users.js';
