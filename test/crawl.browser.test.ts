@@ -333,14 +333,14 @@ setInterval(() => { document.cookie = 'k=late; path=/'; localStorage.setItem('k'
     expect(r.ok && r.html).toContain('The harbour contract was signed');
   });
 
-  it('runs Chromium, every process of it, behind the crawl for a busy core (BROWSER_NICE, idle class)', async () => {
+  it('runs Chromium, every process of it, behind the crawl for a busy core (BROWSER_NICE)', async () => {
     expect((await renderer.render({ url: url('/fetches'), screenshot: false })).ok).toBe(true);
     const stat = (pid: string) => {
       const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      return { ppid: rest[1], nice: Number(rest[16]), policy: Number(rest[38]) };
+      return { ppid: rest[1], nice: Number(rest[16]) };
     };
-    const all = new Map<string, { ppid: string; nice: number; policy: number }>();
+    const all = new Map<string, { ppid: string; nice: number }>();
     for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d)))
       try {
         all.set(pid, stat(pid));
@@ -351,8 +351,6 @@ setInterval(() => { document.cookie = 'k=late; path=/'; localStorage.setItem('k'
     );
     expect(browser.length).toBeGreaterThan(1); // the browser and at least one renderer
     expect(browser.map(([, p]) => p.nice)).toEqual(browser.map(() => BROWSER_NICE));
-    const SCHED_IDLE = 5;
-    expect(browser.map(([, p]) => p.policy)).toEqual(browser.map(() => SCHED_IDLE));
   });
 
   it('does not wait for a slow analytics script once the article shows, nor fetch styling for text', async () => {

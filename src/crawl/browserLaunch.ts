@@ -50,17 +50,12 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * Chromium's niceness: its renders yield a busy core to the crawl's own thread, which starts every
  * host's next request on time (on 2 cores a render at equal priority made the busiest host's
  * requests start late; docs/benchmarks.md, "fifth session"). Renders still get every idle cycle.
- * Where chrt is present Chromium also runs in Linux's idle class (SCHED_IDLE): the kernel's scheduler
- * lets a waking crawl thread wait out a niced renderer's time slice, but preempts an idle-class one
- * at once; the 200 ms pass ran 5 to 10 % faster (docs/benchmarks.md, "sixth session"). On a machine
- * busy with other work a render may then run out of time: that is `not-rendered`, held inconclusive,
- * never a fact about the source.
  */
 export const BROWSER_NICE = 10;
 
 /**
- * A wrapper Playwright starts instead of Chromium: at a lower priority (BROWSER_NICE and the idle
- * class, inherited by every process Chromium starts); as root, it also hands Playwright's fresh profile directory to
+ * A wrapper Playwright starts instead of Chromium: at a lower priority (BROWSER_NICE, inherited by
+ * every process Chromium starts); as root, it also hands Playwright's fresh profile directory to
  * nobody (the only place the browser may write), then drops every privilege before it execs Chromium.
  */
 function launchWrapper(executable: string, asNobody: boolean): { path: string; dir: string } {
@@ -76,9 +71,7 @@ export HOME="$profile" XDG_CONFIG_HOME="$profile/.config" XDG_CACHE_HOME="$profi
   writeFileSync(
     file,
     `#!/bin/sh
-${asNobody ? nobody : ''}idle=
-command -v chrt >/dev/null 2>&1 && idle='chrt --idle 0'
-exec $idle nice -n ${BROWSER_NICE} ${asNobody ? drop : ''}${quote(executable)} "$@"
+${asNobody ? nobody : ''}exec nice -n ${BROWSER_NICE} ${asNobody ? drop : ''}${quote(executable)} "$@"
 `,
   );
   chmodSync(file, 0o700);
