@@ -11,10 +11,11 @@ import { workerEntry } from '../workerEntry.js';
  * of idling until a busy main thread has read the answer and sent more. A job's clock starts when it
  * heads its worker's line. A job that outlives the timeout settles as extraction 'timeout', its
  * worker is terminated and replaced, and the jobs behind it go back to the queue: a hostile page
- * cannot hold a thread, nor the captures waiting on it. Workers are unref'd and the pool holds the process
- * only while a job is unsettled: nobody has to close it, and a command whose last work is an extraction
- * does not end before its answer (a worker's own handle lets go while it starts, and when it runs out of memory). Where no worker can start, extraction runs on the calling
- * thread as before (without a timeout: synchronous work cannot be interrupted).
+ * cannot hold a thread, nor the captures waiting on it. Workers are unref'd and the pool holds the
+ * process only while a job is unsettled: nobody has to close it, and a command whose last work is an
+ * extraction does not end before its answer (a worker's own handle lets go while the worker starts,
+ * and when it runs out of memory). Where no worker can start, extraction runs on the calling thread
+ * as before (without a timeout: synchronous work cannot be interrupted).
  */
 const SIZE = Math.max(1, Math.min(4, os.availableParallelism() - 1));
 /** Generous: a large real page takes a few seconds on a loaded machine. */
@@ -22,9 +23,9 @@ const TIMEOUT_MS = 30_000;
 /** A page's parse is garbage as soon as its text is out: a small young generation does (V8 would allow 48 MiB per thread). */
 const YOUNG_GENERATION_MB = 8;
 /**
- * A worker's heap, at most. Without a limit V8 let a worker's heap grow past 400 MiB of mostly
- * garbage at the end of a busy pass (its collector behind on starved cores), a third of the crawl's
- * memory; held to this, it collects sooner. The largest document extraction reads as a DOM (4 MiB of
+ * A worker's heap, at most. Without a limit V8 let a worker's heap grow to 432 MiB at the end of a
+ * busy pass, reading pages of 90 KiB at most (garbage: its collector behind on saturated cores), a
+ * third of the crawl's memory; held to this, it collects sooner. The largest document extraction reads as a DOM (4 MiB of
  * HTML, html.ts) needs about a third of it. A job that needs more ends its worker and settles as
  * extraction 'out-of-memory': no text, which says nothing of the page.
  */
