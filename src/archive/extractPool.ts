@@ -25,9 +25,10 @@ const YOUNG_GENERATION_MB = 8;
 /**
  * A worker's heap, at most. Without a limit V8 let a worker's heap grow to 432 MiB at the end of a
  * busy pass, reading pages of 90 KiB at most (garbage: its collector behind on saturated cores), a
- * third of the crawl's memory; held to this, it collects sooner. The largest document extraction reads as a DOM (4 MiB of
- * HTML, html.ts) needs about a third of it. A job that needs more ends its worker and settles as
- * extraction 'out-of-memory': no text, which says nothing of the page.
+ * third of the crawl's memory; held to this, it collects sooner. The largest document extraction
+ * reads as a DOM (4 MiB of HTML, html.ts) needs under 256 MiB (read at 256, out of memory at 160). A
+ * job that needs more ends its worker and settles as extraction 'out-of-memory': no text, which
+ * says nothing of the page.
  */
 const OLD_GENERATION_MB = 384;
 /** Two: the worker always has its next job, and a job sent ahead delays a more urgent one by one job at most. */
