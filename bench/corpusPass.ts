@@ -9,6 +9,7 @@ import os from 'node:os';
 import { sql } from 'drizzle-orm';
 import type { Config } from '../src/config/loadConfig.js';
 import { passTimings, resetPassTimings } from '../src/crawl/passTimings.js';
+import { describeExtraction, resetExtractionStats } from './extraction.js';
 import { queryRows, type Database } from '../src/db/open.js';
 import type { SimulatedCorpus } from '../src/simweb/corpus.js';
 import type { PageSpec } from '../src/simweb/types.js';
@@ -49,6 +50,7 @@ async function lastCaptureId(database: Database): Promise<number> {
 export async function measurePass(bench: PassBench, label: string): Promise<void> {
   const { database, config, web, corpus, kindOfUrl, delayMs, stopAfterS, total } = bench;
   resetPassTimings();
+  resetExtractionStats();
   const profile = await profileMainThread();
   const chromium = watchChildrenCpu();
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -147,6 +149,7 @@ export async function measurePass(bench: PassBench, label: string): Promise<void
       .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
       .join(', ')}`,
   );
+  console.log(`  extraction        ${describeExtraction(wall)}`);
   console.log(
     `  other threads     ${Math.max(0, processCpu - mainCpu - webCpu).toFixed(1)} s (extraction workers, GC and I/O helpers), simulated web ${webCpu.toFixed(1)} s`,
   );

@@ -7,6 +7,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import { performance as perf } from 'node:perf_hooks';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config/loadConfig.js';
@@ -18,6 +19,7 @@ import { runPass } from '../src/watch/runPass.js';
 import { generateArticle } from '../src/simweb/articleGen.js';
 import { rngFor } from '../src/simweb/prng.js';
 import type { RequestRecord, TemplateName, WebSpec } from '../src/simweb/index.js';
+import { describeExtraction, resetExtractionStats } from './extraction.js';
 import { describeCpu, describeMachine } from './machine.js';
 import { lagBeyondDelay, politenessBound } from './politeness.js';
 import { startWebThread, type WebThread } from './webThread.js';
@@ -59,9 +61,12 @@ async function pass(label: string, db: Db, web: WebThread, config: ReturnType<ty
   const t = performance.now();
   const t0 = performance.timeOrigin + t;
   const cpuBefore = process.cpuUsage();
+  resetExtractionStats();
+  const loopBefore = perf.eventLoopUtilization();
   const summary: CrawlSummary = await (WITH_STATES ? runPass : crawlSources)({ db, config }, { all: true });
   const wall = performance.now() - t;
   const cpu = process.cpuUsage(cpuBefore);
+  const loop = perf.eventLoopUtilization(loopBefore);
   const answer = await web.log(fromSeq);
   const mine: RequestRecord[] = answer.log;
   const firstStart = Math.min(...mine.map((r) => r.startMs)) - t0;
@@ -82,6 +87,8 @@ async function pass(label: string, db: Db, web: WebThread, config: ReturnType<ty
   );
   console.log(`  web thread busy   ${(100 * answer.busy).toFixed(0)}% of the pass (the simulated web's own event loop)`);
   console.log(`  CPU               ${describeCpu(cpu, wall, answer.busy)}`);
+  console.log(`  main thread       its event loop ${(100 * loop.utilization).toFixed(0)} % active`);
+  console.log(`  extraction        ${describeExtraction(wall)}`);
   console.log(`  throughput        ${(summary.checked / (wall / 1000)).toFixed(1)} pages/s`);
   console.log(
     `  stored/capture    ${kb((after.rows - before.rows) / added)} of rows, ${kb((after.disk - before.disk) / added)} on disk (tables + indexes)`,

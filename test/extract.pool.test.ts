@@ -54,6 +54,16 @@ describe('the extraction pool bounds every job in time', () => {
     expect(snapshotColumns(fine)).toMatchObject(textKeys(fine.text));
   });
 
+  it('counts the pages it extracted, the time its worker spent on them and the longest its queue grew', async () => {
+    const extract = createExtractPool({ size: 1, timeoutMs: 5_000 });
+    const page = '<html><body><article><p>The council approved the budget on Tuesday.</p></article></body></html>';
+    // Asked before the worker is up: all three wait in the queue at first.
+    await Promise.all(['a', 'b', 'c'].map((name) => extract(input(`http://h/${name}`, page))));
+    expect(extract.stats.jobs).toBe(3);
+    expect(extract.stats.queuedPeak).toBe(3);
+    expect(extract.stats.busyMs).toBeGreaterThan(0);
+  });
+
   it('takes waiting jobs by priority, then in order of arrival, once each worker holds its depth', async () => {
     const extract = createExtractPool({ size: 1, depth: 2, timeoutMs: 5_000, entry: hangingWorker });
     await extract(input('http://h/warm-up')); // the worker is up and idle

@@ -35,6 +35,11 @@ const OLD_GENERATION_MB = 384;
 const DEPTH = 2;
 
 type Job = { input: ExtractInput; priority: number; resolve(e: Extracted): void; reject(e: Error): void };
+/**
+ * What the pool did, for the benchmarks' account of a pass (read and reset around it): jobs answered,
+ * the time workers spent on them (as the workers measured it), and the longest the queue grew.
+ */
+export type ExtractPoolStats = { jobs: number; busyMs: number; queuedPeak: number };
 /** jobs: sent to the worker, in the order it answers them; the first is running. */
 type Slot = { worker: Worker; ready: boolean; jobs: Job[]; timer: NodeJS.Timeout | null };
 
@@ -64,6 +69,7 @@ export function createExtractPool(
   const depth = options.depth ?? DEPTH;
   const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
   const queue: Job[] = [];
+  const stats: ExtractPoolStats = { jobs: 0, busyMs: 0, queuedPeak: 0 };
   let slots: Slot[] | null = null;
   let disabled = false;
 
@@ -124,9 +130,13 @@ export function createExtractPool(
   function spawn(): Slot {
     const worker = new Worker(entry!, { resourceLimits });
     const slot: Slot = { worker, ready: false, jobs: [], timer: null };
-    slot.worker.on('message', (m: { ready?: true; extracted?: Extracted; error?: string }) => {
+    slot.worker.on('message', (m: { ready?: true; extracted?: Extracted; error?: string; busyMs?: number }) => {
       if (m.ready) slot.ready = true;
-      else settleHead(slot, (job) => (m.error !== undefined ? job.reject(new Error(m.error)) : job.resolve(m.extracted!)));
+      else {
+        stats.jobs++;
+        stats.busyMs += m.busyMs ?? 0;
+        settleHead(slot, (job) => (m.error !== undefined ? job.reject(new Error(m.error)) : job.resolve(m.extracted!)));
+      }
       pump();
     });
     const fail = (err: Error) => {
@@ -183,16 +193,18 @@ export function createExtractPool(
    * priority, then first come: the crawl gives its biggest host's pages the most (that host's next
    * request waits for them), so they do not queue behind a burst of small hosts' pages.
    */
-  return function extract(input: ExtractInput, priority = 0): Promise<Extracted> {
+  function extract(input: ExtractInput, priority = 0): Promise<Extracted> {
     unsettled++;
     hold ??= setInterval(() => {}, 60_000);
     return new Promise<Extracted>((resolve, reject) => {
       const job = { input, priority, resolve: (e: Extracted) => (settled(), resolve(e)), reject: (e: Error) => (settled(), reject(e)) };
       if (!start()) return void inline(job);
       enqueue(job);
+      stats.queuedPeak = Math.max(stats.queuedPeak, queue.length);
       pump();
     });
-  };
+  }
+  return Object.assign(extract, { stats });
 }
 
 /** The process's pool, started on first use. */

@@ -14,12 +14,15 @@ type Job = { body: Uint8Array; contentType: string | null; url: string };
 
 let line: Promise<void> = Promise.resolve();
 
+/** Each answer says how long this thread worked on it (busyMs), for the pool's count of its time. */
 async function run(job: Job) {
+  const started = performance.now();
   try {
     const extracted = await extractContent(job);
-    parentPort!.postMessage({ extracted: { ...extracted, keys: textKeys(extracted.text) } });
+    const keys = textKeys(extracted.text);
+    parentPort!.postMessage({ extracted: { ...extracted, keys }, busyMs: performance.now() - started });
   } catch (err) {
-    parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) });
+    parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err), busyMs: performance.now() - started });
   }
 }
 
