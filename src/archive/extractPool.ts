@@ -37,7 +37,8 @@ const DEPTH = 2;
 type Job = { input: ExtractInput; priority: number; resolve(e: Extracted): void; reject(e: Error): void };
 /**
  * What the pool did, for the benchmarks' account of a pass (read and reset around it): jobs answered,
- * the time workers spent on them (as the workers measured it), and the longest the queue grew.
+ * the wall time each took on its worker (time the thread waited for a busy core included), and the
+ * longest the queue grew.
  */
 export type ExtractPoolStats = { jobs: number; busyMs: number; queuedPeak: number };
 /** jobs: sent to the worker, in the order it answers them; the first is running. */

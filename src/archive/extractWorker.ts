@@ -14,7 +14,7 @@ type Job = { body: Uint8Array; contentType: string | null; url: string };
 
 let line: Promise<void> = Promise.resolve();
 
-/** Each answer says how long this thread worked on it (busyMs), for the pool's count of its time. */
+/** Each answer says how long it took on this thread (busyMs, wall time), for the pool's account of its time. */
 async function run(job: Job) {
   const started = performance.now();
   try {
