@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createExtractPool } from '../src/archive/extractPool.js';
 import { snapshotColumns } from '../src/archive/snapshotColumns.js';
@@ -52,6 +53,16 @@ describe('the extraction pool bounds every job in time', () => {
     // The text's keys come with it from the worker, as the archive would compute them.
     expect(fine.keys).toEqual(textKeys(fine.text));
     expect(snapshotColumns(fine)).toMatchObject(textKeys(fine.text));
+  });
+
+  it('extracts a body sent compressed, as the archive keeps it, on the worker and on the calling thread alike', async () => {
+    const html = '<html><body><article><p>The council approved the budget on Tuesday.</p></article></body></html>';
+    const compressed = { body: gzipSync(html), gzip: true, contentType: 'text/html', url: 'http://h/z' };
+    const onWorker = await createExtractPool({ size: 1, timeoutMs: 5_000 })(compressed);
+    expect(onWorker.text).toBe('The council approved the budget on Tuesday.');
+    const unstartable = () => new URL('data:text/javascript,throw new Error("no worker here")');
+    const inline = await createExtractPool({ size: 1, timeoutMs: 5_000, entry: unstartable })(compressed);
+    expect(inline.text).toBe('The council approved the budget on Tuesday.');
   });
 
   it('counts the pages it extracted, the time its worker spent on them and the longest its queue grew', async () => {

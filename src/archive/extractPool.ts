@@ -1,7 +1,8 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { extractContent, type ExtractInput, type Extracted } from '../extract/index.js';
+import { extractContent, type Extracted } from '../extract/index.js';
 import { workerEntry } from '../workerEntry.js';
+import { inflate, type PoolInput } from './poolInput.js';
 
 /**
  * Extraction (Readability over linkedom, pdf.js) is the crawler's heaviest CPU work per new page.
@@ -34,7 +35,7 @@ const OLD_GENERATION_MB = 384;
 /** Two: the worker always has its next job, and a job sent ahead delays a more urgent one by one job at most. */
 const DEPTH = 2;
 
-type Job = { input: ExtractInput; priority: number; resolve(e: Extracted): void; reject(e: Error): void };
+type Job = { input: PoolInput; priority: number; resolve(e: Extracted): void; reject(e: Error): void };
 /**
  * What the pool did, for the benchmarks' account of a pass (read and reset around it): jobs answered,
  * the wall time each took on its worker (time the thread waited for a busy core included), and the
@@ -74,7 +75,7 @@ export function createExtractPool(
   let slots: Slot[] | null = null;
   let disabled = false;
 
-  const inline = (job: Job) => extractContent({ ...job.input, body: new Uint8Array(job.input.body) }).then(job.resolve, job.reject);
+  const inline = (job: Job) => extractContent({ ...job.input, body: inflate(job.input) }).then(job.resolve, job.reject);
 
   /** Waiting jobs go by priority, then first come. */
   const enqueue = (job: Job) => {
@@ -121,8 +122,9 @@ export function createExtractPool(
         slot.jobs.push(job);
         if (slot.jobs.length === 1) clock(slot);
         // A private copy, transferred: the caller's bytes stay usable (and unshared with pdf.js).
-        const body = new Uint8Array(job.input.body);
-        slot.worker.postMessage({ body, contentType: job.input.contentType, url: job.input.url }, [body.buffer]);
+        const { body: bytes, contentType, url, gzip } = job.input;
+        const body = new Uint8Array(bytes);
+        slot.worker.postMessage({ body, contentType, url, gzip }, [body.buffer]);
       }
     }
   };
@@ -194,7 +196,7 @@ export function createExtractPool(
    * priority, then first come: the crawl gives its biggest host's pages the most (that host's next
    * request waits for them), so they do not queue behind a burst of small hosts' pages.
    */
-  function extract(input: ExtractInput, priority = 0): Promise<Extracted> {
+  function extract(input: PoolInput, priority = 0): Promise<Extracted> {
     unsettled++;
     hold ??= setInterval(() => {}, 60_000);
     return new Promise<Extracted>((resolve, reject) => {

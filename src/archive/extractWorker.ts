@@ -7,18 +7,17 @@ import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { textKeys } from '../extract/fingerprint.js';
 import { extractContent } from '../extract/index.js';
+import { inflate, type PoolInput } from './poolInput.js';
 
 const EXTRACTION_NICE = 10;
-
-type Job = { body: Uint8Array; contentType: string | null; url: string };
 
 let line: Promise<void> = Promise.resolve();
 
 /** Each answer says how long it took on this thread (busyMs, wall time), for the pool's account of its time. */
-async function run(job: Job) {
+async function run(job: PoolInput) {
   const started = performance.now();
   try {
-    const extracted = await extractContent(job);
+    const extracted = await extractContent({ ...job, body: job.gzip ? inflate(job) : job.body });
     const keys = textKeys(extracted.text);
     parentPort!.postMessage({ extracted: { ...extracted, keys }, busyMs: performance.now() - started });
   } catch (err) {
@@ -26,7 +25,7 @@ async function run(job: Job) {
   }
 }
 
-parentPort!.on('message', (job: Job) => {
+parentPort!.on('message', (job: PoolInput) => {
   line = line.then(() => run(job));
 });
 // Behind the crawl's own thread for a busy core, as the browser is (BROWSER_NICE): extraction waits

@@ -1,4 +1,3 @@
-import { gunzipSync } from 'node:zlib';
 import { eq } from 'drizzle-orm';
 import type { Queryable } from '../db/open.js';
 import { captures, snapshots } from '../db/schema/index.js';
@@ -32,7 +31,7 @@ export async function currentExtraction(db: Queryable, snapshotId: number): Prom
     .from(captures)
     .where(eq(captures.snapshotId, snapshotId))
     .limit(1);
-  const extracted = await extractSafely(gunzipSync(body), contentType, capture?.url ?? capture?.requested ?? 'about:blank');
+  const extracted = await extractSafely({ body, gzip: true, contentType, url: capture?.url ?? capture?.requested ?? 'about:blank' });
   if (!extracted) return { title: row.title ?? '', text: row.text ?? '', signals: null };
   const columns = sanitizeForDb(snapshotColumns(extracted));
   await db.update(snapshots).set(columns).where(eq(snapshots.id, snapshotId));

@@ -7,6 +7,7 @@ import { captures, snapshots } from '../db/schema/index.js';
 import type { Extracted, Signals } from '../extract/index.js';
 import { sha256 } from '../sha256.js';
 import { extractInPool } from './extractPool.js';
+import type { PoolInput } from './poolInput.js';
 
 export type CaptureRow = typeof captures.$inferSelect;
 
@@ -38,7 +39,7 @@ export type KnownSnapshot = { id: number; hash: string; signals: Signals | null 
  * a time), tens of seconds on a busy pass. A body archived before under another source or version
  * is extracted once more and then kept once (putSnapshots: one row per hash).
  */
-export async function prepareSnapshot(
+export function prepareSnapshot(
   body: Uint8Array,
   contentType: string | null,
   kind: 'raw' | 'rendered',
@@ -49,7 +50,7 @@ export async function prepareSnapshot(
 ): Promise<PreparedSnapshot> {
   const hash = sha256(body);
   if (previous && previous.hash === hash)
-    return {
+    return Promise.resolve({
       hash,
       kind,
       contentType,
@@ -58,19 +59,25 @@ export async function prepareSnapshot(
       gzipped: null,
       extracted: null,
       signals: previous.signals,
-    };
-  const [extracted, gzipped] = await Promise.all([extractSafely(body, contentType, url, priority), gzip(body)]);
-  return { hash, kind, contentType, existingId: null, size: body.length, gzipped, extracted, signals: extracted?.signals ?? null };
+    });
+  // Not an async function, and nothing below holds the body: a page waits for its text (tens of
+  // seconds on a busy pass, thousands at once) with its compressed bytes only, which the pool
+  // inflates. Held, the bodies outlived young-generation collections and piled up as garbage.
+  const size = body.length;
+  return gzip(body).then(async (gzipped) => {
+    const extracted = await extractSafely({ body: gzipped, gzip: true, contentType, url }, priority);
+    return { hash, kind, contentType, existingId: null, size, gzipped, extracted, signals: extracted?.signals ?? null };
+  });
 }
 
 /**
  * extractContent (on the extraction pool's threads), never throwing: a body it chokes on is still archived (text null, no extractor
  * version, so a later re-extraction picks it up) rather than losing the capture.
  */
-export async function extractSafely(body: Uint8Array, contentType: string | null, url: string, priority = 0): Promise<Extracted | null> {
+export async function extractSafely(input: PoolInput, priority = 0): Promise<Extracted | null> {
   try {
-    // The pool extracts a private copy: pdf.js refuses Buffers and may detach what it is given; `body` is still to be stored.
-    return await extractInPool({ body, contentType, url }, priority);
+    // The pool extracts a private copy: pdf.js refuses Buffers and may detach what it is given; the body is still to be stored.
+    return await extractInPool(input, priority);
   } catch {
     return null;
   }

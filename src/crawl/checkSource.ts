@@ -1,4 +1,6 @@
 import { hostname } from 'node:os';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCallback } from 'node:zlib';
 import { prepareSnapshot, type CaptureRow, type PreparedSnapshot, type PreviousSnapshots } from '../archive/store.js';
 import { saveScreenshot } from '../archive/screenshots.js';
 import type { RenderRequest, RenderResult } from './browserRenderer.js';
@@ -13,6 +15,8 @@ import { resolveTarget } from './resolveTarget.js';
 import { revisitFacts } from './reschedule.js';
 import { nextRevisit } from './revisitPolicy.js';
 import { robotsAllows } from './robots.js';
+
+const gunzip = promisify(gunzipCallback);
 
 export const defaultWorkerId = () => `${hostname()}:${process.pid}`;
 
@@ -161,6 +165,36 @@ async function attempt(
     if (typeof viaBrowser !== 'string') return viaBrowser;
     browserFailure = viaBrowser;
   }
+  const { draft, raw, unchangedShell } = await fetchOverHttp(ctx, source, info, prev, signal);
+  if (raw) {
+    const asked = performance.now();
+    draft.raw = await raw;
+    passTimings.extractMs += performance.now() - asked;
+  }
+  if (draft.outcome === 'fetched' && browserFailure) {
+    Object.assign(draft, { outcome: 'not-rendered', errorKind: 'browser', errorMessage: browserFailure });
+  } else if (draft.outcome === 'fetched' && draft.raw?.signals?.scriptShell && ctx.config.browserEnabled && !browserFirst) {
+    // Signals too of a shell archived before: an unchanged shell is rendered every time, since its data may have changed.
+    const bytes = draft.raw.gzipped ? await gunzip(draft.raw.gzipped) : unchangedShell;
+    if (bytes) await renderShell(ctx, draft, bytes, info);
+  }
+  return draft;
+}
+
+/**
+ * The page over HTTP, and its snapshot on its way (raw: hashing, compressing, extracting). Its bytes
+ * go no further than prepareSnapshot: this function has returned while the page waits for its text
+ * (an async function's frame keeps every variable it had until it ends), so the bytes of the
+ * thousands of pages waiting on a busy pass die young. A shell is rendered from its compressed copy,
+ * or, when it is the previous snapshot again (nothing compressed), from its bytes, kept only then.
+ */
+async function fetchOverHttp(
+  ctx: CrawlContext,
+  source: DueSource,
+  info: HostInfo,
+  prev: PreviousSnapshots | null,
+  signal?: AbortSignal,
+): Promise<{ draft: Draft; raw: Promise<PreparedSnapshot> | null; unchangedShell: Buffer | null }> {
   const validators: Record<string, string> = {};
   if (source.etag) validators['if-none-match'] = source.etag;
   if (source.lastModified) validators['if-modified-since'] = source.lastModified;
@@ -169,20 +203,11 @@ async function attempt(
   ctx.noteRequests(page.requestEnds);
   const { body, requestEnds: _ends, ...rest } = page;
   const draft: Draft = { ...rest, fetcher: 'http', raw: null, rendered: null, screenshotHash: null };
-  if (body && body.length > 0 && page.outcome !== 'not-modified') {
-    const asked = performance.now();
-    const known = prev ? { id: prev.snapshotId, hash: prev.hash, signals: prev.signals } : null;
-    const hostWork = ctx.fetch.gate.workLeftMs(info.host);
-    draft.raw = await prepareSnapshot(body, page.headers['content-type'] ?? null, 'raw', page.finalUrl ?? source.url, known, hostWork);
-    passTimings.extractMs += performance.now() - asked;
-  }
-  if (page.outcome === 'fetched' && browserFailure) {
-    Object.assign(draft, { outcome: 'not-rendered', errorKind: 'browser', errorMessage: browserFailure });
-  } else if (page.outcome === 'fetched' && draft.raw?.signals?.scriptShell && ctx.config.browserEnabled && !browserFirst) {
-    // Signals too of a shell archived before: an unchanged shell is rendered every time, since its data may have changed.
-    await renderShell(ctx, draft, body!, info);
-  }
-  return draft;
+  if (!body || body.length === 0 || page.outcome === 'not-modified') return { draft, raw: null, unchangedShell: null };
+  const known = prev ? { id: prev.snapshotId, hash: prev.hash, signals: prev.signals } : null;
+  const hostWork = ctx.fetch.gate.workLeftMs(info.host);
+  const raw = prepareSnapshot(body, page.headers['content-type'] ?? null, 'raw', page.finalUrl ?? source.url, known, hostWork);
+  return { draft, raw, unchangedShell: known?.signals?.scriptShell ? body : null };
 }
 
 /**
@@ -224,7 +249,7 @@ async function render(ctx: CrawlContext, info: HostInfo, page: Pick<RenderReques
 }
 
 /** A script shell fetched over HTTP: the browser renders those very bytes (no second download). */
-async function renderShell(ctx: CrawlContext, draft: Draft, body: Buffer, info: HostInfo): Promise<void> {
+async function renderShell(ctx: CrawlContext, draft: Draft, body: Uint8Array, info: HostInfo): Promise<void> {
   const r = await render(ctx, info, { url: draft.finalUrl!, document: { status: draft.httpStatus ?? 200, headers: draft.headers, body } });
   if (!r.ok) return void Object.assign(draft, { outcome: 'not-rendered', errorKind: 'browser', errorMessage: r.message });
   // A shell that sent the browser elsewhere (a router's client-side redirect) ends where the browser did, as a browser fetch would.

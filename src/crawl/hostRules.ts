@@ -137,7 +137,7 @@ export async function probeHost(
   ctx.noteRequests(answer.requestEnds);
   const extracted =
     answer.body && answer.body.length > 0
-      ? await extractSafely(answer.body, answer.headers['content-type'] ?? null, answer.finalUrl ?? url)
+      ? await extractSafely({ body: answer.body, contentType: answer.headers['content-type'] ?? null, url: answer.finalUrl ?? url })
       : null;
   const text = extracted?.text ?? '';
   // A probe with no body is compared as empty text, not as nothing.
