@@ -186,7 +186,8 @@ async function attempt(
  * go no further than prepareSnapshot: this function has returned while the page waits for its text
  * (an async function's frame keeps every variable it had until it ends), so the bytes of the
  * thousands of pages waiting on a busy pass die young. A shell is rendered from its compressed copy,
- * or, when it is the previous snapshot again (nothing compressed), from its bytes, kept only then.
+ * or, when it is the previous snapshot again (nothing compressed), from its bytes, which are kept
+ * when that previous snapshot was a shell, and only then.
  */
 async function fetchOverHttp(
   ctx: CrawlContext,
