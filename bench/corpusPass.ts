@@ -15,7 +15,7 @@ import type { SimulatedCorpus } from '../src/simweb/corpus.js';
 import type { PageSpec } from '../src/simweb/types.js';
 import { runPass } from '../src/watch/runPass.js';
 import { describeCpu } from './machine.js';
-import { mainThreadCpu, profileMainThread, watchChildrenCpu } from './passProfile.js';
+import { mainThreadCpu, profileMainThread, watchChildrenCpu, watchMachineBusy } from './passProfile.js';
 import { lagBeyondDelay, lastHosts, politenessBound } from './politeness.js';
 import type { WebThread } from './webThread.js';
 
@@ -53,6 +53,7 @@ export async function measurePass(bench: PassBench, label: string): Promise<void
   resetExtractionStats();
   const profile = await profileMainThread();
   const chromium = watchChildrenCpu();
+  const machine = watchMachineBusy();
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const eluBefore = perf.eventLoopUtilization();
@@ -76,6 +77,7 @@ export async function measurePass(bench: PassBench, label: string): Promise<void
   const wall = performance.now() - t;
   const cpu = process.cpuUsage(cpuBefore);
   const browserCpu = chromium.stop();
+  const coresBySpan = machine.stop();
   const mainBusy = perf.eventLoopUtilization(eluBefore).utilization;
   const mainCpu = mainThreadCpu() - mainCpuBefore;
   loopDelay.disable();
@@ -113,8 +115,16 @@ export async function measurePass(bench: PassBench, label: string): Promise<void
     const script = [...pages].filter((p) => ['script', 'app'].includes(templateOf(p) ?? '')).length;
     return `${pages.size} pages, ${script} script-built`;
   };
+  const spans = lastHosts(log, delayMs, perf.timeOrigin + t, Number.POSITIVE_INFINITY);
+  const busiest = spans.find((h) => h.host === bound.host);
+  // When the busiest host ended against when the pass did: the gap is the tail of the other hosts' work.
+  if (busiest)
+    console.log(
+      `  busiest host      ${busiest.host} ${s(busiest.firstStartMs)}–${s(busiest.lastEndMs)}, ${busiest.meanLagMs.toFixed(0)} ms past the delay per request`,
+    );
   console.log(
-    `  ended last        ${lastHosts(log, delayMs, perf.timeOrigin + t, 5)
+    `  ended last        ${spans
+      .slice(0, 5)
       .map(
         (h) =>
           `${h.host} (${h.requests} requests, ${kindsOn(h.host)}) ${s(h.firstStartMs)}–${s(h.lastEndMs)}, its own bound ${s(h.ownBoundMs)}, ${h.meanLagMs.toFixed(0)} ms past the delay per request`,
@@ -127,6 +137,7 @@ export async function measurePass(bench: PassBench, label: string): Promise<void
   console.log(
     `  cores busy        ${((processCpu + browserCpu) / (wall / 1000)).toFixed(2)} of ${os.availableParallelism()} (crawler, web and Chromium); main thread ${((100 * mainCpu) / (wall / 1000)).toFixed(0)} % of a core, its event loop ${(100 * mainBusy).toFixed(0)} % active`,
   );
+  console.log(`  cores by 10 s     ${coresBySpan.map((c) => c.toFixed(2)).join(' ')} (the whole machine's, the last span shorter)`);
   console.log(
     `  CPU per page      crawler process ${((1000 * (processCpu - webCpu)) / pages).toFixed(1)} ms (main thread ${((1000 * mainCpu) / pages).toFixed(1)} ms) over ${pages} pages; Chromium ${renderedPages ? ((1000 * browserCpu) / renderedPages).toFixed(0) : '-'} ms per rendered page (${renderedPages})`,
   );

@@ -122,3 +122,29 @@ export function mainThreadCpu(): number {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12])) / TICK;
 }
+
+/** Busy and total ticks of the whole machine so far (/proc/stat's first line: idle and iowait are not busy). */
+function machineTicks(): { busy: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - f[3] - f[4], total };
+}
+
+/**
+ * The machine's cores busy in each interval of a pass (nothing else runs during a benchmark, so
+ * they are the pass's): where a pass left a core idle, which one average figure hides.
+ */
+export function watchMachineBusy(everyMs = 10_000): { stop(): number[] } {
+  const cores = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .filter((l) => /^cpu\d/.test(l)).length;
+  const busy: number[] = [];
+  let last = machineTicks();
+  const sample = () => {
+    const now = machineTicks();
+    if (now.total > last.total) busy.push(((now.busy - last.busy) / (now.total - last.total)) * cores);
+    last = now;
+  };
+  const timer = setInterval(sample, everyMs);
+  return { stop: () => (clearInterval(timer), sample(), busy) };
+}

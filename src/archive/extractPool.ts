@@ -32,8 +32,14 @@ const YOUNG_GENERATION_MB = 8;
  * says nothing of the page.
  */
 const OLD_GENERATION_MB = 384;
-/** Two: the worker always has its next job, and a job sent ahead delays a more urgent one by one job at most. */
-const DEPTH = 2;
+/**
+ * Enough that the worker does not run dry while the main thread is in a long task (a batch's
+ * transaction, a burst of answers): with two it did, and sat idle a third of a busy crawl with
+ * thousands of pages waiting (bench:crawl 78.7–88.4 s against 62.8–68.3 s with eight, the whole
+ * timeline at 200 ms 207.8 s against 191.8 s; docs/benchmarks.md, eighth session). Sixteen gained
+ * nothing more. A job sent ahead delays a more urgent one: by seven jobs at most, tens of ms.
+ */
+const DEPTH = 8;
 
 type Job = { input: PoolInput; priority: number; resolve(e: Extracted): void; reject(e: Error): void };
 /**
