@@ -14,7 +14,7 @@ import { queryRows, type Database } from '../src/db/open.js';
 import type { SimulatedCorpus } from '../src/simweb/corpus.js';
 import type { PageSpec } from '../src/simweb/types.js';
 import { runPass } from '../src/watch/runPass.js';
-import { describeCpu } from './machine.js';
+import { describeCoresFloor, describeCpu } from './machine.js';
 import { mainThreadCpu, profileMainThread, watchChildrenCpu, watchMachineBusy } from './passProfile.js';
 import { lagBeyondDelay, lastHosts, politenessBound } from './politeness.js';
 import type { WebThread } from './webThread.js';
@@ -137,6 +137,7 @@ export async function measurePass(bench: PassBench, label: string): Promise<void
   console.log(
     `  cores busy        ${((processCpu + browserCpu) / (wall / 1000)).toFixed(2)} of ${os.availableParallelism()} (crawler, web and Chromium); main thread ${((100 * mainCpu) / (wall / 1000)).toFixed(0)} % of a core, its event loop ${(100 * mainBusy).toFixed(0)} % active`,
   );
+  console.log(`  cores' floor      ${describeCoresFloor(processCpu + browserCpu, bound.ms)}`);
   console.log(`  cores by 10 s     ${coresBySpan.map((c) => c.toFixed(2)).join(' ')} (the whole machine's, the last span shorter)`);
   console.log(
     `  CPU per page      crawler process ${((1000 * (processCpu - webCpu)) / pages).toFixed(1)} ms (main thread ${((1000 * mainCpu) / pages).toFixed(1)} ms) over ${pages} pages; Chromium ${renderedPages ? ((1000 * browserCpu) / renderedPages).toFixed(0) : '-'} ms per rendered page (${renderedPages})`,

@@ -20,7 +20,8 @@ import { generateArticle } from '../src/simweb/articleGen.js';
 import { rngFor } from '../src/simweb/prng.js';
 import type { RequestRecord, TemplateName, WebSpec } from '../src/simweb/index.js';
 import { describeExtraction, resetExtractionStats } from './extraction.js';
-import { describeCpu, describeMachine } from './machine.js';
+import { describeCoresFloor, describeCpu, describeMachine } from './machine.js';
+import { mainThreadCpu } from './passProfile.js';
 import { lagBeyondDelay, politenessBound } from './politeness.js';
 import { startWebThread, type WebThread } from './webThread.js';
 
@@ -61,11 +62,13 @@ async function pass(label: string, db: Db, web: WebThread, config: ReturnType<ty
   const t = performance.now();
   const t0 = performance.timeOrigin + t;
   const cpuBefore = process.cpuUsage();
+  const mainCpuBefore = mainThreadCpu();
   resetExtractionStats();
   const loopBefore = perf.eventLoopUtilization();
   const summary: CrawlSummary = await (WITH_STATES ? runPass : crawlSources)({ db, config }, { all: true });
   const wall = performance.now() - t;
   const cpu = process.cpuUsage(cpuBefore);
+  const mainCpu = mainThreadCpu() - mainCpuBefore;
   const loop = perf.eventLoopUtilization(loopBefore);
   const answer = await web.log(fromSeq);
   const mine: RequestRecord[] = answer.log;
@@ -87,7 +90,10 @@ async function pass(label: string, db: Db, web: WebThread, config: ReturnType<ty
   );
   console.log(`  web thread busy   ${(100 * answer.busy).toFixed(0)}% of the pass (the simulated web's own event loop)`);
   console.log(`  CPU               ${describeCpu(cpu, wall, answer.busy)}`);
-  console.log(`  main thread       its event loop ${(100 * loop.utilization).toFixed(0)} % active`);
+  console.log(`  cores' floor      ${describeCoresFloor((cpu.user + cpu.system) / 1e6, bound.ms)}`);
+  console.log(
+    `  main thread       its event loop ${(100 * loop.utilization).toFixed(0)} % active, ${((1000 * mainCpu) / summary.checked).toFixed(1)} ms of its CPU per page`,
+  );
   console.log(`  extraction        ${describeExtraction(wall)}`);
   console.log(`  throughput        ${(summary.checked / (wall / 1000)).toFixed(1)} pages/s`);
   console.log(

@@ -21,3 +21,13 @@ export function describeCpu(usage: NodeJS.CpuUsage, wallMs: number, webBusy: num
   const seconds = (usage.user + usage.system) / 1e6;
   return `${seconds.toFixed(1)} s in all threads = ${(seconds / (wallMs / 1000)).toFixed(2)} of ${os.availableParallelism()} cores busy (the web's share ~${((webBusy * wallMs) / 1000).toFixed(1)} s)`;
 }
+
+/**
+ * The least wall time the CPU a pass used could take on this machine's cores, against the politeness
+ * bound: where it exceeds the bound, the cores, not the schedule, keep the pass from the bound.
+ */
+export function describeCoresFloor(cpuSeconds: number, boundMs: number): string {
+  const cores = os.availableParallelism();
+  const floor = cpuSeconds / cores;
+  return `${floor.toFixed(1)} s = ${(floor / (boundMs / 1000)).toFixed(2)} of the bound (the pass's ${cpuSeconds.toFixed(1)} s of CPU on ${cores} cores: no schedule ends sooner here)`;
+}

@@ -351,6 +351,14 @@ setInterval(() => { document.cookie = 'k=late; path=/'; localStorage.setItem('k'
     );
     expect(browser.length).toBeGreaterThan(1); // the browser and at least one renderer
     expect(browser.map(([, p]) => p.nice)).toEqual(browser.map(() => BROWSER_NICE));
+    // Where the kernel groups each session's processes (autogroup), niceness counts only within a
+    // group: Chromium's own session must be a group niced as much, or it takes a core's share from the crawl.
+    if (existsSync('/proc/self/autogroup')) {
+      const group = (pid: string) => readFileSync(`/proc/${pid}/autogroup`, 'utf8').trim();
+      const mine = group('self');
+      const theirs = browser.map(([pid]) => group(pid)).filter((g) => g !== mine);
+      expect(theirs.map((g) => g.replace(/^\/autogroup-\d+ /, ''))).toEqual(theirs.map(() => `nice ${BROWSER_NICE}`));
+    }
   });
 
   it('does not wait for a slow analytics script once the article shows, nor fetch styling for text', async () => {
