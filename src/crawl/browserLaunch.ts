@@ -76,7 +76,7 @@ export HOME="$profile" XDG_CONFIG_HOME="$profile/.config" XDG_CACHE_HOME="$profi
   writeFileSync(
     file,
     `#!/bin/sh
-echo ${BROWSER_NICE} > /proc/self/autogroup 2>/dev/null
+{ echo ${BROWSER_NICE} > /proc/self/autogroup; } 2>/dev/null
 ${asNobody ? nobody : ''}exec nice -n ${BROWSER_NICE} ${asNobody ? drop : ''}${quote(executable)} "$@"
 `,
   );
