@@ -60,8 +60,9 @@ export const BROWSER_NICE = 10;
 
 /**
  * A wrapper Playwright starts instead of Chromium: at a lower priority (BROWSER_NICE, inherited by
- * every process Chromium starts, and for the session's autogroup where there is one); as root, it also hands Playwright's fresh profile directory to
- * nobody (the only place the browser may write), then drops every privilege before it execs Chromium.
+ * every process Chromium starts, and for its session's autogroup where there is one); as root, it
+ * also hands Playwright's fresh profile directory to nobody (the only place the browser may write),
+ * then drops every privilege before it execs Chromium.
  */
 function launchWrapper(executable: string, asNobody: boolean): { path: string; dir: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'citewatch-chromium-'));
